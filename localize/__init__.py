@@ -1,0 +1,3 @@
+"""localize: English news articles to reviewed Arabic editions."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,112 @@
+"""Markdown articles, parsed with markdown-it-py (CommonMark).
+
+Headings, paragraphs, list items and block quotes become blocks; emphasis,
+links, inline code, images and hard breaks become numbered placeholders whose
+``Inline`` keeps the Markdown to restore.  Code blocks and raw HTML blocks are
+not text to translate and are left out.  A YAML-style front matter block
+(``---`` lines) is read as metadata; its ``title`` becomes the title.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+
+from localize.article import Block, InlineText, parse_date
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.DOTALL)
+_PAIRS = {"em": "emphasis", "strong": "bold", "s": "strikethrough"}
+
+
+def read_markdown(text: str) -> tuple[list[Block], dict]:
+    metadata, offset, text = _front_matter(text)
+    tokens = MarkdownIt("commonmark").enable("strikethrough").parse(text)
+    blocks: list[Block] = []
+    if metadata.get("title"):
+        blocks.append(Block("title", metadata["title"], 2))
+    context: list[str] = []  # open containers: "blockquote", "list_item"
+    heading_level = 0
+    list_depth = 0
+    for token in tokens:
+        if token.type in ("blockquote_open", "list_item_open"):
+            context.append(token.type[:-5])
+            list_depth += token.type == "list_item_open"
+        elif token.type in ("blockquote_close", "list_item_close"):
+            context.pop()
+            list_depth -= token.type == "list_item_close"
+        elif token.type == "heading_open":
+            heading_level = int(token.tag[1])
+        elif token.type == "heading_close":
+            heading_level = 0
+        elif token.type == "inline" and token.children is not None:
+            line = token.map[0] + 1 + offset if token.map else 0
+            block = _block(token.children, line, heading_level, context, list_depth)
+            if block.text:
+                blocks.append(block)
+    if blocks and blocks[0].kind == "heading" and not metadata.get("title"):
+        blocks[0] = Block("title", blocks[0].text, blocks[0].line, 1, inline=blocks[0].inline)
+    return blocks, metadata
+
+
+def _front_matter(text: str) -> tuple[dict, int, str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, 0, text
+    metadata = {}
+    for line in match["body"].splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "\t", "#")):
+            value = value.strip().strip("\"'")
+            key = key.strip().lower().replace("-", "_")
+            metadata[key] = value
+            if key in ("date", "published", "last_modified", "updated") and parse_date(value):
+                metadata[key] = parse_date(value)
+    offset = match.group(0).count("\n")
+    return metadata, offset, text[match.end():]
+
+
+def _block(children, line: int, heading_level: int, context: list[str], list_depth: int) -> Block:
+    text, inline = _inline_text(children)
+    if heading_level:
+        return Block("heading", text, line, heading_level, inline=inline)
+    if context and context[-1] == "list_item":
+        return Block("list_item", text, line, list_depth, "-", inline)
+    if "blockquote" in context:
+        return Block("quote", text, line, inline=inline)
+    return Block("paragraph", text, line, inline=inline)
+
+
+def _inline_text(children) -> tuple[str, tuple]:
+    builder = InlineText()
+    open_ids: list[int] = []
+    for child in children:
+        kind = child.type
+        if kind == "text":
+            builder.text(child.content)
+        elif kind == "softbreak":
+            builder.text(" ")
+        elif kind == "hardbreak":
+            builder.single("\\\n", "line break")
+        elif kind.endswith("_open"):
+            open_ids.append(builder.open(*_pair_markup(child)))
+        elif kind.endswith("_close"):
+            builder.close(open_ids.pop())
+        elif kind == "code_inline":
+            builder.single(f"{child.markup}{child.content}{child.markup}", f"code: {child.content}")
+        elif kind == "image":
+            alt = child.content or ""
+            builder.single(f"![{alt}]({child.attrs.get('src', '')})", f"image: {alt}".strip(": "))
+        elif kind == "html_inline":
+            builder.single(child.content, "HTML")
+    return builder.build()
+
+
+def _pair_markup(token) -> tuple[str, str, str]:
+    name = token.type[:-5]
+    if name == "link":
+        href = token.attrs.get("href", "")
+        title = token.attrs.get("title")
+        close = f']({href} "{title}")' if title else f"]({href})"
+        return "[", close, f"link to {href}"
+    return token.markup, token.markup, _PAIRS.get(name, name)

@@ -1,0 +1,282 @@
+"""Sentence segmentation for English news copy, with offsets into the block.
+
+The segmenter scans a block once for candidate boundaries (terminal punctuation
+followed by whitespace) and decides each candidate from the token before it and
+the word after it.  It knows the abbreviations news copy uses (titles, initials,
+U.S., a.m., months, No.), ellipses, quotes and brackets that close after the
+full stop, URLs and e-mail addresses, and numbered or bulleted lists run into
+one line.  Inline placeholders (``<1>``, ``</1>``, ``<2/>``) are transparent.
+
+``split(text)`` returns ``(start, end)`` spans: every span is stripped of
+surrounding whitespace, and what lies between spans is whitespace only, so the
+spans joined with their gaps give the block back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from localize.records import Segment
+
+if TYPE_CHECKING:
+    from localize.article import Article
+
+TAG = r"</?\d+/?>"
+_TAG_RE = re.compile(TAG)
+
+# Terminal punctuation (incl. spaced ellipses ". . ."), closing quotes,
+# brackets and placeholders, then whitespace or the end of the text.
+_CANDIDATE = re.compile(
+    r"(?P<punct>(?:\.(?: \.)+|[.!?\u2026\u203d])+)"
+    r"(?P<close>(?:[\"'\u201d\u2019\u00bb)\]]|</\d+>)*(?:<\d+/>)?)"
+    r"(?:(?<=/>)|(?=\s|\Z))"  # a line-break placeholder counts as whitespace
+)
+_OPENERS = re.compile(r"(?:[\"'\u201c\u2018\u00ab(\[]|<\d+/?>)*")
+_BULLETS = "\u2022\u2043\u25aa\u25e6\u2023\u25cf"
+_BULLET_RE = re.compile(r"(?<=\s)[" + _BULLETS + "]")
+_LIST_MARKER = re.compile(
+    r"(?:(?<=\s)|^)(?:[" + _BULLETS + r"]\s*)?(?P<value>\d{1,3}|[a-z])(?P<sep>\.\)|\.|\))(?=\s)"
+)
+
+TITLES = frozenset(
+    "Mr Mrs Ms Messrs Mmes Mme Mlle Dr Drs Prof Gen Gens Lt Col Maj Capt Cpt Sgt Cpl Pvt "
+    "Adm Cmdr Cdr Brig Sen Sens Rep Reps Gov Pres Amb Rev Fr Hon Supt Insp Det Atty Sr "
+    "St Ste Mt Ft Pt Sheikh Sh".split()
+)
+NUMBER_ABBREVIATIONS = frozenset(
+    "No Nos no nos N\u00b0 p pp P Vol vol Vols Art art Arts Fig fig Figs Ch ch Sec sec "
+    "Para para Ref ref Tel tel Ex ex ca c Op op Ed ed Pg pg Rm rm Apt apt Ste Ste".split()
+)
+# Abbreviations that end a sentence as readily as any word does.
+WORD_ABBREVIATIONS = frozenset("Co co Cos Inc Ltd Corp Bros Jr Plc plc Esq PhD".split())
+# Abbreviations usually followed by more of the same sentence.
+OTHER_ABBREVIATIONS = frozenset(
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs "
+    "Fri Sat Sun etc approx est dept Dept Univ Assn Ave Blvd Rd Hwy Jct Mfg Govt govt "
+    "vs v cf al Ala Ariz Ark Calif Colo Conn Fla Ga Ida Ind Kan Ky La Md Mich Minn Mo "
+    "Mont Neb Nev Okla Ore Pa Tenn Tex Va Vt Wis Wyo Is Gov't mln bln bn".split()
+)
+NEVER_END = frozenset({"vs", "v", "cf"})
+TIME_PREPOSITIONS = frozenset(
+    "At By Before After Until Till From Since Around About Near Shortly Between".split()
+)
+TIME_ZONES = frozenset("GMT UTC EST EDT CST CDT MST MDT PST PDT ET CT MT PT BST CET CEST".split())
+SENTENCE_STARTERS = frozenset(
+    "A An The He She It They We I You His Her Its Their Our My This That These Those "
+    "There Here But And Or So Yet However Meanwhile Moreover Also Then Now Still Thus "
+    "Although Though While When Where What Who Why How Which If As After Before In On "
+    "For From With Since Some Many Most All Not Nor Such Both Each Every Other Another "
+    "Instead Indeed Earlier Later Last Next Today Yesterday Tomorrow According Despite "
+    "During Under Over Asked Speaking".split()
+)
+
+
+def split(text: str) -> list[tuple[int, int]]:
+    """Return the sentence spans of ``text`` as ``(start, end)`` offsets."""
+    forced = _list_cuts(text)
+    cuts = sorted(set(forced) | set(_punctuation_cuts(text, forced)))
+    return _spans(text, cuts)
+
+
+def segment_article(article: Article) -> list[Segment]:
+    """The article's segments in order, keyed "<block>.<sentence>" (both from 1)."""
+    segments = []
+    for block_number, block in enumerate(article.blocks, 1):
+        for sentence_number, (start, end) in enumerate(split(block.text), 1):
+            segments.append(Segment(
+                key=f"{block_number}.{sentence_number}", block=block_number, kind=block.kind,
+                source=block.text[start:end], line=block.line,
+            ))
+    return segments
+
+
+def sentences(text: str) -> list[str]:
+    """Return the sentences of ``text`` as strings."""
+    return [text[start:end] for start, end in split(text)]
+
+
+def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
+    spans = []
+    previous = 0
+    for cut in [*cuts, len(text)]:
+        piece = text[previous:cut]
+        stripped = piece.strip()
+        if stripped:
+            start = previous + (len(piece) - len(piece.lstrip()))
+            spans.append((start, start + len(stripped)))
+        previous = cut
+    return spans
+
+
+def _list_cuts(text: str) -> list[int]:
+    """Positions where a list item starts inside running text."""
+    cuts = [m.start() for m in _BULLET_RE.finditer(text)]
+    markers = [(m.start(), m.group("value"), m.group("sep")) for m in _LIST_MARKER.finditer(text)]
+    for run in _consecutive_runs(markers):
+        cuts.extend(position for position, _, _ in run)
+    return [cut for cut in cuts if cut > 0]
+
+
+def _consecutive_runs(markers):
+    """Runs of list markers numbered 1, 2, 3 (or a, b, c) with the same separator."""
+    runs, current = [], []
+    for marker in markers:
+        if current and _follows(current[-1], marker):
+            current.append(marker)
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = [marker] if marker[1] in ("1", "a") else []
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
+
+
+def _follows(previous, marker) -> bool:
+    (_, value, sep), (_, next_value, next_sep) = previous, marker
+    if sep != next_sep:
+        return False
+    if value.isdigit() and next_value.isdigit():
+        return int(next_value) == int(value) + 1
+    return value.isalpha() and next_value.isalpha() and ord(next_value) == ord(value) + 1
+
+
+def _punctuation_cuts(text: str, forced: list[int]) -> list[int]:
+    forced = sorted(forced)
+    cuts, segment_start, forced_index = [], 0, 0
+    for match in _CANDIDATE.finditer(text):
+        while forced_index < len(forced) and forced[forced_index] <= match.start():
+            segment_start = max(segment_start, forced[forced_index])
+            forced_index += 1
+        cut = _decide(text, match, segment_start)
+        if cut is not None:
+            cuts.append(cut)
+            segment_start = cut
+    return cuts
+
+
+def _decide(text: str, match: re.Match, segment_start: int) -> int | None:
+    """The cut position for a candidate boundary, or None if it is no boundary."""
+    following = _next_word(text, match.end())
+    if not following:
+        return None
+    punct = match.group("punct")
+    if "." not in punct:  # ? and ! end a sentence unless the next word is lowercase
+        return match.end() if _starts_sentence_case(following) else None
+    dots = punct.count(".") + 3 * punct.count("\u2026")
+    if dots >= 2 or "\u2026" in punct:
+        return _decide_ellipsis(text, match, following, dots)
+    token = _token_before(text, match.start())
+    if _is_list_marker(text, token, match.start(), segment_start):
+        return None
+    if _period_ends_sentence(text, token, match.start(), following):
+        return match.end()
+    return None
+
+
+def _decide_ellipsis(text: str, match: re.Match, following: str, dots: int) -> int | None:
+    start = match.start()
+    if start > 0 and text[start - 1] == "[":  # "[...]" marks an omission
+        return None
+    if not _starts_upper(following):
+        return None
+    attached = start > 0 and not text[start - 1].isspace()
+    spaced = " " in match.group("punct")
+    if spaced and attached and dots >= 4:  # "word. . . . Next": the period is the word's
+        return start + 1
+    if spaced and dots < 4:  # " . . . " is an omission inside the sentence
+        return None
+    return match.end() if attached or dots >= 4 else None
+
+
+def _period_ends_sentence(text: str, token: str, position: int, following: str) -> bool:
+    if not _starts_sentence_case(following):
+        return False
+    core = token.rstrip(".")
+    if "@" in core or "://" in core or core.startswith("www."):
+        return True
+    if core in NEVER_END or core in TITLES:
+        return False
+    if core in NUMBER_ABBREVIATIONS and following[0].isdigit():
+        return False
+    if re.fullmatch(r"[aApP]\.[mM]", core):
+        return _time_ends_sentence(text, position, following)
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", core) or core in OTHER_ABBREVIATIONS:
+        return _is_starter(following)
+    if len(core) == 1 and core.isupper():
+        return _is_pronoun_i(text, core, position) or _is_starter(following)
+    return True
+
+
+def _time_ends_sentence(text: str, position: int, following: str) -> bool:
+    """'at 6 p.m. Mr. Smith left' ends a sentence; 'At 5 a.m. Mr. Smith went' does not."""
+    if _bare_word(following) in TIME_ZONES:
+        return False
+    words = text[:position].split()
+    if len(words) >= 3 and _bare_word(words[-3]) in TIME_PREPOSITIONS:
+        return False
+    return True
+
+
+def _is_pronoun_i(text: str, core: str, position: int) -> bool:
+    """'you and I.' (a pronoun after a lowercase word), unlike 'Albert I. Jones'."""
+    if core != "I":
+        return False
+    words = text[:position].split()
+    return len(words) >= 2 and words[-2][:1].islower()
+
+
+def _is_list_marker(text: str, token: str, position: int, segment_start: int) -> bool:
+    """'1.' or 'a.' opening a list item, not ending a sentence."""
+    bare = _TAG_RE.sub("", token).lstrip(_BULLETS)
+    if not re.fullmatch(r"\d{1,3}|[A-Za-z]", bare):
+        return False
+    before = _TAG_RE.sub("", text[segment_start:position - len(token)])
+    return not before.strip().strip(_BULLETS).strip()
+
+
+def _token_before(text: str, position: int) -> str:
+    start = position
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return _TAG_RE.sub("", text[start:position]).lstrip("\"'\u201c\u2018\u00ab([")
+
+
+def _next_word(text: str, position: int) -> str:
+    rest = text[position:].lstrip()
+    rest = rest[_OPENERS.match(rest).end():]
+    return rest.split(None, 1)[0] if rest.strip() else ""
+
+
+def _bare_word(word: str) -> str:
+    return _TAG_RE.sub("", word).strip(".,;:!?\"'\u201c\u201d\u2018\u2019()[]")
+
+
+def _starts_upper(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _starts_sentence_case(word: str) -> bool:
+    """Not a lowercase continuation (but 'iPhone' or 'eBay' can start a sentence)."""
+    first = word[:1]
+    if not first.islower():
+        return True
+    return bool(re.match(r"[a-z]+[A-Z]", word))
+
+
+def _is_starter(word: str) -> bool:
+    return _bare_word(word) in SENTENCE_STARTERS
+
+
+def outline(article: Article) -> dict:
+    """The article's blocks and segments as plain data (what ``segment --json`` prints)."""
+    return {
+        "title": article.title,
+        "metadata": dict(article.metadata),
+        "blocks": [
+            {"kind": block.kind, "line": block.line, "text": block.text,
+             "segments": [block.text[start:end] for start, end in split(block.text)]}
+            for block in article.blocks
+        ],
+    }
