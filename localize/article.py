@@ -214,7 +214,7 @@ def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 def _is_banner(chunk, following) -> bool:
     """'Iraq News - Local News - Baghdadpost' above a blank line and a headline."""
-    if len(chunk[1]) != 1 or len(following[1]) > 2:
+    if len(chunk[1]) != 1 or not _is_headline(following[1][0]):
         return False
     parts = _BANNER_SEPARATOR.split(chunk[1][0].strip())
     if len(parts) < 2 or any(len(part.split()) > 5 or not part for part in parts):
@@ -222,6 +222,11 @@ def _is_banner(chunk, following) -> bool:
     if not all(word[:1].isupper() or not word[:1].isalpha() for part in parts for word in part.split()):
         return False
     return len(parts) >= 3 or bool(_SECTION_WORDS.search(chunk[1][0]))
+
+
+def _is_headline(line: str) -> bool:
+    text = line.strip()
+    return len(text) <= 160 and len(text.split()) <= 25 and not text.endswith(".")
 
 
 def _chunk_blocks(first_line: int, lines: list[str]) -> list[Block]:

@@ -10,6 +10,7 @@ and earlier entries whose English is gone are kept as obsolete (``#~``).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import polib
@@ -116,25 +117,66 @@ def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
     for field in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
         if metadata.get(field):
             po.metadata[field] = metadata[field]
+    already_obsolete = [old for old in previous if old.obsolete]
     for leftovers in by_msgid.values():
         for old in leftovers:
             if old.msgstr or old.tcomment:
                 old.obsolete = True
                 po.append(old)
-    po.extend(old for old in previous if old.obsolete)
+    po.extend(already_obsolete)
 
 
 def render(po: polib.POFile) -> str:
     return po.__unicode__()
 
 
+_PO_FIX = "fix the file in a PO editor or restore it from version control"
+_PO_KEYWORD = re.compile(r'(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+(?P<string>".*)$')
+_PO_STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
+
+
 def parse_catalog(text: str, where: str) -> polib.POFile:
-    """Parse PO text, naming the file and line of a syntax error."""
+    """Parse PO text strictly: a syntax error names the file and line.
+
+    polib alone is lenient (it reads an unterminated string as if it were
+    complete), and a half-read review file must never be written back.
+    """
+    _check_po_syntax(text, where)
     try:
-        return polib.pofile(text, wrapwidth=78)
+        po = polib.pofile(text, wrapwidth=78)
     except (OSError, ValueError) as error:
-        raise LocalizeError(where, f"not a valid PO file: {error}",
-                            "fix the file in a PO editor or restore it from version control") from None
+        line = re.search(r"line (\d+)", str(error))
+        place = f"{where}:{line.group(1)}" if line else where
+        raise LocalizeError(place, "not a valid PO file", _PO_FIX) from None
+    _check_duplicates(po, text, where)
+    return po
+
+
+def _check_po_syntax(text: str, where: str) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("#~"):
+            stripped = stripped[2:].strip()
+        elif stripped.startswith("#") or not stripped:
+            continue
+        keyword = _PO_KEYWORD.match(stripped)
+        string = keyword.group("string") if keyword else stripped
+        if not _PO_STRING.match(string):
+            what = "unterminated string" if string.startswith('"') else f"unexpected text {stripped[:30]!r}"
+            raise LocalizeError(f"{where}:{number}", f"not a valid PO file: {what}", _PO_FIX)
+
+
+def _check_duplicates(po: polib.POFile, text: str, where: str) -> None:
+    seen = set()
+    for entry in po:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            line = entry.linenum if getattr(entry, "linenum", None) else "?"
+            raise LocalizeError(f"{where}:{line}", f"duplicate entry for {entry.msgid[:40]!r}",
+                                "merge the two entries in a PO editor (msgcat --use-first)")
+        seen.add(key)
 
 
 def reviewed(entry: polib.POEntry) -> bool:

@@ -1,0 +1,56 @@
+from conftest import FIXTURES
+from localize.article import parse_article
+
+
+def article():
+    return parse_article((FIXTURES / "article.md").read_bytes(), "article.md")
+
+
+def test_blocks_and_kinds():
+    blocks = article().blocks
+    assert [(b.kind, b.line) for b in blocks] == [
+        ("title", 5), ("paragraph", 7), ("heading", 10), ("quote", 12), ("paragraph", 15),
+        ("list_item", 17), ("list_item", 18), ("paragraph", 24)]
+    assert blocks[2].level == 2
+
+
+def test_emphasis_and_links_become_numbered_placeholders():
+    blocks = article().blocks
+    assert blocks[0].text == "Macron calls for <1>dismantling</1> Iraq's militias"
+    assert (blocks[0].inline[0].open, blocks[0].inline[0].close) == ("*", "*")
+    paragraph = blocks[1]
+    assert "including the <1>Popular Mobilisation Forces</1>. It was a rare call." in paragraph.text
+    link = paragraph.inline[0]
+    assert (link.open, link.close) == ("[", '](https://example.org/pmf "PMF")')
+    assert link.description == "link to https://example.org/pmf"
+
+
+def test_soft_breaks_join_and_code_blocks_are_left_out():
+    blocks = article().blocks
+    assert "militias, including" in blocks[1].text
+    assert not any("code is not translated" in b.text for b in blocks)
+
+
+def test_inline_code_images_and_hard_breaks_are_standalone_placeholders():
+    last = article().blocks[-1]
+    assert last.text == "See <1/> and <2/> for details.<3/>A second line after a hard break."
+    assert [i.open for i in last.inline] == ["`IMIS`", "![a map](map.png)", "\\\n"]
+
+
+def test_front_matter_is_metadata():
+    metadata = article().metadata
+    assert metadata["author"] == "Desk Reporter"
+    assert metadata["date"] == "2017-12-07T00:00:00"
+
+
+def test_front_matter_title_is_the_title():
+    data = b"---\ntitle: Iraq votes\n---\n\nParliament voted.\n\n## Reactions\n"
+    blocks = parse_article(data, "a.md").blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("title", "Iraq votes"), ("paragraph", "Parliament voted."), ("heading", "Reactions")]
+
+
+def test_markdown_without_heading_has_no_title():
+    article = parse_article(b"Just a paragraph.\n", "a.md")
+    assert article.title is None
+    assert article.blocks[0].kind == "paragraph"
