@@ -114,7 +114,10 @@ def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
         candidates.remove(old)
         entry.msgstr, entry.flags, entry.tcomment = old.msgstr, list(old.flags), old.tcomment
     metadata = previous.metadata
-    for field in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
+    kept = ["PO-Revision-Date", "Last-Translator", "Language-Team"]
+    if metadata.get("X-Source-SHA256") == po.metadata["X-Source-SHA256"]:
+        kept.append("POT-Creation-Date")  # same source: a re-run changes nothing
+    for field in kept:
         if metadata.get(field):
             po.metadata[field] = metadata[field]
     already_obsolete = [old for old in previous if old.obsolete]

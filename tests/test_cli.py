@@ -68,6 +68,23 @@ def test_translate_no_mt_writes_the_po(run, project):
     assert not list(project.glob("translations/ar/.*"))  # no temporary file left behind
 
 
+def test_rerun_on_an_unchanged_article_changes_nothing(run, project, monkeypatch):
+    (project / "a.txt").write_text("Title\n\nFirst sentence. Second sentence.\n")
+    run("translate", "--no-mt", "a.txt")
+    before = (project / "translations/ar/a.po").read_bytes()
+    import localize.catalog
+    from datetime import datetime, timezone
+    later = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    original = localize.catalog.header
+    monkeypatch.setattr(localize.catalog, "header", lambda a, p, now=None: original(a, p, later))
+    run("translate", "--no-mt", "a.txt")
+    assert (project / "translations/ar/a.po").read_bytes() == before
+    (project / "a.txt").write_text("Title\n\nFirst sentence. Changed.\n")
+    run("translate", "--no-mt", "a.txt")
+    po = polib.pofile(str(project / "translations/ar/a.po"))
+    assert po.metadata["POT-Creation-Date"].startswith("2030-01-01")
+
+
 def test_translate_keeps_reviewed_translations(run, project):
     (project / "a.txt").write_text("Title\n\nFirst sentence. Second sentence.\n")
     run("translate", "--no-mt", "a.txt")
