@@ -51,6 +51,11 @@ def _article_options(command):
                         help="Article format (default: from the file name).")(command)
 
 
+def _glossary_option(command):
+    return click.option("--glossary", "glossary_files", multiple=True, metavar="FILE",
+                        help="Glossary CSV (repeatable; default: glossaries/*.csv).")(command)
+
+
 def _load_article(path: str, fmt: str | None, encoding: str | None):
     from localize.article import parse_article
     from localize.files import read_input
@@ -89,8 +94,9 @@ def segment(article, as_json, fmt, encoding):
 @click.option("--out", default="translations", show_default=True, metavar="DIR",
               help="Folder for the PO files (written to DIR/ar/<slug>.po).")
 @click.option("--no-mt", is_flag=True, help="Write the PO files without machine drafts.")
+@_glossary_option
 @_article_options
-def translate(articles, out, no_mt, fmt, encoding):
+def translate(articles, out, no_mt, glossary_files, fmt, encoding):
     """Write (or update) one PO file per article for review.
 
     Entries a reviewer has finished are never changed.
@@ -103,7 +109,8 @@ def translate(articles, out, no_mt, fmt, encoding):
     if not no_mt:
         raise LocalizeError("", "machine translation is not available in this version",
                             "run with --no-mt to write PO files for translation by hand")
-    jobs = [_prepare(path, out, fmt, encoding) for path in articles]
+    index = _term_index(glossary_files, required=False)
+    jobs = [_prepare(path, out, fmt, encoding, index) for path in articles]
     _check_unique_targets(jobs)
     from localize.catalog import render
     from localize.files import write_atomic
@@ -115,19 +122,167 @@ def translate(articles, out, no_mt, fmt, encoding):
         click.echo(f"{target}: {total} segments, {done} translated")
 
 
-def _prepare(path: str, out: str, fmt, encoding):
+def _prepare(path: str, out: str, fmt, encoding, index):
     """Read an article and its existing PO, and build the new PO (nothing written yet)."""
-    from localize.catalog import build_catalog, parse_catalog
-    from localize.files import decode_text, read_input
+    from dataclasses import replace
+
+    from localize.catalog import build_catalog
+    from localize.glossary import format_issue, reviewer_notes, verify
     from localize.segment import segment_article
 
     article = _load_article(path, fmt, encoding)
     target = Path(out) / "ar" / f"{article.slug}.po"
-    previous = None
-    if target.exists():
-        previous = parse_catalog(decode_text(read_input(target, "PO file"), str(target)), str(target))
-    po = build_catalog(article, segment_article(article), _project_path(path), previous)
+    previous = _read_po(target) if target.exists() else None
+    segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
+
+    def check(msgid, msgstr):
+        return [f"issue: {format_issue(issue)}" for issue in verify(msgid, msgstr, index)]
+
+    po = build_catalog(article, segments, _project_path(path), previous, check)
     return target, po
+
+
+def _read_po(path):
+    from localize.catalog import parse_catalog
+    from localize.files import decode_text, read_input
+
+    return parse_catalog(decode_text(read_input(path, "PO file"), str(path)), str(path))
+
+
+def _term_index(files, required: bool):
+    """The terms of the given glossaries, or of glossaries/*.csv in the current project."""
+    from localize.files import read_input
+    from localize.glossary import TermIndex, load_glossary
+
+    paths = list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
+    if required and not paths:
+        raise LocalizeError("glossaries/", "no glossary found",
+                            "put CSV glossaries in glossaries/ or pass --glossary FILE")
+    terms = [term for path in paths for term in load_glossary(read_input(path, "glossary"), path)]
+    return TermIndex(terms)
+
+
+@cli.command()
+@click.argument("files", nargs=-1)
+@_glossary_option
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as a JSON list.")
+def check(files, glossary_files, as_json):
+    """Check translated entries (drafts and reviewed) against the glossary.
+
+    FILES are PO files or folders of them (default: translations). Exit code 1
+    if any issue is found.
+
+    \b
+    Example:
+      localize check translations/ar/iran-imis.po
+      localize check --json --glossary glossaries/news.csv translations
+    """
+    from localize.catalog import translated_entries
+    from localize.glossary import format_issue, verify
+
+    index = _term_index(glossary_files, required=True)
+    catalogs = [(path, _read_po(path)) for path in _po_files(files or ("translations",))]
+    found = []
+    for path, po in catalogs:
+        for entry in translated_entries(po):
+            for issue in verify(entry.msgid, entry.msgstr, index):
+                found.append((path, entry, issue))
+    if as_json:
+        click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,
+                                "type": issue.type, "term": issue.term, "expected": issue.expected,
+                                "found": issue.found} for path, entry, issue in found],
+                              ensure_ascii=False, indent=2))
+    else:
+        _print_issues(found, format_issue)
+        click.echo(f"{len(found)} issue{'s' if len(found) != 1 else ''} in {len(catalogs)} file"
+                   f"{'s' if len(catalogs) != 1 else ''}")
+    sys.exit(1 if found else 0)
+
+
+def _print_issues(found, format_issue) -> None:
+    current_file = current_entry = None
+    for path, entry, issue in found:
+        if path != current_file:
+            click.echo(str(path))
+            current_file = path
+        if entry is not current_entry:
+            click.echo(f"  {path}:{entry.linenum}: [{entry.msgctxt}] {entry.msgid[:60]}")
+            current_entry = entry
+        click.echo(f"    {format_issue(issue)}")
+
+
+def _po_files(arguments) -> list[Path]:
+    paths = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            paths.extend(sorted(path.rglob("*.po")))
+        else:
+            paths.append(path)
+    return paths
+
+
+@cli.group()
+def glossary():
+    """Validate glossaries and import termbases.
+
+    \b
+    Example:
+      localize glossary check glossaries/news.csv
+      localize glossary import termbase.tbx --out glossaries/termbase.csv
+    """
+
+
+@glossary.command("check")
+@click.argument("files", nargs=-1)
+def glossary_check(files):
+    """Validate glossary CSV files (default: glossaries/*.csv).
+
+    Reports duplicates, conflicting targets and forbidden forms that are also
+    accepted, each with file:line; exit code 1 if any.
+
+    \b
+    Example:
+      localize glossary check glossaries/news.csv
+    """
+    from localize.files import read_input
+    from localize.glossary import lint, load_glossary
+
+    paths = list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
+    if not paths:
+        raise LocalizeError("glossaries/", "no glossary found", "pass the CSV file to check")
+    problems = 0
+    for path in paths:
+        found = lint(load_glossary(read_input(path, "glossary"), path))
+        for line in found:
+            click.echo(line)
+        problems += len(found)
+        if not found:
+            click.echo(f"{path}: ok")
+    sys.exit(1 if problems else 0)
+
+
+@glossary.command("import")
+@click.argument("tbx")
+@click.option("--out", metavar="FILE", help="CSV to write (default: glossaries/<name>.csv).")
+@click.option("--force", is_flag=True, help="Replace the CSV if it exists.")
+def glossary_import(tbx, out, force):
+    """Convert a TBX termbase (ISO 30042, TBX-Basic) to a glossary CSV.
+
+    \b
+    Example:
+      localize glossary import termbase.tbx --out glossaries/termbase.csv
+    """
+    from localize.files import read_input, write_atomic
+    from localize.glossary import read_tbx, write_csv
+
+    terms, skipped = read_tbx(read_input(tbx, "TBX file"), tbx)
+    target = Path(out) if out else Path("glossaries") / f"{Path(tbx).stem}.csv"
+    if target.exists() and not force:
+        raise LocalizeError(str(target), "already exists", "pass --force to replace it, or --out FILE")
+    write_atomic(target, write_csv(terms))
+    note = f", {skipped} entries without English or Arabic skipped" if skipped else ""
+    click.echo(f"{target}: {len(terms)} terms{note}")
 
 
 def _project_path(path: str) -> str:

@@ -1,0 +1,355 @@
+"""The house terminology glossary: load, validate, find terms, verify renderings.
+
+CSV columns: ``source,target,type,forbidden,variants,note`` (UTF-8).  English
+terms are found as whole words: acronyms (all capitals) case-sensitively,
+other terms case-insensitively; the last word may be plural or possessive
+(militias, militia's, Forces'); hyphens and spaces between words are
+interchangeable (al-Abadi / al Abadi); the longest match wins.  All terms are
+found in one pass per segment through an index keyed by first word, not one
+regular expression per term.  Arabic renderings are verified with the
+clitic-aware matching of ``localize.arabic``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from localize import arabic
+from localize.errors import LocalizeError
+from localize.records import Issue
+
+COLUMNS = ("source", "target", "type", "forbidden", "variants", "note")
+TYPES = ("term", "dnt")
+_WORD = re.compile(r"[^\W_]+")
+_JOINER = re.compile(r"[\s\-\u2010\u2011]+")
+
+
+@dataclass(frozen=True)
+class Term:
+    source: str
+    target: str = ""
+    type: str = "term"
+    forbidden: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    note: str = ""
+    origin: str = ""  # file:line
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(_WORD.findall(self.source))
+
+    @property
+    def common_noun(self) -> bool:
+        """A lowercase English term ('militia') is a common noun; Arabic may add the article."""
+        return self.source[:1].islower()
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        return tuple(form for form in (self.target, *self.variants) if form)
+
+
+@dataclass(frozen=True)
+class Match:
+    term: Term
+    start: int
+    end: int
+    text: str
+
+
+# --- loading -----------------------------------------------------------------
+
+def load_glossary(data: bytes, where: str) -> list[Term]:
+    """Parse a glossary CSV; structural problems raise with file:line."""
+    text = _decode(data, where)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        columns = _columns(header, where)
+        terms = []
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise LocalizeError(f"{where}:{line}", f"{len(row)} fields, the header has {len(header)}",
+                                    "quote fields that contain commas")
+            terms.append(_term(dict(zip(columns, row)), f"{where}:{line}"))
+    except csv.Error as error:
+        raise LocalizeError(f"{where}:{reader.line_num}", f"broken CSV quoting ({error})",
+                            "close the quoted field") from None
+    return terms
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise LocalizeError(f"{where}:{line}", "not valid UTF-8", "save the glossary as UTF-8") from None
+
+
+def _columns(header, where: str) -> list[str]:
+    if not header:
+        raise LocalizeError(f"{where}:1", "empty glossary", f"start with the header {','.join(COLUMNS)}")
+    columns = [cell.strip().lower() for cell in header]
+    missing = [name for name in COLUMNS if name not in columns]
+    if missing:
+        raise LocalizeError(f"{where}:1", f"missing column {', '.join(missing)}",
+                            f"the header must be {','.join(COLUMNS)}")
+    return columns
+
+
+def _term(row: dict, origin: str) -> Term:
+    source, target = row["source"].strip(), row["target"].strip()
+    kind = row["type"].strip().lower() or "term"
+    if not source:
+        raise LocalizeError(origin, "empty source", "every row needs an English term")
+    if kind not in TYPES:
+        raise LocalizeError(origin, f"unknown type {kind!r}", "use term or dnt")
+    if not target and kind == "term":
+        raise LocalizeError(origin, f"empty target for {source!r}", "give the approved Arabic, or type dnt")
+    return Term(source, target, kind, _split(row["forbidden"]), _split(row["variants"]),
+                row["note"].strip(), origin)
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+def lint(terms: list[Term]) -> list[str]:
+    """Problems a glossary check reports: duplicates, conflicts, forbidden = accepted."""
+    problems, seen = [], {}
+    for term in terms:
+        key = _key(term.source)
+        if key in seen:
+            first = seen[key]
+            if arabic.normalize(first.target) == arabic.normalize(term.target):
+                problems.append(f"{term.origin}: duplicate of {first.origin} ({term.source!r})")
+            else:
+                problems.append(f"{term.origin}: {term.source!r} has target {term.target!r} here "
+                                f"but {first.target!r} at {first.origin}")
+        else:
+            seen[key] = term
+        accepted = {arabic.normalize(form) for form in term.accepted}
+        for form in term.forbidden:
+            if arabic.normalize(form) in accepted:
+                problems.append(f"{term.origin}: forbidden form {form!r} is also accepted for {term.source!r}")
+    return problems
+
+
+def _key(source: str) -> tuple[str, ...]:
+    words = _WORD.findall(source)
+    return tuple(w if _is_acronym(w) else w.lower() for w in words)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+# --- finding terms in English -------------------------------------------------
+
+class TermIndex:
+    """All terms of a glossary, indexed by first word for one-pass lookup."""
+
+    def __init__(self, terms: list[Term]):
+        self.by_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        for term in terms:
+            key = _key(term.source)
+            if key:
+                self.by_first.setdefault(key[0], []).append((key, term))
+        for entries in self.by_first.values():
+            entries.sort(key=lambda item: -len(item[0]))
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping term matches, longest first, in text order."""
+        words = list(_WORD.finditer(text))
+        found = []
+        for index, word in enumerate(words):
+            for lookup in _lookup_keys(word.group()):
+                for key, term in self.by_first.get(lookup, ()):
+                    end = _match_at(text, words, index, key)
+                    if end is not None:
+                        found.append((index, end, term))
+        return _longest(text, words, found)
+
+
+def _lookup_keys(word: str) -> list[str]:
+    if _is_acronym(word):  # "ISIS", but also "BAGHDAD" in a dateline
+        return [word, word.lower(), *_singulars(word.lower())]
+    base = word.lower()
+    return [base, *_singulars(base)]
+
+
+def _singulars(word: str) -> list[str]:
+    if word.endswith("ies") and len(word) > 4:
+        return [word[:-3] + "y"]
+    if word.endswith("es") and len(word) > 3:
+        return [word[:-2], word[:-1]]
+    if word.endswith("s") and len(word) > 2:
+        return [word[:-1]]
+    return []
+
+
+def _match_at(text: str, words, index: int, key: tuple[str, ...]) -> int | None:
+    """Index after the last word if ``key`` matches the words from ``index``."""
+    if index + len(key) > len(words):
+        return None
+    for offset, expected in enumerate(key):
+        word = words[index + offset]
+        if offset and not _JOINER.fullmatch(text[words[index + offset - 1].end():word.start()]):
+            return None
+        last = offset == len(key) - 1
+        if not _word_matches(word.group(), expected, last):
+            return None
+    return index + len(key)
+
+
+def _word_matches(word: str, expected: str, last: bool) -> bool:
+    if _is_acronym(expected):
+        return word == expected or (last and word in (expected + "s", expected + "'s"))
+    lowered = word.lower()
+    return lowered == expected or (last and expected in _singulars(lowered))
+
+
+def _longest(text: str, words, found) -> list[Match]:
+    taken: set[int] = set()
+    chosen = []
+    for start, end, term in sorted(found, key=lambda item: (item[0] - item[1], item[0])):
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            chosen.append(Match(term, words[start].start(), words[end - 1].end(),
+                                text[words[start].start():words[end - 1].end()]))
+    return sorted(chosen, key=lambda match: match.start)
+
+
+# --- verifying Arabic ----------------------------------------------------------
+
+def verify(source: str, translation: str, index: TermIndex) -> list[Issue]:
+    """Glossary issues of one translated segment (empty when all is well)."""
+    if not translation.strip():
+        return []
+    normalized, offsets = arabic.normalize_with_offsets(translation)
+    issues = []
+    for match in index.find(source):
+        issue = _check_term(match, translation, normalized, offsets)
+        if issue:
+            issues.append(issue)
+    return issues
+
+
+def _check_term(match: Match, translation: str, normalized: str, offsets: list[int]) -> Issue | None:
+    term = match.term
+    if term.type == "dnt":
+        if match.text in translation or term.source in translation:
+            return None
+        return Issue("dnt-altered", term.source, term.source, "", (match.start, match.end))
+    accepted = [span for form in term.accepted
+                for span in arabic.find_form(normalized, form, term.common_noun)]
+    for form in term.forbidden:
+        for start, end in arabic.find_form(normalized, form, term.common_noun):
+            if not any(a <= start and end <= b for a, b in accepted):
+                found = translation[offsets[start]:offsets[end - 1] + 1]
+                return Issue("forbidden-term", term.source, term.target, found, (match.start, match.end))
+    if not accepted:
+        return Issue("missing-term", term.source, term.target, "", (match.start, match.end))
+    return None
+
+
+def reviewer_notes(source: str, index: TermIndex) -> list[str]:
+    """One ``#.`` line per term found: the approved rendering the translator should use."""
+    notes = []
+    for match in index.find(source):
+        term = match.term
+        if term.type == "dnt":
+            notes.append(f"glossary: {term.source} = keep as is (do not translate)")
+            continue
+        line = f"glossary: {term.source} = {term.target}"
+        if term.variants:
+            line += f" (also: {', '.join(term.variants)})"
+        if term.forbidden:
+            line += f" (not: {', '.join(term.forbidden)})"
+        notes.append(line)
+    return list(dict.fromkeys(notes))
+
+
+def format_issue(issue: Issue) -> str:
+    if issue.type == "missing-term":
+        return f"{issue.type}: {issue.term} (expected {issue.expected})"
+    if issue.type == "forbidden-term":
+        return f"{issue.type}: {issue.term} (found {issue.found}, use {issue.expected})"
+    return f"{issue.type}: {issue.term} (keep {issue.expected} as is)"
+
+
+# --- CSV out, TBX in -------------------------------------------------------------
+
+def write_csv(terms: list[Term]) -> str:
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for term in terms:
+        writer.writerow([term.source, term.target, term.type, "|".join(term.forbidden),
+                         "|".join(term.variants), term.note])
+    return stream.getvalue()
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_REJECTED = ("deprecated", "superseded", "notrecommended")
+
+
+def read_tbx(data: bytes, where: str) -> tuple[list[Term], int]:
+    """English-Arabic terms of a TBX (ISO 30042 / TBX-Basic, v2 or v3) termbase.
+
+    Preferred and admitted Arabic terms become the target and variants,
+    deprecated or superseded ones the forbidden forms.  Returns the terms and
+    how many entries were skipped for lacking English or Arabic.
+    """
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise LocalizeError(f"{where}:{error.lineno or 1}", f"malformed TBX: {error.msg}",
+                            "fix the XML or export the termbase again") from None
+    if etree.QName(root).localname not in ("martif", "tbx"):
+        raise LocalizeError(where, "not a TBX file (no <martif> or <tbx> root)", "give a TBX termbase")
+    terms, skipped = [], 0
+    for entry in root.iter("{*}termEntry", "{*}conceptEntry"):
+        term = _tbx_entry(entry, where)
+        if term is None:
+            skipped += 1
+        else:
+            terms.append(term)
+    return terms, skipped
+
+
+def _tbx_entry(entry, where: str) -> Term | None:
+    forms: dict[str, list[tuple[str, str]]] = {}
+    for langset in entry.iter("{*}langSet"):
+        language = (langset.get(_XML_LANG) or langset.get("lang") or "").lower().split("-")[0]
+        for holder in langset.iter("{*}tig", "{*}ntig", "{*}termSec"):
+            element = next(holder.iter("{*}term"), None)
+            if element is None or not "".join(element.itertext()).strip():
+                continue
+            status = " ".join("".join(note.itertext()) for note in holder.iter("{*}termNote")
+                              if note.get("type") == "administrativeStatus").lower()
+            forms.setdefault(language, []).append(("".join(element.itertext()).strip(), status))
+    english = [text for text, status in forms.get("en", []) if not _rejected(status)]
+    accepted = [text for text, status in _preferred_first(forms.get("ar", [])) if not _rejected(status)]
+    if not english or not accepted:
+        return None
+    forbidden = tuple(text for text, status in forms.get("ar", []) if _rejected(status))
+    notes = [" ".join("".join(d.itertext()).split()) for d in entry.iter("{*}descrip", "{*}note")]
+    return Term(english[0], accepted[0], "term", forbidden, tuple(accepted[1:]),
+                "; ".join(note for note in notes if note), f"{where}:{entry.sourceline}")
+
+
+def _preferred_first(forms):
+    return sorted(forms, key=lambda form: "preferred" not in form[1])
+
+
+def _rejected(status: str) -> bool:
+    return any(word in status.replace(" ", "") for word in _REJECTED)

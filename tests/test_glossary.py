@@ -1,0 +1,196 @@
+import pytest
+
+from conftest import ROOT
+from localize.errors import LocalizeError
+from localize.glossary import (Term, TermIndex, lint, load_glossary, read_tbx, reviewer_notes, verify,
+                               write_csv)
+
+HEADER = "source,target,type,forbidden,variants,note\n"
+
+
+def index(*terms):
+    return TermIndex(list(terms))
+
+
+def found(text, *terms):
+    return [match.text for match in index(*terms).find(text)]
+
+
+def test_whole_words_only():
+    assert found("Iranian officials met in Iran", Term("Iran", "إيران")) == ["Iran"]
+
+
+def test_acronyms_are_case_sensitive():
+    isis = Term("ISIS", "داعش")
+    assert found("ISIS fighters and anti-ISIS forces", isis) == ["ISIS", "ISIS"]
+    assert found("the goddess Isis was worshipped", isis) == []
+
+
+def test_other_terms_ignore_case_and_datelines_match():
+    assert found("BAGHDAD - the militia left baghdad", Term("Baghdad", "بغداد")) == ["BAGHDAD", "baghdad"]
+
+
+def test_plural_and_possessive_of_the_last_word():
+    militia = Term("militia", "ميليشيا", variants=("ميليشيات",))
+    forces = Term("Popular Mobilization Forces", "الحشد الشعبي")
+    text = "The militias, a militia's leader and the Popular Mobilization Forces' role"
+    assert found(text, militia, forces) == ["militias", "militia", "Popular Mobilization Forces"]
+    assert found("the militia leader", Term("militia leader", "قائد")) == ["militia leader"]
+    assert found("the militias leader", Term("militia leader", "قائد")) == []
+
+
+def test_hyphen_and_space_variants():
+    abadi = Term("Haider al-Abadi", "حيدر العبادي")
+    assert found("Haider al-Abadi, Haider Al-Abadi and Haider al Abadi", abadi) == [
+        "Haider al-Abadi", "Haider Al-Abadi", "Haider al Abadi"]
+    assert found("Haider, al-Abadi", abadi) == []
+
+
+def test_longest_match_wins():
+    terms = (Term("Supreme Council", "مجلس"), Term("Islamic Supreme Council of Iraq", "المجلس الأعلى الإسلامي العراقي"),
+             Term("Iraq", "العراق"))
+    assert found("the Islamic Supreme Council of Iraq met", *terms) == ["Islamic Supreme Council of Iraq"]
+
+
+GLOSSARY = index(
+    Term("Iraq", "العراق"), Term("Syria", "سوريا", forbidden=("سورية",)),
+    Term("ISIS", "داعش", forbidden=("الدولة الإسلامية",), variants=("تنظيم داعش",)),
+    Term("Facebook", type="dnt"), Term("militia", "ميليشيا", forbidden=("مليشيا",), variants=("ميليشيات",)),
+    Term("Erdogan", "أردوغان", forbidden=("أردوجان",)),
+)
+
+
+def issues(source, translation):
+    return [(issue.type, issue.term, issue.found) for issue in verify(source, translation, GLOSSARY)]
+
+
+@pytest.mark.parametrize("source,translation", [
+    ("Iraq rejects it.", "يرفض العراقُ ذلك."),
+    ("It went to Iraq.", "ذهب إلى العراق."),
+    ("Support for Iraq.", "دعم للعراق."),
+    ("In Iraq and Syria.", "في العراق وسوريا."),
+    ("ISIS fighters.", "مقاتلو تنظيم داعش."),
+    ("The militias.", "وللميليشيات."),
+    ("He wrote on Facebook.", "كتب على Facebook."),
+    ("Syria and the Syrian government.", "سوريا والحكومة السورية."),
+    ("Erdogan spoke.", "تحدث أردوغانُ."),
+])
+def test_correct_renderings_pass(source, translation):
+    assert issues(source, translation) == []
+
+
+@pytest.mark.parametrize("source,translation,expected", [
+    ("Iraq rejects it.", "ترفض بغداد ذلك.", [("missing-term", "Iraq", "")]),
+    ("Syria.", "سورية.", [("forbidden-term", "Syria", "سورية")]),
+    ("To Syria.", "لسوريةَ.", [("forbidden-term", "Syria", "لسورية")]),
+    ("ISIS attacked.", "هاجم تنظيم الدولة الإسلامية.", [("forbidden-term", "ISIS", "الدولة الإسلامية")]),
+    ("The militia.", "والمليشيا.", [("forbidden-term", "militia", "والمليشيا")]),
+    ("He wrote on Facebook.", "كتب على فيسبوك.", [("dnt-altered", "Facebook", "")]),
+    ("Erdogan spoke.", "تحدث أردوجان.", [("forbidden-term", "Erdogan", "أردوجان")]),
+])
+def test_wrong_and_forbidden_renderings_are_caught(source, translation, expected):
+    assert issues(source, translation) == expected
+
+
+def test_untranslated_entries_are_not_checked():
+    assert issues("Iraq", "") == []
+
+
+def test_reviewer_notes_name_the_approved_rendering():
+    notes = reviewer_notes("ISIS and Facebook in Iraq", GLOSSARY)
+    assert notes == ["glossary: ISIS = داعش (also: تنظيم داعش) (not: الدولة الإسلامية)",
+                     "glossary: Facebook = keep as is (do not translate)", "glossary: Iraq = العراق"]
+
+
+def load(text: str | bytes):
+    return load_glossary(text.encode() if isinstance(text, str) else text, "glossaries/x.csv")
+
+
+def test_house_glossary_is_clean_and_large():
+    terms = load((ROOT / "glossaries/news.csv").read_bytes())
+    assert len(terms) >= 80 and lint(terms) == []
+    sample_terms = {"Iran", "Iraq", "Syria", "Yemen", "Tehran", "Baghdad", "Paris", "Middle East", "IMIS",
+                    "Ali Khamenei", "Ali Shamkhani", "Humam Hamoudi", "Emmanuel Macron", "Haider al-Abadi",
+                    "Ahmad al-Assadi", "Nouri al-Maliki", "Rex Tillerson", "ISIS", "Facebook",
+                    "Supreme National Security Council", "Islamic Supreme Council of Iraq"}
+    assert sample_terms <= {term.source for term in terms}
+
+
+@pytest.mark.parametrize("text,where,what", [
+    ("source,target\nIraq,العراق\n", "glossaries/x.csv:1", "missing column type, forbidden, variants, note"),
+    (HEADER + ",العراق,term,,,\n", "glossaries/x.csv:2", "empty source"),
+    (HEADER + "Iraq,,term,,,\n", "glossaries/x.csv:2", "empty target"),
+    (HEADER + "Iraq,العراق,word,,,\n", "glossaries/x.csv:2", "unknown type"),
+    (HEADER + "Iraq,العراق,term,,\n", "glossaries/x.csv:2", "5 fields"),
+    (HEADER + 'Iraq,"العراق,term,,,\n', "glossaries/x.csv:2", "broken CSV quoting"),
+    ("", "glossaries/x.csv:1", "empty glossary"),
+])
+def test_malformed_csv(text, where, what):
+    with pytest.raises(LocalizeError) as error:
+        load(text)
+    assert error.value.where == where and what in error.value.what
+
+
+def test_non_utf8_csv_names_the_line():
+    with pytest.raises(LocalizeError) as error:
+        load((HEADER + "Iraq,x,term,,,\nCaf\u00e9,y,term,,,\n").encode("cp1252"))
+    assert error.value.where == "glossaries/x.csv:3" and "UTF-8" in error.value.what
+
+
+def test_lint_finds_duplicates_conflicts_and_forbidden_targets():
+    terms = load(HEADER + "Iraq,العراق,term,,,\niraq,العراق,term,,,\nIraq,عراق,term,,,\n"
+                 "Syria,سوريا,term,سوريا,,\n")
+    assert lint(terms) == [
+        "glossaries/x.csv:3: duplicate of glossaries/x.csv:2 ('iraq')",
+        "glossaries/x.csv:4: 'Iraq' has target 'عراق' here but 'العراق' at glossaries/x.csv:2",
+        "glossaries/x.csv:5: forbidden form 'سوريا' is also accepted for 'Syria'",
+    ]
+
+
+TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic" xml:lang="en-US">
+<text><body>
+<termEntry id="t1">
+  <descrip type="definition">Iraqi paramilitary umbrella group</descrip>
+  <langSet xml:lang="en"><tig><term>Popular Mobilization Forces</term></tig></langSet>
+  <langSet xml:lang="ar">
+    <tig><term>الحشد الشعبي</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+    <tig><term>قوات الحشد الشعبي</term><termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></tig>
+    <tig><term>الحشد</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+  </langSet>
+</termEntry>
+<termEntry id="t2"><langSet xml:lang="en"><tig><term>English only</term></tig></langSet></termEntry>
+</body></text></martif>
+"""
+
+
+def test_tbx_import_round_trips_through_our_csv():
+    terms, skipped = read_tbx(TBX.encode(), "terms.tbx")
+    assert skipped == 1
+    assert [(t.source, t.target, t.variants, t.forbidden, t.note) for t in terms] == [
+        ("Popular Mobilization Forces", "الحشد الشعبي", ("قوات الحشد الشعبي",), ("الحشد",),
+         "Iraqi paramilitary umbrella group")]
+    again = load(write_csv(terms))
+    assert [(t.source, t.target, t.variants, t.forbidden) for t in again] == [
+        (t.source, t.target, t.variants, t.forbidden) for t in terms]
+
+
+def test_malformed_tbx_names_the_line():
+    with pytest.raises(LocalizeError) as error:
+        read_tbx(b"<martif>\n<text>\n<body></text></martif>", "bad.tbx")
+    assert error.value.where == "bad.tbx:3" and "malformed TBX" in error.value.what
+
+
+def test_tbx_external_entities_are_not_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    data = (f'<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY x SYSTEM "file://{secret}">]>'
+            '<martif><text><body><termEntry><langSet xml:lang="en"><tig><term>A &x;</term></tig></langSet>'
+            '<langSet xml:lang="ar"><tig><term>ب</term></tig></langSet></termEntry></body></text></martif>')
+    terms, _ = read_tbx(data.encode(), "x.tbx")
+    assert "TOP-SECRET" not in terms[0].source
+
+
+def test_not_a_termbase():
+    with pytest.raises(LocalizeError, match="not a TBX file"):
+        read_tbx(b"<html><body/></html>", "x.tbx")
