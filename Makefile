@@ -23,6 +23,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/segment_speed.py
+	$(BIN)/python bench/glossary_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
