@@ -41,15 +41,15 @@ _LIST_MARKER = re.compile(
 
 TITLES = frozenset(
     "Mr Mrs Ms Messrs Mmes Mme Mlle Dr Drs Prof Gen Gens Lt Col Maj Capt Cpt Sgt Cpl Pvt "
-    "Adm Cmdr Cdr Brig Sen Sens Rep Reps Gov Pres Amb Rev Fr Hon Supt Insp Det Atty Sr "
+    "Adm Cmdr Cdr Brig Sen Sens Rep Reps Gov Pres Amb Rev Fr Hon Supt Insp Det Atty "
     "St Ste Mt Ft Pt Sheikh Sh".split()
 )
 NUMBER_ABBREVIATIONS = frozenset(
     "No Nos no nos N\u00b0 p pp P Vol vol Vols Art art Arts Fig fig Figs Ch ch Sec sec "
-    "Para para Ref ref Tel tel Ex ex ca c Op op Ed ed Pg pg Rm rm Apt apt Ste Ste".split()
+    "Para para Ref ref Tel tel Ex ex ca c Op op Ed ed Pg pg Rm rm Apt apt".split()
 )
 # Abbreviations that end a sentence as readily as any word does.
-WORD_ABBREVIATIONS = frozenset("Co co Cos Inc Ltd Corp Bros Jr Plc plc Esq PhD".split())
+WORD_ABBREVIATIONS = frozenset("Co co Cos Inc Ltd Corp Bros Jr Sr Plc plc Esq PhD".split())
 # Abbreviations usually followed by more of the same sentence.
 OTHER_ABBREVIATIONS = frozenset(
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs "

@@ -122,3 +122,13 @@ def test_long_translator_comment_survives_a_rerun_unchanged(run, project):
     po.save(str(path))
     run("translate", "--no-mt", "iran-imis.txt")
     assert polib.pofile(str(path))[1].tcomment == comment.strip()
+
+
+def test_drafts_get_their_glossary_issues_in_the_po(run, project):
+    path = reviewed_po(project, {"3.2": ("لم يكن هذا مفاجئاً.", True), "2.1": ("خامنئي", False)})
+    run("translate", "--no-mt", "iran-imis.txt")
+    po = polib.pofile(str(path))
+    draft = next(e for e in po if e.msgctxt == "3.2")
+    assert "issue: missing-term: Tehran (expected طهران)" in draft.comment.splitlines()
+    finished = next(e for e in po if e.msgctxt == "2.1")
+    assert not any(line.startswith("issue:") for line in finished.comment.splitlines())
