@@ -159,7 +159,7 @@ def parse_catalog(text: str, where: str) -> polib.POFile:
         line = re.search(r"line (\d+)", str(error))
         place = f"{where}:{line.group(1)}" if line else where
         raise LocalizeError(place, "not a valid PO file", _PO_FIX) from None
-    _check_duplicates(po, text, where)
+    _check_duplicates(po, where)
     return po
 
 
@@ -177,7 +177,7 @@ def _check_po_syntax(text: str, where: str) -> None:
             raise LocalizeError(f"{where}:{number}", f"not a valid PO file: {what}", _PO_FIX)
 
 
-def _check_duplicates(po: polib.POFile, text: str, where: str) -> None:
+def _check_duplicates(po: polib.POFile, where: str) -> None:
     seen = set()
     for entry in po:
         if entry.obsolete:

@@ -149,12 +149,17 @@ def _read_po(path):
     return parse_catalog(decode_text(read_input(path, "PO file"), str(path)), str(path))
 
 
+def _glossary_paths(files) -> list[str]:
+    """The glossaries named, or else glossaries/*.csv of the current project."""
+    return list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
+
+
 def _term_index(files, required: bool):
     """The terms of the given glossaries, or of glossaries/*.csv in the current project."""
     from localize.files import read_input
     from localize.glossary import TermIndex, load_glossary
 
-    paths = list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
+    paths = _glossary_paths(files)
     if required and not paths:
         raise LocalizeError("glossaries/", "no glossary found",
                             "put CSV glossaries in glossaries/ or pass --glossary FILE")
@@ -248,7 +253,7 @@ def glossary_check(files):
     from localize.files import read_input
     from localize.glossary import lint, load_glossary
 
-    paths = list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
+    paths = _glossary_paths(files)
     if not paths:
         raise LocalizeError("glossaries/", "no glossary found", "pass the CSV file to check")
     problems = 0
