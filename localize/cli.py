@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from localize import __version__
+from localize.cli_models import models
 from localize.errors import LocalizeError
 
 FORMATS = ("txt", "md", "html")
@@ -42,6 +43,9 @@ def cli():
     Example:
       localize translate --no-mt ../shared/articles/iran-imis.txt
     """
+
+
+cli.add_command(models)
 
 
 def _article_options(command):
@@ -94,32 +98,74 @@ def segment(article, as_json, fmt, encoding):
 @click.option("--out", default="translations", show_default=True, metavar="DIR",
               help="Folder for the PO files (written to DIR/ar/<slug>.po).")
 @click.option("--no-mt", is_flag=True, help="Write the PO files without machine drafts.")
+@click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Beam size for machine translation (1: greedy, fastest).")
+@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto", show_default=True,
+              help="Where the model runs (auto: cuda if there is a GPU).")
+@click.option("--threads", type=click.IntRange(0, 1024), default=0, show_default=True,
+              help="CPU threads for the model (0: one per core).")
 @_glossary_option
 @_article_options
-def translate(articles, out, no_mt, glossary_files, fmt, encoding):
-    """Write (or update) one PO file per article for review.
+def translate(articles, out, no_mt, beam, device, threads, glossary_files, fmt, encoding):
+    """Write (or update) one PO file per article, with machine drafts for review.
 
-    Entries a reviewer has finished are never changed.
+    Every entry without a translation gets an Arabic machine draft, marked
+    fuzzy, with a #. comment naming the model. Entries that already have a
+    translation (a reviewer's, or an earlier draft) are never changed. All
+    segments of all articles go to the model in one batch.
 
     \b
     Example:
-      localize translate --no-mt ../shared/articles/iran-imis.txt
-      localize translate --no-mt --out build/translations a.md b.html
+      localize translate ../shared/articles/iran-imis.txt
+      localize translate --beam 2 --device cpu a.md b.html
+      localize translate --no-mt --out build/translations a.md
     """
-    if not no_mt:
-        raise LocalizeError("", "machine translation is not available in this version",
-                            "run with --no-mt to write PO files for translation by hand")
+    from localize import models
+
+    model = None if no_mt else models.find()  # no model: say so before any work
     index = _term_index(glossary_files, required=False)
     jobs = [_prepare(path, out, fmt, encoding, index) for path in articles]
     _check_unique_targets(jobs)
-    from localize.catalog import render
+    from localize.catalog import annotate_drafts, render
     from localize.files import write_atomic
 
+    drafted = _machine_drafts(jobs, model, beam, device, threads) if model else {}
     for target, po in jobs:
+        annotate_drafts(po, _draft_check(index))
         write_atomic(target, render(po))
         done = sum(1 for entry in po if entry.msgstr and not entry.obsolete)
         total = sum(1 for entry in po if not entry.obsolete)
-        click.echo(f"{target}: {total} segments, {done} translated")
+        new = f" ({drafted[target]} new machine drafts)" if drafted.get(target) else ""
+        click.echo(f"{target}: {total} segments, {done} translated{new}")
+
+
+def _machine_drafts(jobs, model, beam, device, threads) -> dict:
+    """Fill every untranslated entry of every job in one engine call; drafts per target."""
+    import time
+
+    from localize.catalog import add_draft, untranslated
+    from localize.cli_models import progress_reporter
+    from localize.mt import Engine, Options
+
+    todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
+    if not todo:
+        return {}
+    started = time.perf_counter()
+    engine = Engine(model, Options(beam_size=beam, device=device, threads=threads))
+    progress, close = progress_reporter("Translating")
+    try:
+        drafts = engine.translate([entry.msgid for _, entry in todo], progress)
+    finally:
+        close()
+    counts = {}
+    for (target, entry), draft in zip(todo, drafts):
+        cut = f"; translated in {draft.pieces} pieces, too long for the model" if draft.pieces > 1 else ""
+        add_draft(entry, draft.text, engine.description + cut)
+        counts[target] = counts.get(target, 0) + 1
+    unique = len({entry.msgid for _, entry in todo})
+    click.echo(f"machine translation: {len(todo)} segments ({unique} distinct) in "
+               f"{time.perf_counter() - started:.1f} s with {model.label} on {engine.device}", err=True)
+    return counts
 
 
 def _prepare(path: str, out: str, fmt, encoding, index):
@@ -127,19 +173,26 @@ def _prepare(path: str, out: str, fmt, encoding, index):
     from dataclasses import replace
 
     from localize.catalog import build_catalog
-    from localize.glossary import format_issue, reviewer_notes, verify
+    from localize.glossary import reviewer_notes
     from localize.segment import segment_article
 
     article = _load_article(path, fmt, encoding)
     target = Path(out) / "ar" / f"{article.slug}.po"
     previous = _read_po(target) if target.exists() else None
     segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
+    return target, build_catalog(article, segments, _project_path(path), previous)
+
+
+def _draft_check(index):
+    """The ``issue:`` lines for a draft: glossary problems, and protected items it lost."""
+    from localize.glossary import format_issue, verify
+    from localize.protect import check_kept
 
     def check(msgid, msgstr):
-        return [f"issue: {format_issue(issue)}" for issue in verify(msgid, msgstr, index)]
+        issues = [*verify(msgid, msgstr, index), *check_kept(msgid, msgstr)]
+        return [f"issue: {format_issue(issue)}" for issue in issues]
 
-    po = build_catalog(article, segments, _project_path(path), previous, check)
-    return target, po
+    return check
 
 
 def _read_po(path):
@@ -174,8 +227,9 @@ def _term_index(files, required: bool):
 def check(files, glossary_files, as_json):
     """Check translated entries (drafts and reviewed) against the glossary.
 
-    FILES are PO files or folders of them (default: translations). Exit code 1
-    if any issue is found.
+    Also reports placeholders, URLs, e-mail addresses and numbers of the
+    English that the Arabic lacks. FILES are PO files or folders of them
+    (default: translations). Exit code 1 if any issue is found.
 
     \b
     Example:
@@ -184,13 +238,14 @@ def check(files, glossary_files, as_json):
     """
     from localize.catalog import translated_entries
     from localize.glossary import format_issue, verify
+    from localize.protect import check_kept
 
     index = _term_index(glossary_files, required=True)
     catalogs = [(path, _read_po(path)) for path in _po_files(files or ("translations",))]
     found = []
     for path, po in catalogs:
         for entry in translated_entries(po):
-            for issue in verify(entry.msgid, entry.msgstr, index):
+            for issue in [*verify(entry.msgid, entry.msgstr, index), *check_kept(entry.msgid, entry.msgstr)]:
                 found.append((path, entry, issue))
     if as_json:
         click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,

@@ -280,7 +280,9 @@ def format_issue(issue: Issue) -> str:
         return f"{issue.type}: {issue.term} (expected {issue.expected})"
     if issue.type == "forbidden-term":
         return f"{issue.type}: {issue.term} (found {issue.found}, use {issue.expected})"
-    return f"{issue.type}: {issue.term} (keep {issue.expected} as is)"
+    if issue.type == "dnt-altered":
+        return f"{issue.type}: {issue.term} (keep {issue.expected} as is)"
+    return f"{issue.type}: {issue.term} (not in the translation; put it back)"
 
 
 # --- CSV out, TBX in -------------------------------------------------------------

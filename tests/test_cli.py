@@ -120,10 +120,13 @@ def test_two_articles_with_one_slug_are_refused(run, project):
     assert not (project / "translations").exists()
 
 
-def test_translate_without_no_mt_says_what_to_do(run, project):
+def test_translate_without_a_model_says_how_to_install_one(run, project):
     (project / "a.txt").write_text("Title\n\nText.\n")
     result = run("translate", "a.txt")
-    assert result.exit_code == 2 and "--no-mt" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: no English->Arabic model installed (run: localize models install, "
+                             "or localize models install --file PATH)\n")
+    assert not (project / "translations").exists()
 
 
 BAD_INPUT = {

@@ -1,0 +1,142 @@
+"""``localize models``: list, install and remove Argos Translate packages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from localize.errors import LocalizeError
+
+
+def progress_reporter(label: str):
+    """A ``progress(done, total)`` callback drawing a bar on a terminal, or None when piped.
+
+    Returns (callback, close).
+    """
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    state = {"bar": None, "done": 0}
+
+    def progress(done, total):
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total or None, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["done"])
+        state["done"] = done
+
+    def close():
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+    return progress, close
+
+
+@click.group()
+def models():
+    """List, install and remove translation models (Argos Translate packages).
+
+    Models live where Argos Translate keeps them (ARGOS_PACKAGES_DIR if set),
+    so a package installed with argospm is used too.
+
+    \b
+    Example:
+      localize models install
+      localize models install --file translate-en_ar-1_0.argosmodel
+      localize models list
+    """
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the models as a JSON list.")
+def models_list(as_json):
+    """Show installed translation packages (from, to, version, path).
+
+    \b
+    Example:
+      localize models list
+    """
+    from localize import models as store
+
+    found = store.installed()
+    active = _active(store)
+    if as_json:
+        click.echo(json.dumps([{"name": m.name, "code": m.code, "from": m.from_code, "to": m.to_code,
+                                "version": m.version, "path": str(m.path), "active": m == active}
+                               for m in found], indent=2))
+        return
+    if not found:
+        click.echo(f"no models installed in {store.packages_dir()} (run: localize models install)")
+        return
+    for model in found:
+        mark = "  (used for en->ar)" if model == active else ""
+        click.echo(f"{model.name}  {model.from_code}->{model.to_code}  {model.version}  {model.path}{mark}")
+
+
+def _active(store):
+    try:
+        return store.find()
+    except LocalizeError:
+        return None
+
+
+@models.command("install")
+@click.option("--file", "package_file", metavar="PATH",
+              help="Install this .argosmodel file instead of downloading.")
+@click.option("--if-missing", is_flag=True, help="Do nothing if an English->Arabic model is installed.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=15, show_default=True,
+              metavar="SECONDS", help="Network timeout for the index and the download.")
+def models_install(package_file, if_missing, timeout):
+    """Install the English->Arabic model (translate-en_ar).
+
+    Downloads it from Argos Translate's package index (ARGOS_PACKAGE_INDEX if
+    set), or installs a package file. The package is checked before it
+    replaces anything: a failed install leaves the installed models as they were.
+
+    \b
+    Example:
+      localize models install
+      localize models install --file ~/Downloads/translate-en_ar-1_0.argosmodel
+    """
+    from localize import models as store
+
+    if if_missing and (current := _active(store)) is not None:
+        click.echo(f"{current.label} is installed ({current.path})")
+        return
+    if package_file:
+        if not Path(package_file).is_file():
+            what = "is a directory" if Path(package_file).is_dir() else "no such file"
+            raise LocalizeError(package_file, what, "give the path of a .argosmodel package file")
+        model = store.install_file(Path(package_file))
+    else:
+        progress, close = progress_reporter("Downloading translate-en_ar")
+        try:
+            model = store.install_from_index(timeout, progress)
+        finally:
+            close()
+    click.echo(f"installed {model.label} ({model.from_code}->{model.to_code}) in {model.path}")
+
+
+@models.command("remove")
+@click.argument("name", required=False)
+def models_remove(name):
+    """Remove a model: NAME (folder or code), or else the English->Arabic one.
+
+    \b
+    Example:
+      localize models remove
+      localize models remove translate-en_ar-1_0
+    """
+    from localize import models as store
+
+    if name:
+        matches = [m for m in store.installed() if name in (m.name, m.code)]
+        if not matches:
+            raise LocalizeError(name, "no such model installed", "see: localize models list")
+    else:
+        matches = [store.find()]
+    for model in matches:
+        store.remove(model)
+        click.echo(f"removed {model.label} ({model.path})")

@@ -1,0 +1,139 @@
+"""Keep what the model must not touch out of its reach, and put it back after.
+
+Inline placeholders (``<1>``, ``</1>``, ``<2/>``), URLs, e-mail addresses and
+numbers are cut out of a segment before tokenisation and replaced by mask
+tokens (``⦅1⦆``) that the model sees as unknown words; CTranslate2's
+``replace_unknowns`` copies them to the output, where they are restored.  Any
+protected item missing from the output (or from a reviewer's translation) is
+reported by ``check_kept`` as a ``missing-<kind>`` issue, never lost silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from localize.records import Issue
+from localize.segment import TAG
+
+PROTECTED = re.compile(
+    TAG
+    + r"|(?:https?://|www\.)[^\s<>\"]+?(?=[.,;:!?)\]'\u2019\u201d]*(?:\s|$|<))"  # URL, not its final punctuation
+    + r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail address
+    + r"|(?<![\w.])\d+(?:[.,:/]\d+)*"  # 2017, 1,200, 3.5, 12:30, 2017/18
+)
+MASK = "\u2985{}\u2986"  # ⦅n⦆: SentencePiece's NFKC turns ｟｠ into these, so use them as is
+MASK_TOKEN = re.compile("(\u2581?)\u2985(\\d+)\u2986")
+MASK_TEXT = re.compile("\u2985(\\d+)\u2986")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A segment cut into text runs (to tokenise) and protected values (to keep)."""
+
+    runs: tuple[str, ...]  # len(values) + 1 runs: text before, between and after values
+    values: tuple[str, ...]
+
+    @property
+    def translatable(self) -> bool:
+        """Whether any words are left for the model once the protected items are out."""
+        return any(_LETTER.search(run) for run in self.runs)
+
+
+def protect(text: str) -> Protected:
+    runs, values, start = [], [], 0
+    for match in PROTECTED.finditer(text):
+        runs.append(text[start:match.start()])
+        values.append(match.group())
+        start = match.end()
+    runs.append(text[start:])
+    return Protected(tuple(runs), tuple(values))
+
+
+def mask_tokens(protected: Protected, run_tokens: list[list[str]], joins) -> list[str]:
+    """The token sequence for the model: each run's tokens, a mask token between runs.
+
+    ``run_tokens`` are the tokenizer's pieces of each run; ``joins(piece)``
+    returns the piece without its word-start marker when the run is glued to the
+    mask before it ("⦅1⦆%" has no space), or the piece unchanged.
+    """
+    tokens = []
+    for index, run in enumerate(protected.runs):
+        pieces = list(run_tokens[index])
+        if index and pieces and not run[:1].isspace():
+            first = joins(pieces[0])
+            pieces = pieces[1:] if first == "" else [first, *pieces[1:]]
+        tokens.extend(pieces)
+        if index < len(protected.values):
+            starts_word = run[-1:].isspace() or (index == 0 and not run)
+            tokens.append(("\u2581" if starts_word else "") + MASK.format(index + 1))
+    return tokens
+
+
+def restore(tokens: list[str], values: tuple[str, ...], decode) -> str:
+    """The draft text from the model's tokens, masks replaced by their values.
+
+    A value the model repeated is kept once (a doubled ``<1>`` would break
+    markup); one it lost stays lost, and ``check_kept`` reports it.
+    """
+    parts, run, used = [], [], set()
+
+    def flush():
+        if run:
+            text = decode(run)
+            parts.append((" " if parts and run[0].startswith("\u2581") else "") + text)
+            run.clear()
+
+    for token in tokens:
+        match = MASK_TOKEN.fullmatch(token)
+        number = int(match.group(2)) if match else 0
+        if not 1 <= number <= len(values):
+            run.append(token)
+            continue
+        flush()
+        if number not in used:
+            used.add(number)
+            parts.append((" " if match.group(1) and parts else "") + values[number - 1])
+    flush()
+    text = "".join(parts)
+
+    def spelled_out(match):  # the model wrote the mask as separate pieces
+        number = int(match.group(1))
+        if 1 <= number <= len(values) and number not in used:
+            used.add(number)
+            return values[number - 1]
+        return ""
+
+    return re.sub(r"\s{2,}", " ", MASK_TEXT.sub(spelled_out, text)).strip()
+
+
+_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066b\u066c",
+                        "0123456789.,")
+
+
+def kind(value: str) -> str:
+    if value.startswith("<"):
+        return "placeholder"
+    if "@" in value:
+        return "email"
+    if value[:1].isdigit():
+        return "number"
+    return "url"
+
+
+def check_kept(source: str, translation: str) -> list[Issue]:
+    """A ``missing-<kind>`` issue for each placeholder, URL, e-mail or number of
+    ``source`` that ``translation`` does not have (as often as the source has it).
+
+    Arabic-Indic digits count as the same number (٢٠١٧ = 2017).
+    """
+    found = translation.translate(_DIGITS)
+    issues = []
+    for value in protect(source).values:
+        position = found.find(value)
+        if position < 0:
+            issues.append(Issue(f"missing-{kind(value)}", term=value, expected=value))
+        else:
+            found = found[:position] + found[position + len(value):]
+    return issues

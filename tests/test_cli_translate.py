@@ -1,0 +1,96 @@
+"""`localize translate` with machine translation, end to end on the test model."""
+
+import shutil
+import subprocess
+
+import polib
+import pytest
+
+from conftest import SAMPLE
+
+
+@pytest.fixture
+def article(project):
+    shutil.copy(SAMPLE, project / "iran-imis.txt")
+    return project / "iran-imis.txt"
+
+
+def test_every_entry_gets_a_fuzzy_machine_draft_naming_the_model(run, model, article, project):
+    result = run("translate", "--beam", "2", article.name)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "translations/ar/iran-imis.po: 28 segments, 28 translated (28 new machine drafts)\n"
+    assert result.stderr.startswith("machine translation: 28 segments (28 distinct) in ")
+    po = polib.pofile(str(project / "translations/ar/iran-imis.po"))
+    for entry in po:
+        assert entry.msgstr and entry.flags == ["fuzzy"]
+        assert ("draft: machine translation, translate-en_ar 1.0 (Argos Translate model, "
+                "localize 0.1.0, beam 2)") in entry.comment.splitlines()
+
+
+def test_the_po_passes_msgfmt(run, model, article, project):
+    run("translate", article.name)
+    check = subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", "/dev/null",
+                            "translations/ar/iran-imis.po"], capture_output=True, text=True)
+    assert check.returncode == 0 and check.stderr == ""
+
+
+def test_a_rerun_keeps_drafts_and_reviewed_entries_and_translates_only_new_text(run, model, article, project):
+    run("translate", article.name)
+    path = project / "translations/ar/iran-imis.po"
+    first = path.read_text(encoding="utf-8")
+    again = run("translate", article.name)
+    assert again.stdout.endswith("28 translated\n") and again.stderr == ""  # the model is not even loaded
+    assert path.read_text(encoding="utf-8") == first
+
+    po = polib.pofile(str(path), wrapwidth=0)
+    finished = po[2]
+    finished.msgstr, finished.flags, finished.tcomment = "\u062a\u0631\u062c\u0645\u0629 \u0645\u0631\u0627\u062c\u0639\u0629", [], "checked by Sara"
+    po.save(str(path))
+    text = article.read_text(encoding="utf-8").replace("\nLast Modified", "\nA new closing paragraph.\n\nLast Modified")
+    article.write_text(text, encoding="utf-8")
+    result = run("translate", article.name)
+    assert result.stdout.endswith("29 segments, 29 translated (1 new machine drafts)\n")
+    after = polib.pofile(str(path))
+    kept = next(e for e in after if e.msgid == finished.msgid)
+    assert (kept.msgstr, kept.flags, kept.tcomment) == (finished.msgstr, [], "checked by Sara")
+    assert not any(line.startswith("draft:") for line in kept.comment.splitlines())
+    new = next(e for e in after if e.msgid == "A new closing paragraph.")
+    assert new.flags == ["fuzzy"] and new.msgstr
+
+
+def test_drafts_that_lost_protected_items_say_so(run, model, project):
+    (project / "story.md").write_text("# Report\n\nIn 2017, [the ministry](https://gov.iq) met 40 envoys.\n")
+    run("translate", "story.md")
+    entry = polib.pofile(str(project / "translations/ar/story.po"))[1]
+    issues = [line for line in entry.comment.splitlines() if line.startswith("issue: missing-")]
+    for value in ("2017", "<1>", "</1>", "40"):
+        assert (value in entry.msgstr) != any(f"missing-{kind}: {value} " in line
+                                              for line in issues for kind in ("number", "placeholder"))
+
+
+def test_no_model_means_exit_2_and_nothing_written(run, article, project):
+    result = run("translate", article.name)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: no English->Arabic model installed")
+    assert not (project / "translations").exists()
+    assert run("translate", "--no-mt", article.name).exit_code == 0
+
+
+def test_bad_article_with_a_model_still_writes_nothing(run, model, article, project):
+    (project / "empty.txt").write_text("")
+    result = run("translate", article.name, "empty.txt")
+    assert (result.exit_code, result.stderr) == (2, "Error: empty.txt: file is empty (give an article with text in it)\n")
+    assert not (project / "translations").exists()
+
+
+def test_the_console_script_translates_in_a_fresh_process(model, article, project, packages_dir):
+    """The installed `localize` command, as a user runs it: real process, real imports."""
+    import os
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("localize")
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages_dir)}
+    done = subprocess.run([str(script), "translate", "--threads", "1", article.name],
+                          capture_output=True, text=True, env=env, cwd=project, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("(28 new machine drafts)\n")

@@ -1,0 +1,97 @@
+"""The engine on a genuine (random-weight) translate-en_ar package: real
+loading, SentencePiece tokenisation, CTranslate2 batching and decoding."""
+
+import re
+
+import pytest
+
+from localize.errors import LocalizeError
+from localize.mt import Engine, Options, _cut
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+SHORT = Options(max_decoding_length=24)
+
+
+class Recorder:
+    """Wraps the CTranslate2 translator and records what it was asked."""
+
+    def __init__(self, translator):
+        self.translator, self.calls = translator, []
+
+    def translate_batch(self, batch, **options):
+        self.calls.append((batch, options))
+        return self.translator.translate_batch(batch, **options)
+
+
+@pytest.fixture
+def engine(model):
+    engine = Engine(model, SHORT)
+    engine.translator = Recorder(engine.translator)
+    return engine
+
+
+def test_all_segments_go_to_one_batch_call_and_each_gets_a_draft(engine):
+    sources = ["Iran blasts calls for disbanding IMIS.", "The militias answered.",
+               "Tehran said nothing.", "Iran blasts calls for disbanding IMIS."]
+    drafts = engine.translate(sources)
+    assert len(drafts) == 4 and all(draft.text for draft in drafts)
+    assert any(ARABIC.search(draft.text) for draft in drafts)  # decoded from the model's vocabulary
+    [(batch, options)] = engine.translator.calls
+    assert len(batch) == 3  # the repeated segment is translated once...
+    assert drafts[3] == drafts[0]  # ...and both get the draft
+    assert options["batch_type"] == "tokens" and options["beam_size"] == 4
+    assert options["max_input_length"] == 0  # never truncated by CTranslate2: cut by us (below)
+    assert batch[0][:3] == ["\u2581Iran", "\u2581blast", "s"]  # the package's SentencePiece pieces
+
+
+def test_protected_items_reach_the_model_as_masks(engine):
+    engine.translate(["The <1>ministry</1> said 40 people wrote to info@gov.iq."])
+    [(batch, _)] = engine.translator.calls
+    masks = [token for token in batch[0] if "\u2985" in token]
+    assert masks == ["\u2581\u29851\u2986", "\u29852\u2986", "\u2581\u29853\u2986", "\u2581\u29854\u2986"]
+    assert not any(token in ("40", "\u258140", "info") for token in batch[0])
+
+
+def test_lost_protected_items_are_reported_not_hidden(engine):
+    [draft] = engine.translate(["On 12 May 2017 the <1>ministry</1> spoke."])
+    lost = {issue.term for issue in draft.issues}
+    for value in ("12", "2017", "<1>", "</1>"):
+        assert (value in draft.text) != (value in lost)  # each is in the draft, or reported
+
+
+def test_a_segment_with_nothing_to_translate_is_kept_without_the_model(engine):
+    assert engine.translate(["2017", "https://example.com"])[1].text == "https://example.com"
+    assert engine.translator.calls == []
+
+
+def test_a_segment_too_long_for_the_model_is_translated_in_pieces(model):
+    engine = Engine(model, Options(max_decoding_length=8, max_source_tokens=40))
+    engine.translator = Recorder(engine.translator)
+    words = "Iran Iraq Syria militias envoys Tehran Baghdad calls ministry government forces".split()
+    long = ", ".join(f"the {a} of {b} met the {c}" for a in words for b in words[:2] for c in words[:1]) + "."
+    [draft] = engine.translate([long])
+    [(batch, _)] = engine.translator.calls
+    assert draft.pieces == len(batch) > 2
+    assert all(len(piece) <= 40 for piece in batch)
+    assert sum(len(piece) for piece in batch) == len(engine.processor.encode(long))
+    assert draft.text
+
+
+def test_cut_prefers_clause_ends_then_word_starts():
+    tokens = ["\u2581a", "\u2581b", ",", "\u2581c", "\u2581d", "\u2581e", "x", "\u2581f"]
+    assert _cut(tokens, 5) == [["\u2581a", "\u2581b", ","], ["\u2581c", "\u2581d", "\u2581e", "x", "\u2581f"]]
+    assert _cut(["\u2581w" + "x" * 0] + ["y"] * 5, 3) == [["\u2581w", "y", "y"], ["y", "y", "y"]]
+
+
+def test_the_model_is_loaded_once_per_process(model):
+    assert Engine(model, SHORT).translator is Engine(model, SHORT).translator
+
+
+def test_cuda_without_a_gpu_is_a_clear_error(model):
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(LocalizeError, match="no CUDA device found"):
+        Engine(model, Options(device="cuda"))
+    assert Engine(model, Options(device="auto")).device == "cpu"

@@ -1,0 +1,67 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from localize.protect import check_kept, mask_tokens, protect, restore
+
+
+@pytest.mark.parametrize("text, values", [
+    ("The <1>Foreign Ministry</1> said<2/> so.", ("<1>", "</1>", "<2/>")),
+    ("Read https://example.com/a?b=1. Then stop.", ("https://example.com/a?b=1",)),
+    ("(see www.gov.iq/news), he said", ("www.gov.iq/news",)),
+    ("Write to press.office@un.org today.", ("press.office@un.org",)),
+    ("On 12 May 2017, 1,200 people paid $3.5 million at 10:30.", ("12", "2017", "1,200", "3.5", "10:30")),
+    ("The 1990s and the G20 summit", ("1990",)),
+    ("No numbers here.", ()),
+])
+def test_protect_finds_placeholders_urls_emails_and_numbers(text, values):
+    assert protect(text).values == values
+
+
+@given(st.lists(st.sampled_from(list("ab 1.,:/<>@w") + ["<1>", "</1>", "http://x.y/z "])).map("".join))
+def test_protect_keeps_every_character(text):
+    protected = protect(text)
+    rebuilt = protected.runs[0] + "".join(v + r for v, r in zip(protected.values, protected.runs[1:]))
+    assert rebuilt == text
+
+
+def test_a_segment_of_numbers_only_has_nothing_to_translate():
+    assert not protect("2017").translatable
+    assert not protect("<1>https://example.com</1>").translatable
+    assert protect("In 2017").translatable
+
+
+def _pieces(run):  # a stand-in tokenizer: words with SentencePiece's word-start mark
+    return ["\u2581" + word for word in run.split()]
+
+
+def test_mask_tokens_put_one_token_per_protected_item_with_its_spacing():
+    protected = protect("Paid $5 (<1>now</1>).")
+    runs = [_pieces(run) for run in protected.runs]
+    tokens = mask_tokens(protected, runs, lambda piece: piece[1:])
+    assert tokens == ["\u2581Paid", "\u2581$", "\u2985" "1" "\u2986", "\u2581(", "\u2985" "2" "\u2986",
+                      "now", "\u2985" "3" "\u2986", ").", ]
+
+
+def _decode(pieces):
+    return "".join(pieces).replace("\u2581", " ").strip()
+
+
+def test_restore_puts_values_back_where_the_model_left_the_masks():
+    values = ("<1>", "</1>", "2017")
+    tokens = ["\u2581\u0642\u0627\u0644", "\u2581\u2985" "1\u2986", "\u0627\u0644\u0648\u0632\u064a\u0631",
+              "\u2985" "2\u2986", "\u2581\u0641\u064a", "\u2581\u2985" "3\u2986", "."]
+    assert restore(tokens, values, _decode) == "\u0642\u0627\u0644 <1>\u0627\u0644\u0648\u0632\u064a\u0631</1> \u0641\u064a 2017."
+
+
+def test_restore_keeps_a_repeated_mask_once_and_reads_masks_spelled_out_in_pieces():
+    values = ("<1/>", "5")
+    tokens = ["\u2581a", "\u2581\u2985" "1\u2986", "\u2581b", "\u2581\u2985" "1\u2986", "\u2581\u2985", "2", "\u2986"]
+    assert restore(tokens, values, _decode) == "a <1/> b 5"
+
+
+def test_check_kept_reports_what_the_translation_lost_and_accepts_arabic_digits():
+    source = "In 2017, <1>Iran</1> sent 3 envoys to https://example.com and 3 more."
+    translation = "\u0641\u064a \u0662\u0660\u0661\u0667 \u0623\u0631\u0633\u0644\u062a <1>\u0625\u064a\u0631\u0627\u0646</1> 3 \u0645\u0628\u0639\u0648\u062b\u064a\u0646"
+    found = [(issue.type, issue.term) for issue in check_kept(source, translation)]
+    assert found == [("missing-url", "https://example.com"), ("missing-number", "3")]
