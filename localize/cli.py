@@ -157,14 +157,20 @@ def _machine_drafts(jobs, model, beam, device, threads) -> dict:
         drafts = engine.translate([entry.msgid for _, entry in todo], progress)
     finally:
         close()
-    counts = {}
+    counts, empty = {}, 0
     for (target, entry), draft in zip(todo, drafts):
+        if not draft.text:  # the model gave nothing: leave the entry for a translator
+            empty += 1
+            continue
         cut = f"; translated in {draft.pieces} pieces, too long for the model" if draft.pieces > 1 else ""
         add_draft(entry, draft.text, engine.description + cut)
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
     click.echo(f"machine translation: {len(todo)} segments ({unique} distinct) in "
                f"{time.perf_counter() - started:.1f} s with {model.label} on {engine.device}", err=True)
+    if empty:
+        click.echo(f"warning: the model gave an empty translation for {empty} segments; "
+                   "they are left untranslated", err=True)
     return counts
 
 

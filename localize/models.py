@@ -66,8 +66,8 @@ def installed() -> list[Model]:
             continue
         try:
             models.append(_model_at(path))
-        except (OSError, ValueError):
-            continue  # unreadable metadata: not ours to judge here
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue  # unreadable metadata: not a package we can use
     return models
 
 

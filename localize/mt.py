@@ -37,7 +37,7 @@ class Options:
     length_penalty: float = 0.2
     max_decoding_length: int = 256
     max_source_tokens: int = 200  # longer segments are translated in pieces
-    batch_tokens: int = 2048
+    batch_tokens: int = 4096
     compute_type: str = "auto"
 
 

@@ -95,3 +95,11 @@ def test_cuda_without_a_gpu_is_a_clear_error(model):
     with pytest.raises(LocalizeError, match="no CUDA device found"):
         Engine(model, Options(device="cuda"))
     assert Engine(model, Options(device="auto")).device == "cpu"
+
+
+def test_progress_is_reported_while_decoding_and_changes_nothing(model):
+    sources = ["Iran blasts calls for disbanding IMIS.", "The militias answered.", "Tehran said nothing."]
+    seen = []
+    with_progress = Engine(model, SHORT).translate(sources, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (3, 3) and all(total == 3 for _, total in seen)
+    assert with_progress == Engine(model, SHORT).translate(sources)
