@@ -59,24 +59,22 @@ def transformer_spec(vocabulary: list[str], layers=(2, 2), d_model=64, heads=2, 
     norm(spec.encoder.layer_norm)
     norm(spec.decoder.layer_norm)
     dense(spec.decoder.projection, vocab, d_model)
-    for layer in spec.encoder.layer:
+    def self_attention_and_ffn(layer):
         norm(layer.self_attention.layer_norm)
         dense(layer.self_attention.linear[0], 3 * d_model, d_model)
         dense(layer.self_attention.linear[1], d_model, d_model)
         norm(layer.ffn.layer_norm)
         dense(layer.ffn.linear_0, ffn, d_model)
         dense(layer.ffn.linear_1, d_model, ffn)
+
+    for layer in spec.encoder.layer:
+        self_attention_and_ffn(layer)
     for layer in spec.decoder.layer:
-        norm(layer.self_attention.layer_norm)
-        dense(layer.self_attention.linear[0], 3 * d_model, d_model)
-        dense(layer.self_attention.linear[1], d_model, d_model)
+        self_attention_and_ffn(layer)
         norm(layer.attention.layer_norm)
         dense(layer.attention.linear[0], d_model, d_model)
         dense(layer.attention.linear[1], 2 * d_model, d_model)
         dense(layer.attention.linear[2], d_model, d_model)
-        norm(layer.ffn.layer_norm)
-        dense(layer.ffn.linear_0, ffn, d_model)
-        dense(layer.ffn.linear_1, d_model, ffn)
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     return spec
