@@ -192,10 +192,13 @@ def _prepare(path: str, out: str, fmt, encoding, index):
 def _draft_check(index):
     """The ``issue:`` lines for a draft: glossary problems, and protected items it lost."""
     from localize.glossary import format_issue, verify
-    from localize.protect import check_kept
+    from localize.qa import Context
+    from localize.qa import check as qa_check
+
+    context = Context(index.latin_allowed())
 
     def check(msgid, msgstr):
-        issues = [*verify(msgid, msgstr, index), *check_kept(msgid, msgstr)]
+        issues = [*verify(msgid, msgstr, index), *qa_check(msgid, msgstr, context)]
         return [f"issue: {format_issue(issue)}" for issue in issues]
 
     return check
@@ -244,14 +247,16 @@ def check(files, glossary_files, as_json):
     """
     from localize.catalog import translated_entries
     from localize.glossary import format_issue, verify
-    from localize.protect import check_kept
+    from localize.qa import Context
+    from localize.qa import check as qa_check
 
     index = _term_index(glossary_files, required=True)
+    context = Context(index.latin_allowed())
     catalogs = [(path, _read_po(path)) for path in _po_files(files or ("translations",))]
     found = []
     for path, po in catalogs:
         for entry in translated_entries(po):
-            for issue in [*verify(entry.msgid, entry.msgstr, index), *check_kept(entry.msgid, entry.msgstr)]:
+            for issue in [*verify(entry.msgid, entry.msgstr, index), *qa_check(entry.msgid, entry.msgstr, context)]:
                 found.append((path, entry, issue))
     if as_json:
         click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,

@@ -163,6 +163,11 @@ class TermIndex:
         for entries in self.by_first.values():
             entries.sort(key=lambda item: -len(item[0]))
 
+    def latin_allowed(self) -> frozenset[str]:
+        """Lower-cased words of do-not-translate terms (they may stay in Latin script)."""
+        return frozenset(word.lower() for entries in self.by_first.values() for _, term in entries
+                         if term.type == "dnt" for word in term.words)
+
     def find(self, text: str) -> list[Match]:
         """Non-overlapping term matches, longest first, in text order."""
         words = list(_WORD.finditer(text))
@@ -282,7 +287,9 @@ def format_issue(issue: Issue) -> str:
         return f"{issue.type}: {issue.term} (found {issue.found}, use {issue.expected})"
     if issue.type == "dnt-altered":
         return f"{issue.type}: {issue.term} (keep {issue.expected} as is)"
-    return f"{issue.type}: {issue.term} (not in the translation; put it back)"
+    from localize.qa import describe
+
+    return describe(issue)
 
 
 # --- CSV out, TBX in -------------------------------------------------------------

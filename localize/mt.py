@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from localize import __version__
 from localize.errors import LocalizeError
 from localize.models import Model
-from localize.protect import Protected, check_kept, mask_tokens, protect, restore
+from localize.protect import Protected, mask_tokens, protect, restore
+from localize.qa import kept
 from localize.records import Issue
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -112,7 +113,7 @@ class Engine:
         for index, item in zip(todo, pieces):
             tokens = [token for piece in item for token in outputs[tuple(piece)]]
             text = restore(tokens, protected[index].values, self.processor.decode_pieces)
-            drafts[index] = Draft(text, tuple(check_kept(sources[index], text)), len(item))
+            drafts[index] = Draft(text, tuple(kept(sources[index], text)), len(item))
         return drafts
 
     def _pieces(self, protected: list[Protected]) -> list[list[list[str]]]:

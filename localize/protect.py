@@ -4,8 +4,8 @@ Inline placeholders (``<1>``, ``</1>``, ``<2/>``), URLs, e-mail addresses and
 numbers are cut out of a segment before tokenisation and replaced by mask
 tokens (``⦅1⦆``) that the model sees as unknown words; CTranslate2's
 ``replace_unknowns`` copies them to the output, where they are restored.  Any
-protected item missing from the output (or from a reviewer's translation) is
-reported by ``check_kept`` as a ``missing-<kind>`` issue, never lost silently.
+protected item missing from the output is reported by ``qa.kept`` as a
+``missing-<kind>`` issue, never lost silently.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from localize.records import Issue
 from localize.segment import TAG
 
 PROTECTED = re.compile(
@@ -75,7 +74,7 @@ def restore(tokens: list[str], values: tuple[str, ...], decode) -> str:
     """The draft text from the model's tokens, masks replaced by their values.
 
     A value the model repeated is kept once (a doubled ``<1>`` would break
-    markup); one it lost stays lost, and ``check_kept`` reports it.
+    markup); one it lost stays lost, and ``qa.kept`` reports it.
     """
     parts, run, used = [], [], set()
 
@@ -108,11 +107,9 @@ def restore(tokens: list[str], values: tuple[str, ...], decode) -> str:
     return re.sub(r"\s{2,}", " ", MASK_TEXT.sub(spelled_out, text)).strip()
 
 
-_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066b\u066c",
-                        "0123456789.,")
-
 
 def kind(value: str) -> str:
+    """What a protected value is: placeholder, email, number or url."""
     if value.startswith("<"):
         return "placeholder"
     if "@" in value:
@@ -120,20 +117,3 @@ def kind(value: str) -> str:
     if value[:1].isdigit():
         return "number"
     return "url"
-
-
-def check_kept(source: str, translation: str) -> list[Issue]:
-    """A ``missing-<kind>`` issue for each placeholder, URL, e-mail or number of
-    ``source`` that ``translation`` does not have (as often as the source has it).
-
-    Arabic-Indic digits count as the same number (٢٠١٧ = 2017).
-    """
-    found = translation.translate(_DIGITS)
-    issues = []
-    for value in protect(source).values:
-        position = found.find(value)
-        if position < 0:
-            issues.append(Issue(f"missing-{kind(value)}", term=value, expected=value))
-        else:
-            found = found[:position] + found[position + len(value):]
-    return issues

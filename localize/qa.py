@@ -1,0 +1,161 @@
+"""Quality checks other than terminology, on one (English, Arabic) pair at a time.
+
+Each check is a small function ``(source, target, context) -> list[Issue]``;
+``check`` runs them all and collects what they find (never raises).  Type
+names say what is wrong and with what: ``missing-number``, ``changed-number``,
+``missing-placeholder``, ``duplicated-url``, ``untranslated``, ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from localize.protect import PROTECTED, kind, protect
+from localize.records import Issue
+
+_ARABIC_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+                               "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b\u066c",
+                               "01234567890123456789.,")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:/]\d+)*")
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'-]*[A-Za-z]\b")
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+_QUOTES = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
+MIN_RATIO, MAX_RATIO = 0.4, 2.5
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the checks need beyond the pair: words allowed in Latin script (do-not-translate terms)."""
+
+    latin_allowed: frozenset[str] = frozenset()
+
+
+def check(source: str, target: str, context: Context = Context()) -> list[Issue]:
+    """Every QA issue of a translated entry, in a stable order."""
+    if not target.strip():
+        return [Issue("empty-translation")]
+    return [issue for function in CHECKS for issue in function(source, target, context)]
+
+
+def normal_number(text: str) -> str:
+    """60,000 = ٦٠٬٠٠٠ = 60000; 3.5 = ٣٫٥; grouping dropped, decimal kept."""
+    text = text.translate(_ARABIC_DIGITS)
+    return text.replace(",", "") if _GROUPED.match(text) else text
+
+
+def numbers(source: str, target: str, context: Context) -> list[Issue]:
+    """Numbers of the English missing from the Arabic, or changed in it."""
+    wanted = Counter(normal_number(n) for n in _NUMBER.findall(_without_links(source)))
+    found = Counter(normal_number(n) for n in _NUMBER.findall(_without_links(target.translate(_ARABIC_DIGITS))))
+    missing = list((wanted - found).elements())
+    extra = list((found - wanted).elements())
+    issues = [Issue("changed-number", term=m, expected=m, found=e) for m, e in zip(missing, extra)]
+    return issues + [Issue("missing-number", term=m, expected=m) for m in missing[len(extra):]]
+
+
+def _without_links(text: str) -> str:
+    """The text without placeholders, URLs and e-mail addresses (their digits are not numbers)."""
+    return PROTECTED.sub(lambda m: m.group() if kind(m.group()) == "number" else " ", text)
+
+
+def protected_items(source: str, target: str, context: Context) -> list[Issue]:
+    """Placeholders, URLs and e-mail addresses missing from the Arabic or repeated in it."""
+    wanted = Counter(v for v in protect(source).values if kind(v) != "number")
+    found = Counter(v for v in protect(target).values if kind(v) != "number")
+    issues = [Issue(f"missing-{kind(v)}", term=v, expected=v) for v in (wanted - found).elements()]
+    return issues + [Issue(f"duplicated-{kind(v)}", term=v, found=v)
+                     for v in (found - wanted).elements() if v in wanted]
+
+
+def untranslated(source: str, target: str, context: Context) -> list[Issue]:
+    if " ".join(source.split()) == " ".join(target.split()) and _LATIN_WORD.search(source):
+        return [Issue("untranslated", found=target)]
+    return []
+
+
+def balance(source: str, target: str, context: Context) -> list[Issue]:
+    """Brackets and quotes that open and close in the English but not in the Arabic."""
+    issues = []
+    for name, pairs in (("brackets", _BRACKETS), ("quotes", _QUOTES)):
+        if _balanced(source, pairs, name) and not _balanced(target, pairs, name):
+            issues.append(Issue(f"unbalanced-{name}", found=target))
+    return issues
+
+
+def _balanced(text: str, pairs: dict, name: str) -> bool:
+    if name == "quotes" and text.count('"') % 2:
+        return False
+    stack = []
+    closers = {close: open_ for open_, close in pairs.items()}
+    for char in text:
+        if char in pairs:
+            stack.append(char)
+        elif char in closers:
+            if not stack or stack.pop() != closers[char]:
+                return False
+    return not stack
+
+
+def latin_words(source: str, target: str, context: Context) -> list[Issue]:
+    """English words left in the Arabic, other than do-not-translate terms, URLs and e-mails."""
+    if not re.search("[\u0600-\u06ff]", target):
+        return []  # untranslated() reports that
+    allowed = context.latin_allowed
+    words = [w for w in dict.fromkeys(_LATIN_WORD.findall(PROTECTED.sub(" ", target))) if w.lower() not in allowed]
+    if not words:
+        return []
+    shown = ", ".join(words[:5]) + (f" and {len(words) - 5} more" if len(words) > 5 else "")
+    return [Issue("latin-word", term=shown, found=" ".join(words))]
+
+
+def question_marks(source: str, target: str, context: Context) -> list[Issue]:
+    """Arabic uses ؟: a Latin question mark outside URLs is a slip."""
+    if "?" in PROTECTED.sub(" ", target):
+        return [Issue("question-mark", expected="\u061f", found="?")]
+    return []
+
+
+def length_ratio(source: str, target: str, context: Context) -> list[Issue]:
+    """A translation far shorter or longer than its English (dropped or invented text)."""
+    if len(source) < 20:
+        return []
+    ratio = round(len(target) / len(source), 2)
+    if ratio < MIN_RATIO or ratio > MAX_RATIO:
+        return [Issue("length-ratio", found=f"{ratio:.2f}")]
+    return []
+
+
+def kept(source: str, target: str) -> list[Issue]:
+    """What a machine draft must keep from the English: numbers, placeholders, URLs, e-mails."""
+    return numbers(source, target, Context()) + protected_items(source, target, Context())
+
+
+CHECKS = (numbers, protected_items, untranslated, balance, latin_words, question_marks, length_ratio)
+
+_MESSAGES = {
+    "empty-translation": "the translation is empty",
+    "untranslated": "the translation is the English text",
+    "unbalanced-brackets": "brackets do not pair up as in the English",
+    "unbalanced-quotes": "quotation marks do not pair up as in the English",
+    "question-mark": "use \u061f, not ?",
+}
+
+
+def describe(issue: Issue) -> str:
+    """One line for a QA issue, as ``check`` and the PO's ``#. issue:`` lines show it."""
+    if issue.type in _MESSAGES:
+        return f"{issue.type}: {_MESSAGES[issue.type]}"
+    if issue.type == "changed-number":
+        return f"{issue.type}: {issue.term} (found {issue.found})"
+    if issue.type.startswith("missing-"):
+        return f"{issue.type}: {issue.term} (not in the translation; put it back)"
+    if issue.type.startswith("duplicated-"):
+        return f"{issue.type}: {issue.term} (more often than in the English)"
+    if issue.type == "latin-word":
+        return f"{issue.type}: {issue.term} (translate, or make do-not-translate terms)"
+    if issue.type == "length-ratio":
+        return f"{issue.type}: the translation is {issue.found} times the length of the English"
+    return issue.type
