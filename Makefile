@@ -17,7 +17,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
 # The main job: install the English->Arabic model if it is missing and the
 # network allows (a download of ~100 MB, no progress bar here), translate the
 # article (without machine translation when no model could be had: one line
-# says so), then check the drafts (exit 1 from
+# says so), check the drafts and print the review status (exit 1 from
 # check means "issues found", which the demo shows rather than fails on).
 demo: $(VENV)/.installed
 	@printf 'demo: English->Arabic model: '; \
@@ -28,6 +28,8 @@ demo: $(VENV)/.installed
 	  echo "localize translate $$mt $(ARTICLE)"; $(BIN)/localize translate $$mt $(ARTICLE)
 	@echo "localize check translations/ar/$(basename $(notdir $(ARTICLE))).po"
 	@$(BIN)/localize check translations/ar/$(basename $(notdir $(ARTICLE))).po; test $$? -le 1
+	@echo "localize status"
+	@$(BIN)/localize status
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q

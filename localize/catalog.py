@@ -213,6 +213,15 @@ def translated_entries(po: polib.POFile):
     return [entry for entry in po if entry.msgstr and not entry.obsolete]
 
 
+def summary(po: polib.POFile) -> dict:
+    """How far review has got: segments, reviewed, drafts (fuzzy), untranslated, obsolete."""
+    live = [entry for entry in po if not entry.obsolete]
+    done = sum(1 for entry in live if reviewed(entry))
+    drafts = sum(1 for entry in live if entry.msgstr and "fuzzy" in entry.flags)
+    return {"segments": len(live), "reviewed": done, "drafts": drafts,
+            "untranslated": len(live) - done - drafts, "obsolete": len(po) - len(live)}
+
+
 def reviewed(entry: polib.POEntry) -> bool:
     """A reviewer's finished entry: translated and not fuzzy."""
     return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete

@@ -245,19 +245,11 @@ def check(files, glossary_files, as_json):
       localize check translations/ar/iran-imis.po
       localize check --json --glossary glossaries/news.csv translations
     """
-    from localize.catalog import translated_entries
-    from localize.glossary import format_issue, verify
-    from localize.qa import Context
-    from localize.qa import check as qa_check
+    from localize.glossary import format_issue
 
     index = _term_index(glossary_files, required=True)
-    context = Context(index.latin_allowed())
     catalogs = [(path, _read_po(path)) for path in _po_files(files or ("translations",))]
-    found = []
-    for path, po in catalogs:
-        for entry in translated_entries(po):
-            for issue in [*verify(entry.msgid, entry.msgstr, index), *qa_check(entry.msgid, entry.msgstr, context)]:
-                found.append((path, entry, issue))
+    found = [(path, entry, issue) for path, po in catalogs for entry, issue in _entry_issues(po, index)]
     if as_json:
         click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,
                                 "type": issue.type, "term": issue.term, "expected": issue.expected,
@@ -268,6 +260,69 @@ def check(files, glossary_files, as_json):
         click.echo(f"{len(found)} issue{'s' if len(found) != 1 else ''} in {len(catalogs)} file"
                    f"{'s' if len(catalogs) != 1 else ''}")
     sys.exit(1 if found else 0)
+
+
+def _entry_issues(po, index):
+    """Glossary and QA issues of every translated entry of a PO: [(entry, issue)]."""
+    from localize.catalog import translated_entries
+    from localize.glossary import verify
+    from localize.qa import Context
+    from localize.qa import check as qa_check
+
+    context = Context(index.latin_allowed())
+    return [(entry, issue) for entry in translated_entries(po)
+            for issue in [*verify(entry.msgid, entry.msgstr, index), *qa_check(entry.msgid, entry.msgstr, context)]]
+
+
+@cli.command()
+@click.argument("files", nargs=-1)
+@_glossary_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(files, glossary_files, as_json):
+    """Show how far review has got, per article and in total.
+
+    For each PO file (default: every one under translations): segments,
+    reviewed, drafts, untranslated, issues (glossary and QA), and whether the
+    English source changed since the PO was written.
+
+    \b
+    Example:
+      localize status
+      localize status --json translations/ar/iran-imis.po
+    """
+    from localize.catalog import summary
+
+    index = _term_index(glossary_files, required=False)
+    rows = []
+    for path in _po_files(files or ("translations",)):
+        po = _read_po(path)
+        row = {"file": str(path), **summary(po), "issues": len(_entry_issues(po, index)),
+               "source": po.metadata.get("X-Source-File", ""), "source_state": _source_state(po)}
+        rows.append(row)
+    keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
+    total = {key: sum(row[key] for row in rows) for key in keys}
+    total["changed_sources"] = sum(1 for row in rows if row["source_state"] != "unchanged")
+    if as_json:
+        click.echo(json.dumps({"files": rows, "total": {"files": len(rows), **total}}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['file']}: {row['segments']} segments, {row['reviewed']} reviewed, {row['drafts']} drafts, "
+                   f"{row['untranslated']} untranslated, {row['issues']} issues; source {row['source_state']}")
+    share = f" ({100 * total['reviewed'] // total['segments']}% reviewed)" if total["segments"] else ""
+    click.echo(f"total: {len(rows)} file{'s' if len(rows) != 1 else ''}, {total['segments']} segments, "
+               f"{total['reviewed']} reviewed{share}, {total['drafts']} drafts, {total['untranslated']} "
+               f"untranslated, {total['issues']} issues, {total['changed_sources']} sources changed or missing")
+
+
+def _source_state(po) -> str:
+    """unchanged, changed (re-run translate) or missing, from the hash the PO recorded."""
+    import hashlib
+
+    source = Path(po.metadata.get("X-Source-File", ""))
+    if not source.name or not source.is_file():
+        return "missing"
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    return "unchanged" if digest == po.metadata.get("X-Source-SHA256") else "changed"
 
 
 def _print_issues(found, format_issue) -> None:
