@@ -118,27 +118,104 @@ def _inline_notes(article: Article) -> dict[int, list[tuple[tuple[str, ...], str
     return notes
 
 
-def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
-    """Keep every translation from ``previous`` whose English is still in ``po``.
+CHANGED_MATCH = 60  # rapidfuzz ratio (0-100) for "the same sentence, edited"
 
-    Entries are matched by msgid, the same msgctxt first, then in order; the
-    reviewer's msgstr, flags and translator comments move over unchanged.
-    Earlier entries that match nothing are kept as obsolete, never dropped.
+
+def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
+    """Keep every translation from ``previous`` in ``po``; lose none.
+
+    1. Same English: a reviewed entry first, then a translated one, then the
+       same msgctxt (a sentence twice in the article stays two entries), then
+       an obsolete entry with that English
+       (a sentence that comes back gets its translation back). msgstr, flags,
+       ``#|`` previous msgid and translator comments move over unchanged.
+    2. Changed English: a translated entry left over (not an unreviewed machine
+       draft, which a fresh draft replaces) takes the new entry most
+       like it (rapidfuzz ratio >= 60, the same msgctxt preferred); the new entry
+       keeps the old translation as a starting point, becomes fuzzy and records
+       the English it was made for as ``#| msgid``.
+    3. Earlier entries that match nothing are kept as obsolete, never dropped.
     """
-    by_msgid: dict[str, list[polib.POEntry]] = {}
-    for old in previous:
-        if not old.obsolete:
-            by_msgid.setdefault(old.msgid, []).append(old)
+    live = [old for old in previous if not old.obsolete]
+    dead = [old for old in previous if old.obsolete]
+    by_msgid, dead_by_msgid = _by_msgid(live), _by_msgid(dead)
+    taken, unmatched = set(), []
     for entry in po:
-        candidates = by_msgid.get(entry.msgid)
-        if not candidates:
+        old = _take(by_msgid, entry) or _take(dead_by_msgid, entry)
+        if old is None:
+            unmatched.append(entry)
             continue
-        old = next((c for c in candidates if c.msgctxt == entry.msgctxt), candidates[0])
-        candidates.remove(old)
-        entry.msgstr, entry.flags, entry.tcomment = old.msgstr, list(old.flags), old.tcomment
-        if entry.msgstr and "fuzzy" in entry.flags:  # still a draft: keep saying where it came from
-            origin = [line for line in old.comment.splitlines() if line.startswith(DRAFT_NOTE)]
-            entry.comment = "\n".join(filter(None, [entry.comment, *origin]))
+        taken.add(id(old))
+        _copy_translation(old, entry)
+    leftovers = [old for old in live if id(old) not in taken and old.msgstr and not _machine_draft(old)]
+    for entry in unmatched:
+        old = _closest(entry, leftovers)
+        if old is not None:
+            leftovers.remove(old)
+            taken.add(id(old))
+            _copy_changed(old, entry)
+    _carry_metadata(previous, po)
+    for old in live:
+        if id(old) not in taken and (old.msgstr or old.tcomment):
+            old.obsolete = True
+            po.append(old)
+    po.extend(old for old in dead if id(old) not in taken)
+
+
+def _machine_draft(entry: polib.POEntry) -> bool:
+    """An unreviewed MT draft: for changed English a fresh draft beats a stale one."""
+    return "fuzzy" in entry.flags and f"{DRAFT_NOTE}machine translation" in entry.comment
+
+
+def _by_msgid(entries) -> dict[str, list[polib.POEntry]]:
+    index: dict[str, list[polib.POEntry]] = {}
+    for old in entries:
+        index.setdefault(old.msgid, []).append(old)
+    return index
+
+
+def _take(index, entry):
+    candidates = index.get(entry.msgid)
+    if not candidates:
+        return None
+    # a reviewed translation first, then any translation, then the same position
+    old = max(candidates, key=lambda c: (reviewed(c) or (c.obsolete and bool(c.msgstr) and "fuzzy" not in c.flags),
+                                         bool(c.msgstr), c.msgctxt == entry.msgctxt))
+    candidates.remove(old)
+    return old
+
+
+def _copy_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
+    entry.msgstr, entry.flags, entry.tcomment = old.msgstr, list(old.flags), old.tcomment
+    entry.previous_msgid = old.previous_msgid
+    if entry.msgstr and "fuzzy" in entry.flags:  # still a draft: keep saying where it came from
+        origin = [line for line in old.comment.splitlines() if line.startswith(DRAFT_NOTE)]
+        entry.comment = "\n".join(filter(None, [entry.comment, *origin]))
+    if old.obsolete:
+        old.obsolete = False
+
+
+def _closest(entry: polib.POEntry, leftovers: list[polib.POEntry]):
+    from rapidfuzz import fuzz
+
+    best, best_score = None, CHANGED_MATCH
+    for old in leftovers:
+        score = fuzz.ratio(entry.msgid, old.msgid) + (5 if old.msgctxt == entry.msgctxt else 0)
+        if score >= best_score and (best is None or score > best_score):
+            best, best_score = old, score
+    return best
+
+
+def _copy_changed(old: polib.POEntry, entry: polib.POEntry) -> None:
+    made_for = old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
+    entry.msgstr, entry.tcomment, entry.previous_msgid = old.msgstr, old.tcomment, made_for
+    entry.flags = ["fuzzy", *(flag for flag in old.flags if flag != "fuzzy")]
+    note = f"{DRAFT_NOTE}earlier translation; the English changed (was: see #| msgid)"
+    origin = [line for line in old.comment.splitlines() if line.startswith(DRAFT_NOTE)] if "fuzzy" in old.flags else []
+    entry.comment = "\n".join(filter(None, [entry.comment, *(origin or [note])]))
+
+
+def _carry_metadata(previous: polib.POFile, po: polib.POFile) -> None:
     metadata = previous.metadata
     kept = ["PO-Revision-Date", "Last-Translator", "Language-Team"]
     if metadata.get("X-Source-SHA256") == po.metadata["X-Source-SHA256"]:
@@ -146,13 +223,6 @@ def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
     for field in kept:
         if metadata.get(field):
             po.metadata[field] = metadata[field]
-    already_obsolete = [old for old in previous if old.obsolete]
-    for leftovers in by_msgid.values():
-        for old in leftovers:
-            if old.msgstr or old.tcomment:
-                old.obsolete = True
-                po.append(old)
-    po.extend(already_obsolete)
 
 
 def render(po: polib.POFile) -> str:
@@ -186,6 +256,8 @@ def _check_po_syntax(text: str, where: str) -> None:
         stripped = line.strip()
         if stripped.startswith("#~"):
             stripped = stripped[2:].strip()
+            if stripped.startswith("|"):  # an obsolete entry's previous msgid
+                continue
         elif stripped.startswith("#") or not stripped:
             continue
         keyword = _PO_KEYWORD.match(stripped)
