@@ -17,6 +17,7 @@ import click
 
 from localize import __version__
 from localize.cli_models import models
+from localize.cli_tm import tm
 from localize.errors import LocalizeError
 
 FORMATS = ("txt", "md", "html")
@@ -46,6 +47,7 @@ def cli():
 
 
 cli.add_command(models)
+cli.add_command(tm)
 
 
 def _article_options(command):
@@ -104,13 +106,18 @@ def segment(article, as_json, fmt, encoding):
               help="Where the model runs (auto: cuda if there is a GPU).")
 @click.option("--threads", type=click.IntRange(0, 1024), default=0, show_default=True,
               help="CPU threads for the model (0: one per core).")
+@click.option("--trust-exact-memory", is_flag=True,
+              help="Count exact translation-memory matches as reviewed (not fuzzy).")
 @_glossary_option
 @_article_options
-def translate(articles, out, no_mt, beam, device, threads, glossary_files, fmt, encoding):
+def translate(articles, out, no_mt, beam, device, threads, trust_exact_memory, glossary_files, fmt, encoding):
     """Write (or update) one PO file per article, with machine drafts for review.
 
-    Every entry without a translation gets an Arabic machine draft, marked
-    fuzzy, with a #. comment naming the model. Entries that already have a
+    Every entry without a translation gets a draft: the reviewed translation of
+    the same English from the translation memory (every reviewed entry under
+    DIR, and DIR/tm/*.tmx), else an Arabic machine draft; drafts are fuzzy, with
+    a #. comment saying where they came from, and close memory matches (75%+)
+    are listed for the reviewer. Entries that already have a
     translation (a reviewer's, or an earlier draft) are never changed. All
     segments of all articles go to the model in one batch.
 
@@ -129,14 +136,51 @@ def translate(articles, out, no_mt, beam, device, threads, glossary_files, fmt, 
     from localize.catalog import annotate_drafts, render
     from localize.files import write_atomic
 
+    from localize.cli_tm import load_memory
+
+    memory = load_memory(out)
+    remembered = _memory_drafts(jobs, memory, trust_exact_memory)
     drafted = _machine_drafts(jobs, model, beam, device, threads) if model else {}
     for target, po in jobs:
         annotate_drafts(po, _draft_check(index))
+        _memory_notes(po, memory)
         write_atomic(target, render(po))
         done = sum(1 for entry in po if entry.msgstr and not entry.obsolete)
         total = sum(1 for entry in po if not entry.obsolete)
-        new = f" ({drafted[target]} new machine drafts)" if drafted.get(target) else ""
+        news = [f"{drafted[target]} new machine drafts" if drafted.get(target) else "",
+                f"{remembered[target]} from memory" if remembered.get(target) else ""]
+        new = f" ({', '.join(filter(None, news))})" if any(news) else ""
         click.echo(f"{target}: {total} segments, {done} translated{new}")
+
+
+def _memory_drafts(jobs, memory, trust: bool) -> dict:
+    """Fill untranslated entries whose English the memory has; counts per target."""
+    from localize.catalog import add_draft, untranslated
+
+    counts = {}
+    for target, po in jobs:
+        for entry in untranslated(po):
+            unit = memory.match(entry.msgid)
+            if unit is None:
+                continue
+            if trust:  # the project's choice: an exact reviewed match counts as reviewed
+                entry.msgstr = unit.target
+            else:
+                add_draft(entry, unit.target, f"translation memory, exact match ({unit.origin})")
+            counts[target] = counts.get(target, 0) + 1
+    return counts
+
+
+def _memory_notes(po, memory) -> None:
+    """``#. memory NN%: English = Arabic`` for entries still to review."""
+    from localize.tm import suggestion_note
+
+    if not len(memory):
+        return
+    for entry in po:
+        if not entry.obsolete and (not entry.msgstr or "fuzzy" in entry.flags):
+            notes = [suggestion_note(s) for s in memory.suggest(entry.msgid)]
+            entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
 
 
 def _machine_drafts(jobs, model, beam, device, threads) -> dict:
@@ -205,10 +249,9 @@ def _draft_check(index):
 
 
 def _read_po(path):
-    from localize.catalog import parse_catalog
-    from localize.files import decode_text, read_input
+    from localize.files import read_po
 
-    return parse_catalog(decode_text(read_input(path, "PO file"), str(path)), str(path))
+    return read_po(path)
 
 
 def _glossary_paths(files) -> list[str]:

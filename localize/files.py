@@ -80,6 +80,13 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         raise
 
 
+def read_po(path: str | os.PathLike):
+    """A PO file, strictly parsed (see ``catalog.parse_catalog``)."""
+    from localize.catalog import parse_catalog
+
+    return parse_catalog(decode_text(read_input(path, "PO file"), str(path)), str(path))
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -1,0 +1,93 @@
+"""``localize tm``: the translation memory, and TMX exchange with CAT tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from localize.errors import LocalizeError
+
+
+def load_memory(folder: str):
+    """The memory of a translations folder: reviewed entries of every PO under it
+    (sorted by path), then the TMX files imported into ``<folder>/tm``."""
+    from localize.files import read_input, read_po
+    from localize.tm import Memory, read_tmx, units_from_catalog
+
+    root = Path(folder)
+    units = []
+    for path in sorted(root.rglob("*.po")) if root.is_dir() else []:
+        units.extend(units_from_catalog(read_po(path), path.as_posix()))
+    for path in sorted((root / "tm").glob("*.tmx")) if (root / "tm").is_dir() else []:
+        units.extend(read_tmx(read_input(path, "TMX file"), path.as_posix()))
+    return Memory(units)
+
+
+@click.group()
+def tm():
+    """Export and import the translation memory as TMX.
+
+    The memory is every reviewed entry of the PO files under translations/,
+    plus the TMX files imported into translations/tm/.
+
+    \b
+    Example:
+      localize tm export desk.tmx
+      localize tm import omegat-project.tmx
+    """
+
+
+@tm.command("export")
+@click.argument("tmx")
+@click.option("--from", "folder", default="translations", show_default=True, metavar="DIR",
+              help="Translations folder to export the reviewed entries of.")
+@click.option("--force", is_flag=True, help="Replace the TMX file if it exists.")
+def tm_export(tmx, folder, force):
+    """Write the reviewed translations as a TMX 1.4b file (English -> Arabic).
+
+    \b
+    Example:
+      localize tm export desk.tmx
+    """
+    from localize.files import read_po
+    from localize.tm import units_from_catalog, write_tmx
+
+    target = Path(tmx)
+    if target.exists() and not force:
+        raise LocalizeError(tmx, "already exists", "pass --force to replace it")
+    units = [unit for path in sorted(Path(folder).rglob("*.po"))
+             for unit in units_from_catalog(read_po(path), path.as_posix())]
+    _write_bytes(target, write_tmx(units))
+    click.echo(f"{tmx}: {len(units)} translation units")
+
+
+@tm.command("import")
+@click.argument("tmx")
+@click.option("--into", "folder", default="translations", show_default=True, metavar="DIR",
+              help="Translations folder whose memory takes the file (DIR/tm/).")
+@click.option("--force", is_flag=True, help="Replace an earlier import of the same name.")
+def tm_import(tmx, folder, force):
+    """Add a TMX file's English -> Arabic units to the translation memory.
+
+    \b
+    Example:
+      localize tm import omegat-project.tmx
+    """
+    from localize.files import read_input
+    from localize.tm import read_tmx, write_tmx
+
+    units = read_tmx(read_input(tmx, "TMX file"), tmx)
+    if not units:
+        raise LocalizeError(tmx, "no English->Arabic translation units", "check the file's xml:lang codes")
+    target = Path(folder) / "tm" / f"{Path(tmx).stem}.tmx"
+    if target.exists() and not force:
+        raise LocalizeError(str(target), "already imported", "pass --force to replace it")
+    _write_bytes(target, write_tmx(units))
+    click.echo(f"{target}: {len(units)} English->Arabic units")
+
+
+def _write_bytes(target: Path, data: bytes) -> None:
+    from localize.files import write_atomic
+
+    write_atomic(target, data.decode("utf-8"))
