@@ -129,28 +129,45 @@ def translate(articles, out, no_mt, beam, device, threads, trust_exact_memory, g
     """
     from localize import models
 
+    from localize.catalog import annotate_drafts, render
+    from localize.cli_tm import load_memory
+    from localize.files import digest, lock_folder, write_atomic
+
     model = None if no_mt else models.find()  # no model: say so before any work
     index = _term_index(glossary_files, required=False)
-    jobs = [_prepare(path, out, fmt, encoding, index) for path in articles]
-    _check_unique_targets(jobs)
-    from localize.catalog import annotate_drafts, render
-    from localize.files import write_atomic
+    with lock_folder(out, lambda: click.echo(f"waiting for another localize run writing {out} ...", err=True)):
+        jobs = [_prepare(path, out, fmt, encoding, index) for path in articles]
+        _check_unique_targets(jobs)
+        read = {target: digest(target) for target, _ in jobs}
+        memory = load_memory(out)
+        remembered = _memory_drafts(jobs, memory, trust_exact_memory)
+        drafted = _machine_drafts(jobs, model, beam, device, threads) if model else {}
+        for target, po in jobs:
+            annotate_drafts(po, _draft_check(index))
+            _memory_notes(po, memory)
+        _check_unchanged(read)
+        for target, po in jobs:
+            write_atomic(target, render(po))
+            _report(target, po, drafted, remembered)
 
-    from localize.cli_tm import load_memory
 
-    memory = load_memory(out)
-    remembered = _memory_drafts(jobs, memory, trust_exact_memory)
-    drafted = _machine_drafts(jobs, model, beam, device, threads) if model else {}
-    for target, po in jobs:
-        annotate_drafts(po, _draft_check(index))
-        _memory_notes(po, memory)
-        write_atomic(target, render(po))
-        done = sum(1 for entry in po if entry.msgstr and not entry.obsolete)
-        total = sum(1 for entry in po if not entry.obsolete)
-        news = [f"{drafted[target]} new machine drafts" if drafted.get(target) else "",
-                f"{remembered[target]} from memory" if remembered.get(target) else ""]
-        new = f" ({', '.join(filter(None, news))})" if any(news) else ""
-        click.echo(f"{target}: {total} segments, {done} translated{new}")
+def _check_unchanged(read: dict) -> None:
+    """Refuse to write over a PO that changed on disk since it was read (a reviewer saved it)."""
+    from localize.files import digest
+
+    for target, before in read.items():
+        if digest(target) != before:
+            raise LocalizeError(str(target), "changed on disk while this run was working (saved in an editor?)",
+                                "nothing was written; run the command again")
+
+
+def _report(target, po, drafted, remembered) -> None:
+    done = sum(1 for entry in po if entry.msgstr and not entry.obsolete)
+    total = sum(1 for entry in po if not entry.obsolete)
+    news = [f"{drafted[target]} new machine drafts" if drafted.get(target) else "",
+            f"{remembered[target]} from memory" if remembered.get(target) else ""]
+    new = f" ({', '.join(filter(None, news))})" if any(news) else ""
+    click.echo(f"{target}: {total} segments, {done} translated{new}")
 
 
 def _memory_drafts(jobs, memory, trust: bool) -> dict:

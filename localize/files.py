@@ -7,6 +7,7 @@ and is renamed over the target, so a reader (or a crash) never sees half a file.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -78,6 +79,46 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def digest(path: str | os.PathLike) -> str | None:
+    """SHA-256 of a file's bytes, or None if there is no such file."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+@contextlib.contextmanager
+def lock_folder(folder: str | os.PathLike, on_wait=None):
+    """Hold an advisory lock on ``folder`` for a whole run.
+
+    A second run on the same folder waits (``on_wait()`` is called once) until
+    the first is done, so two runs never read-modify-write the same PO at once.
+    The lock file lives in the temporary folder (named after the folder's
+    absolute path), so the project gets no stray files.
+    """
+    import hashlib
+
+    name = hashlib.sha256(os.path.abspath(folder).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"localize-{name}.lock", "a+") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no advisory locks
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def read_po(path: str | os.PathLike):
