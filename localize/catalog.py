@@ -163,8 +163,10 @@ def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
 
 
 def _machine_draft(entry: polib.POEntry) -> bool:
-    """An unreviewed MT draft: for changed English a fresh draft beats a stale one."""
-    return "fuzzy" in entry.flags and f"{DRAFT_NOTE}machine translation" in entry.comment
+    """An unreviewed draft the tool made (MT or memory): for changed English a fresh draft beats it."""
+    return "fuzzy" in entry.flags and any(
+        line.startswith((f"{DRAFT_NOTE}machine translation", f"{DRAFT_NOTE}translation memory"))
+        for line in entry.comment.splitlines())
 
 
 def _by_msgid(entries) -> dict[str, list[polib.POEntry]]:
