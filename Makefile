@@ -38,6 +38,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/segment_speed.py
 	$(BIN)/python bench/glossary_speed.py
 	$(BIN)/python bench/mt_throughput.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

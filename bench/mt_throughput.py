@@ -113,7 +113,9 @@ def main() -> None:
     from localize import models
     from localize.mt import Engine, Options
 
-    model = models.install_file(build_model(workdir))
+    package = build_model(workdir)  # (imports tests/conftest.py, which resets ARGOS_PACKAGES_DIR)
+    os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
+    model = models.install_file(package)
     options = Options(beam_size=args.beam, device="cpu", threads=args.threads,
                       max_decoding_length=args.max_length, batch_tokens=args.batch_tokens)
     engine = Engine(model, options)

@@ -95,22 +95,35 @@ def segment(article, as_json, fmt, encoding):
             click.echo(f"  {number}.{sentence}  {text}")
 
 
+def translation_options(command):
+    """The options translate and batch share: output folder, memory, machine translation."""
+    options = [
+        click.option("--out", default="translations", show_default=True, metavar="DIR",
+                     help="Folder for the PO files (written to DIR/ar/<slug>.po)."),
+        click.option("--no-mt", is_flag=True, help="Write the PO files without machine drafts."),
+        click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True,
+                     help="Beam size for machine translation (1: greedy, fastest)."),
+        click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto",
+                     show_default=True, help="Where the model runs (auto: cuda if there is a GPU)."),
+        click.option("--threads", type=click.IntRange(0, 1024), default=0, show_default=True,
+                     help="CPU threads for the model (0: one per core)."),
+        click.option("--max-length", type=click.IntRange(8, 1024), default=256, show_default=True,
+                     help="Most tokens in one machine draft."),
+        click.option("--trust-exact-memory", is_flag=True,
+                     help="Count exact translation-memory matches as reviewed (not fuzzy)."),
+        _glossary_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("articles", nargs=-1, required=True)
-@click.option("--out", default="translations", show_default=True, metavar="DIR",
-              help="Folder for the PO files (written to DIR/ar/<slug>.po).")
-@click.option("--no-mt", is_flag=True, help="Write the PO files without machine drafts.")
-@click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Beam size for machine translation (1: greedy, fastest).")
-@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto", show_default=True,
-              help="Where the model runs (auto: cuda if there is a GPU).")
-@click.option("--threads", type=click.IntRange(0, 1024), default=0, show_default=True,
-              help="CPU threads for the model (0: one per core).")
-@click.option("--trust-exact-memory", is_flag=True,
-              help="Count exact translation-memory matches as reviewed (not fuzzy).")
-@_glossary_option
+@translation_options
 @_article_options
-def translate(articles, out, no_mt, beam, device, threads, trust_exact_memory, glossary_files, fmt, encoding):
+def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exact_memory, glossary_files,
+              fmt, encoding):
     """Write (or update) one PO file per article, with machine drafts for review.
 
     Every entry without a translation gets a draft: the reviewed translation of
@@ -141,7 +154,8 @@ def translate(articles, out, no_mt, beam, device, threads, trust_exact_memory, g
         read = {target: digest(target) for target, _ in jobs}
         memory = load_memory(out)
         remembered = _memory_drafts(jobs, memory, trust_exact_memory)
-        drafted = _machine_drafts(jobs, model, beam, device, threads) if model else {}
+        options = _engine_options(beam, device, threads, max_length)
+        drafted = _machine_drafts(jobs, model, options) if model else {}
         for target, po in jobs:
             annotate_drafts(po, _draft_check(index))
             _memory_notes(po, memory)
@@ -200,19 +214,25 @@ def _memory_notes(po, memory) -> None:
             entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
 
 
-def _machine_drafts(jobs, model, beam, device, threads) -> dict:
+def _engine_options(beam, device, threads, max_length):
+    from localize.mt import Options
+
+    return Options(beam_size=beam, device=device, threads=threads, max_decoding_length=max_length)
+
+
+def _machine_drafts(jobs, model, options) -> dict:
     """Fill every untranslated entry of every job in one engine call; drafts per target."""
     import time
 
     from localize.catalog import add_draft, untranslated
     from localize.cli_models import progress_reporter
-    from localize.mt import Engine, Options
+    from localize.mt import Engine
 
     todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
     if not todo:
         return {}
     started = time.perf_counter()
-    engine = Engine(model, Options(beam_size=beam, device=device, threads=threads))
+    engine = Engine(model, options)
     progress, close = progress_reporter("Translating")
     try:
         drafts = engine.translate([entry.msgid for _, entry in todo], progress)
@@ -484,6 +504,11 @@ def _check_unique_targets(jobs) -> None:
             raise LocalizeError(str(target), f"both {seen[target]} and {source} would be written here",
                                 "rename one of the articles")
         seen[target] = source
+
+
+from localize.cli_batch import batch  # noqa: E402  (it uses this module's helpers at run time)
+
+cli.add_command(translation_options(batch))
 
 
 def main():

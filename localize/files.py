@@ -92,11 +92,13 @@ def digest(path: str | os.PathLike) -> str | None:
 
 
 @contextlib.contextmanager
-def lock_folder(folder: str | os.PathLike, on_wait=None):
+def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True):
     """Hold an advisory lock on ``folder`` for a whole run.
 
     A second run on the same folder waits (``on_wait()`` is called once) until
-    the first is done, so two runs never read-modify-write the same PO at once.
+    the first is done, or with ``wait=False`` fails at once, so two runs never
+    read-modify-write the same PO at once.  The kernel drops the lock when its
+    process dies, so a killed run never leaves a stale lock behind.
     The lock file lives in the temporary folder (named after the folder's
     absolute path), so the project gets no stray files.
     """
@@ -112,6 +114,9 @@ def lock_folder(folder: str | os.PathLike, on_wait=None):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                raise LocalizeError(str(folder), "another localize run is writing this folder",
+                                    "wait for it to finish (a killed run holds no lock)") from None
             if on_wait:
                 on_wait()
             fcntl.flock(handle, fcntl.LOCK_EX)

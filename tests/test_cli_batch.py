@@ -1,0 +1,107 @@
+"""`localize batch`: many articles, unattended."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import SAMPLE
+from localize.files import lock_folder
+
+LOCALIZE = str(Path(sys.executable).with_name("localize"))
+
+
+def _incoming(project, count=3):
+    folder = project / "incoming"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLE, folder / "iran-imis.txt")
+    for number in range(count):
+        (folder / "sub" / f"brief-{number}.md").write_text(
+            f"# Brief {number}\n\nThe ministry said {number} envoys met on Monday. Talks go on.\n")
+    (folder / "notes.json").write_text("{}")  # not an article: ignored
+    return folder
+
+
+def test_batch_prepares_every_article_and_reports_failures(run, project):
+    folder = _incoming(project)
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.html").write_bytes(b"\x00\x01\x02garbage")
+    result = run("batch", "incoming", "--no-mt", "--report", "report.json")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == ["articles: 4 new, 0 updated, 0 unchanged, 2 failed",
+                                              "drafts: 0 machine, 0 from memory; issues: 0"]
+    assert "failed: incoming/empty.txt: file is empty (give an article with text in it)" in result.stdout
+    assert sorted(p.name for p in (project / "translations/ar").iterdir()) == [
+        "brief-0.po", "brief-1.po", "brief-2.po", "iran-imis.po"]
+    report = json.loads((project / "report.json").read_text())
+    assert report["totals"]["segments"] == 28 + 3 * 3 and report["totals"]["failed"] == 2
+    row = next(r for r in report["articles"] if r["file"] == "incoming/iran-imis.txt")
+    assert (row["status"], row["po"], row["segments"]) == ("new", "translations/ar/iran-imis.po", 28)
+
+
+def test_a_rerun_skips_unchanged_articles_and_redoes_changed_ones(run, project, model):
+    folder = _incoming(project)
+    first = run("batch", "incoming")
+    assert first.exit_code == 0
+    assert first.stderr.count("machine translation: ") == 1  # all articles in one engine batch
+    assert "machine translation: 37 segments" in first.stderr
+    before = (project / "translations/ar/iran-imis.po").read_bytes()
+    (folder / "sub/brief-1.md").write_text("# Brief 1\n\nThe ministry said 1 envoy met on Tuesday. Talks go on.\n")
+    second = run("batch", "incoming")
+    assert second.stdout.startswith("articles: 0 new, 1 updated, 3 unchanged, 0 failed\n")
+    assert "machine translation: 1 segments" in second.stderr  # only the changed sentence
+    assert (project / "translations/ar/iran-imis.po").read_bytes() == before
+
+
+def test_shards_split_the_articles_between_them(run, project):
+    _incoming(project, count=6)
+    done = set()
+    for shard in ("1/3", "2/3", "3/3"):
+        run("batch", "incoming", "--no-mt", "--shard", shard, "--out", f"out{shard[0]}")
+        names = {p.name for p in (project / f"out{shard[0]}/ar").glob("*.po")} if (project / f"out{shard[0]}").exists() else set()
+        assert not names & done
+        done |= names
+    assert len(done) == 7
+    bad = run("batch", "incoming", "--shard", "4/3")
+    assert (bad.exit_code, bad.stderr) == (2, "Error: --shard 4/3: expected I/N with 1 <= I <= N (e.g. --shard 2/8)\n")
+
+
+def test_a_second_batch_fails_at_once_and_a_killed_one_leaves_no_lock(run, project):
+    _incoming(project, count=1)
+    with lock_folder("translations"):
+        started = time.monotonic()
+        result = run("batch", "incoming", "--no-mt")
+        assert result.exit_code == 2 and time.monotonic() - started < 5
+        assert result.stderr == ("Error: translations: another localize run is writing this folder "
+                                 "(wait for it to finish (a killed run holds no lock))\n")
+    holder = subprocess.Popen([sys.executable, "-c", "import time; from localize.files import lock_folder\n"
+                               "with lock_folder('translations'):\n    print('locked', flush=True); time.sleep(60)"],
+                              cwd=project, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    assert run("batch", "incoming", "--no-mt").exit_code == 0
+
+
+def test_an_interrupted_batch_keeps_what_it_wrote_and_the_next_run_continues(project, model, packages_dir):
+    _incoming(project, count=5)
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages_dir)}
+    batch = subprocess.Popen([LOCALIZE, "batch", "incoming", "--chunk", "1", "--threads", "1"], cwd=project,
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    written = project / "translations/ar"
+    deadline = time.monotonic() + 60
+    while not (written.exists() and len(list(written.glob("*.po"))) >= 2) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    batch.send_signal(signal.SIGINT)
+    batch.wait(timeout=60)
+    kept = {p.name: p.read_bytes() for p in written.glob("*.po")}
+    assert 2 <= len(kept)
+    again = subprocess.run([LOCALIZE, "batch", "incoming"], cwd=project, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    counts = again.stdout.splitlines()[0]
+    assert counts == f"articles: {6 - len(kept)} new, 0 updated, {len(kept)} unchanged, 0 failed"
+    assert all((written / name).read_bytes() == data for name, data in kept.items())
