@@ -18,7 +18,10 @@ def load_memory(folder: str):
     root = Path(folder)
     units = []
     for path in sorted(root.rglob("*.po")) if root.is_dir() else []:
-        units.extend(units_from_catalog(read_po(path), path.as_posix()))
+        try:
+            units.extend(units_from_catalog(read_po(path), path.as_posix()))
+        except LocalizeError as error:  # its own article's run reports it; the memory just goes without
+            click.echo(f"warning: {error.message}; not used as translation memory", err=True)
     for path in sorted((root / "tm").glob("*.tmx")) if (root / "tm").is_dir() else []:
         units.extend(read_tmx(read_input(path, "TMX file"), path.as_posix()))
     return Memory(units)

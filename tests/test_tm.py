@@ -105,3 +105,11 @@ def test_external_entities_are_never_resolved(tmp_path):
 def test_tmx_round_trip_keeps_placeholders_and_arabic():
     units = [Unit("See <1>this</1> & that", "انظر <1>هذا</1> وذاك", "a.po:1.1")]
     assert [(u.source, u.target) for u in read_tmx(write_tmx(units), "t.tmx")] == [(units[0].source, units[0].target)]
+
+
+def test_a_broken_po_elsewhere_only_leaves_the_memory_without_it(run, memory_project):
+    (memory_project / "translations/ar/broken.po").write_text('msgid "unterminated\n', encoding="utf-8")
+    result = run("translate", "--no-mt", "new.txt")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: translations/ar/broken.po:1: not a valid PO file")
+    assert result.stdout.endswith("(1 from memory)\n")
