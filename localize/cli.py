@@ -144,14 +144,14 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
 
     from localize.catalog import annotate_drafts, render
     from localize.cli_tm import load_memory
-    from localize.files import digest, lock_folder, write_atomic
+    from localize.files import lock_folder, write_atomic
 
     model = None if no_mt else models.find()  # no model: say so before any work
     index = _term_index(glossary_files, required=False)
     with lock_folder(out, lambda: click.echo(f"waiting for another localize run writing {out} ...", err=True)):
-        jobs = [_prepare(path, out, fmt, encoding, index) for path in articles]
+        read = {}
+        jobs = [_prepare(path, out, fmt, encoding, index, read) for path in articles]
         _check_unique_targets(jobs)
-        read = {target: digest(target) for target, _ in jobs}
         memory = load_memory(out)
         remembered = _memory_drafts(jobs, memory, trust_exact_memory)
         options = _engine_options(beam, device, threads, max_length)
@@ -255,8 +255,12 @@ def _machine_drafts(jobs, model, options) -> dict:
     return counts
 
 
-def _prepare(path: str, out: str, fmt, encoding, index):
-    """Read an article and its existing PO, and build the new PO (nothing written yet)."""
+def _prepare(path: str, out: str, fmt, encoding, index, digests: dict):
+    """Read an article and its existing PO, and build the new PO (nothing written yet).
+
+    ``digests[target]`` gets the PO's hash as it was before it was read, for
+    ``_check_unchanged`` to compare with just before writing.
+    """
     from dataclasses import replace
 
     from localize.catalog import build_catalog
@@ -265,7 +269,10 @@ def _prepare(path: str, out: str, fmt, encoding, index):
 
     article = _load_article(path, fmt, encoding)
     target = Path(out) / "ar" / f"{article.slug}.po"
-    previous = _read_po(target) if target.exists() else None
+    from localize.files import digest
+
+    digests[target] = digest(target)
+    previous = _read_po(target) if digests[target] is not None else None
     segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
     return target, build_catalog(article, segments, _project_path(path), previous)
 

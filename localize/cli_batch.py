@@ -95,11 +95,11 @@ def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress)
     from localize.catalog import annotate_drafts, render, summary
     from localize.files import digest, write_atomic
 
-    jobs, rows, seen = [], {}, set()
+    jobs, rows, seen, digests = [], {}, set(), {}
     for path, row in chunk:
         existed = Path(row["po"]).exists()
         try:
-            target, po = base._prepare(str(path), out, None, None, index)
+            target, po = base._prepare(str(path), out, None, None, index, digests)
         except LocalizeError as error:
             row["status"], row["error"] = "failed", error.message
             progress.article(row)
@@ -111,7 +111,7 @@ def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress)
         seen.add(target)
         row["status"] = "updated" if existed else "new"
         jobs.append((target, po))
-        rows[target] = (row, digest(target))
+        rows[target] = (row, digests[target])
     remembered = base._memory_drafts(jobs, memory, trust)
     drafted = base._machine_drafts(jobs, model, options) if model else {}
     for target, po in jobs:
