@@ -27,6 +27,7 @@ SOURCE, TARGET = "en", "ar"
 NO_MODEL_HINT = "run: localize models install, or localize models install --file PATH"
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TIMEOUT = 15.0
+MAX_PACKAGE_BYTES = 4 << 30  # the real translate-en_ar is ~100 MB; refuse to fill a disk
 _TOKENIZERS = ("sentencepiece.model", "bpe.model")
 
 
@@ -279,6 +280,9 @@ def _download_to(url: str, target: Path, timeout: float, progress) -> None:
             while chunk := response.read(1 << 20):
                 out.write(chunk)
                 done += len(chunk)
+                if done > MAX_PACKAGE_BYTES:
+                    raise LocalizeError(url, f"download larger than {MAX_PACKAGE_BYTES >> 30} GiB; stopped",
+                                        "check the package index address (ARGOS_PACKAGE_INDEX)")
                 if progress:
                     progress(done, total)
         except OSError as error:

@@ -139,14 +139,19 @@ class Engine:
             return []
         options = self.options
         prefix = [[self.target_prefix]] * len(batch) if self.target_prefix else None
-        results = self.translator.translate_batch(
-            batch, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
-            asynchronous=progress is not None, beam_size=options.beam_size,
-            length_penalty=options.length_penalty, max_input_length=0,
-            max_decoding_length=options.max_decoding_length, replace_unknowns=True,
-        )
-        if progress is not None:
-            results = _wait(results, progress)
+        try:
+            results = self.translator.translate_batch(
+                batch, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
+                asynchronous=progress is not None, beam_size=options.beam_size,
+                length_penalty=options.length_penalty, max_input_length=0,
+                max_decoding_length=options.max_decoding_length, replace_unknowns=True,
+            )
+            if progress is not None:
+                results = _wait(results, progress)
+        except (RuntimeError, MemoryError) as error:  # e.g. out of (GPU) memory
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+            raise LocalizeError(self.model.label, f"translation failed on {self.device}: {first}",
+                                "try a smaller --beam, --device cpu, or fewer articles at once") from None
         hypotheses = [result.hypotheses[0] for result in results]
         if self.target_prefix:
             hypotheses = [h[1:] if h[:1] == [self.target_prefix] else h for h in hypotheses]

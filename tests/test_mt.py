@@ -103,3 +103,16 @@ def test_progress_is_reported_while_decoding_and_changes_nothing(model):
     with_progress = Engine(model, SHORT).translate(sources, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (3, 3) and all(total == 3 for _, total in seen)
     assert with_progress == Engine(model, SHORT).translate(sources)
+
+
+def test_a_model_failure_is_a_one_line_error(engine):
+    class Failing:
+        def translate_batch(self, batch, **options):
+            raise RuntimeError("CUDA failed with error out of memory\nmore detail")
+
+    engine.translator = Failing()
+    with pytest.raises(LocalizeError) as raised:
+        engine.translate(["Iran blasts calls for disbanding IMIS."])
+    assert raised.value.message == (
+        "translate-en_ar 1.0: translation failed on cpu: CUDA failed with error out of memory "
+        "(try a smaller --beam, --device cpu, or fewer articles at once)")
