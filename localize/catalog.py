@@ -166,7 +166,12 @@ def _machine_draft(entry: polib.POEntry) -> bool:
     """An unreviewed draft the tool made (MT or memory): for changed English a fresh draft beats it."""
     return "fuzzy" in entry.flags and any(
         line.startswith((f"{DRAFT_NOTE}machine translation", f"{DRAFT_NOTE}translation memory"))
-        for line in entry.comment.splitlines())
+        for line in _draft_origins(entry))
+
+
+def _draft_origins(entry: polib.POEntry) -> list[str]:
+    """The ``#. draft: ...`` lines: where an entry's draft came from."""
+    return [line for line in entry.comment.splitlines() if line.startswith(DRAFT_NOTE)]
 
 
 def _by_msgid(entries) -> dict[str, list[polib.POEntry]]:
@@ -191,8 +196,7 @@ def _copy_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr, entry.flags, entry.tcomment = old.msgstr, list(old.flags), old.tcomment
     entry.previous_msgid = old.previous_msgid
     if entry.msgstr and "fuzzy" in entry.flags:  # still a draft: keep saying where it came from
-        origin = [line for line in old.comment.splitlines() if line.startswith(DRAFT_NOTE)]
-        entry.comment = "\n".join(filter(None, [entry.comment, *origin]))
+        entry.comment = "\n".join(filter(None, [entry.comment, *_draft_origins(old)]))
     if old.obsolete:
         old.obsolete = False
 
@@ -200,12 +204,10 @@ def _copy_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
 def _closest(entry: polib.POEntry, leftovers: list[polib.POEntry]):
     from rapidfuzz import fuzz
 
-    best, best_score = None, CHANGED_MATCH
-    for old in leftovers:
-        score = fuzz.ratio(entry.msgid, old.msgid) + (5 if old.msgctxt == entry.msgctxt else 0)
-        if score >= best_score and (best is None or score > best_score):
-            best, best_score = old, score
-    return best
+    scored = [(fuzz.ratio(entry.msgid, old.msgid) + (5 if old.msgctxt == entry.msgctxt else 0), old)
+              for old in leftovers]
+    eligible = [item for item in scored if item[0] >= CHANGED_MATCH]
+    return max(eligible, key=lambda item: item[0])[1] if eligible else None
 
 
 def _copy_changed(old: polib.POEntry, entry: polib.POEntry) -> None:
@@ -213,7 +215,7 @@ def _copy_changed(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr, entry.tcomment, entry.previous_msgid = old.msgstr, old.tcomment, made_for
     entry.flags = ["fuzzy", *(flag for flag in old.flags if flag != "fuzzy")]
     note = f"{DRAFT_NOTE}earlier translation; the English changed (was: see #| msgid)"
-    origin = [line for line in old.comment.splitlines() if line.startswith(DRAFT_NOTE)] if "fuzzy" in old.flags else []
+    origin = _draft_origins(old) if "fuzzy" in old.flags else []
     entry.comment = "\n".join(filter(None, [entry.comment, *(origin or [note])]))
 
 

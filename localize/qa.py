@@ -18,7 +18,6 @@ from localize.records import Issue
 _ARABIC_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
                                "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066b\u066c",
                                "01234567890123456789.,")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:/]\d+)*")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'-]*[A-Za-z]\b")
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
@@ -48,17 +47,17 @@ def normal_number(text: str) -> str:
 
 def numbers(source: str, target: str, context: Context) -> list[Issue]:
     """Numbers of the English missing from the Arabic, or changed in it."""
-    wanted = Counter(normal_number(n) for n in _NUMBER.findall(_without_links(source)))
-    found = Counter(normal_number(n) for n in _NUMBER.findall(_without_links(target.translate(_ARABIC_DIGITS))))
+    wanted = Counter(map(normal_number, _numbers(source)))
+    found = Counter(map(normal_number, _numbers(target.translate(_ARABIC_DIGITS))))
     missing = list((wanted - found).elements())
     extra = list((found - wanted).elements())
     issues = [Issue("changed-number", term=m, expected=m, found=e) for m, e in zip(missing, extra)]
     return issues + [Issue("missing-number", term=m, expected=m) for m in missing[len(extra):]]
 
 
-def _without_links(text: str) -> str:
-    """The text without placeholders, URLs and e-mail addresses (their digits are not numbers)."""
-    return PROTECTED.sub(lambda m: m.group() if kind(m.group()) == "number" else " ", text)
+def _numbers(text: str) -> list[str]:
+    """The numbers ``protect`` finds (digits inside placeholders, URLs and e-mails are not numbers)."""
+    return [value for value in protect(text).values if kind(value) == "number"]
 
 
 def protected_items(source: str, target: str, context: Context) -> list[Issue]:
