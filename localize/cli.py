@@ -142,7 +142,7 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
     """
     from localize import models
 
-    from localize.catalog import annotate_drafts, render
+    from localize.catalog import render
     from localize.cli_tm import load_memory
     from localize.files import lock_folder, write_atomic
 
@@ -153,12 +153,8 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
         jobs = [_prepare(path, out, fmt, encoding, index, read) for path in articles]
         _check_unique_targets(jobs)
         memory = load_memory(out)
-        remembered = _memory_drafts(jobs, memory, trust_exact_memory)
         options = _engine_options(beam, device, threads, max_length)
-        drafted = _machine_drafts(jobs, model, options) if model else {}
-        for target, po in jobs:
-            annotate_drafts(po, _draft_check(index))
-            _memory_notes(po, memory)
+        drafted, remembered = _draft(jobs, index, memory, model, options, trust_exact_memory)
         _check_unchanged(read)
         for target, po in jobs:
             write_atomic(target, render(po))
@@ -176,12 +172,28 @@ def _check_unchanged(read: dict) -> None:
 
 
 def _report(target, po, drafted, remembered) -> None:
-    done = sum(1 for entry in po if entry.msgstr and not entry.obsolete)
-    total = sum(1 for entry in po if not entry.obsolete)
+    from localize.catalog import summary
+
+    counts = summary(po)
+    done, total = counts["reviewed"] + counts["drafts"], counts["segments"]
     news = [f"{drafted[target]} new machine drafts" if drafted.get(target) else "",
             f"{remembered[target]} from memory" if remembered.get(target) else ""]
     new = f" ({', '.join(filter(None, news))})" if any(news) else ""
     click.echo(f"{target}: {total} segments, {done} translated{new}")
+
+
+def _draft(jobs, index, memory, model, options, trust: bool) -> tuple[dict, dict]:
+    """Fill the jobs' empty entries (memory first, then one engine call), and add the
+    reviewer's notes (issues, close memory matches); machine and memory drafts per target."""
+    from localize.catalog import annotate_drafts
+
+    remembered = _memory_drafts(jobs, memory, trust)
+    drafted = _machine_drafts(jobs, model, options) if model else {}
+    check = _draft_check(index)
+    for _, po in jobs:
+        annotate_drafts(po, check)
+        _memory_notes(po, memory)
+    return drafted, remembered
 
 
 def _memory_drafts(jobs, memory, trust: bool) -> dict:
@@ -264,32 +276,38 @@ def _prepare(path: str, out: str, fmt, encoding, index, digests: dict):
     from dataclasses import replace
 
     from localize.catalog import build_catalog
+    from localize.files import digest
     from localize.glossary import reviewer_notes
     from localize.segment import segment_article
 
     article = _load_article(path, fmt, encoding)
     target = Path(out) / "ar" / f"{article.slug}.po"
-    from localize.files import digest
-
     digests[target] = digest(target)
     previous = _read_po(target) if digests[target] is not None else None
     segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
     return target, build_catalog(article, segments, _project_path(path), previous)
 
 
-def _draft_check(index):
-    """The ``issue:`` lines for a draft: glossary problems, and protected items it lost."""
-    from localize.glossary import format_issue, verify
+def _issue_finder(index):
+    """``find(msgid, msgstr)``: the glossary and QA issues of one translated entry."""
+    from localize.glossary import verify
     from localize.qa import Context
     from localize.qa import check as qa_check
 
     context = Context(index.latin_allowed())
 
-    def check(msgid, msgstr):
-        issues = [*verify(msgid, msgstr, index), *qa_check(msgid, msgstr, context)]
-        return [f"issue: {format_issue(issue)}" for issue in issues]
+    def find(msgid, msgstr):
+        return [*verify(msgid, msgstr, index), *qa_check(msgid, msgstr, context)]
 
-    return check
+    return find
+
+
+def _draft_check(index):
+    """The ``issue:`` lines for a draft's ``#.`` comment."""
+    from localize.glossary import format_issue
+
+    find = _issue_finder(index)
+    return lambda msgid, msgstr: [f"issue: {format_issue(issue)}" for issue in find(msgid, msgstr)]
 
 
 def _read_po(path):
@@ -352,13 +370,9 @@ def check(files, glossary_files, as_json):
 def _entry_issues(po, index):
     """Glossary and QA issues of every translated entry of a PO: [(entry, issue)]."""
     from localize.catalog import translated_entries
-    from localize.glossary import verify
-    from localize.qa import Context
-    from localize.qa import check as qa_check
 
-    context = Context(index.latin_allowed())
-    return [(entry, issue) for entry in translated_entries(po)
-            for issue in [*verify(entry.msgid, entry.msgstr, index), *qa_check(entry.msgid, entry.msgstr, context)]]
+    find = _issue_finder(index)
+    return [(entry, issue) for entry in translated_entries(po) for issue in find(entry.msgid, entry.msgstr)]
 
 
 @cli.command()
@@ -403,13 +417,12 @@ def status(files, glossary_files, as_json):
 
 def _source_state(po) -> str:
     """unchanged, changed (re-run translate) or missing, from the hash the PO recorded."""
-    import hashlib
+    from localize.files import digest
 
     source = Path(po.metadata.get("X-Source-File", ""))
     if not source.name or not source.is_file():
         return "missing"
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    return "unchanged" if digest == po.metadata.get("X-Source-SHA256") else "changed"
+    return "unchanged" if digest(source) == po.metadata.get("X-Source-SHA256") else "changed"
 
 
 def _print_issues(found, format_issue) -> None:

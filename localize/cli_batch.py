@@ -92,7 +92,7 @@ def _classify(path: Path, row: dict, everything: bool) -> None:
 
 def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article."""
-    from localize.catalog import annotate_drafts, render, summary
+    from localize.catalog import render, summary
     from localize.files import digest, write_atomic
 
     jobs, rows, seen, digests = [], {}, set(), {}
@@ -112,11 +112,8 @@ def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress)
         row["status"] = "updated" if existed else "new"
         jobs.append((target, po))
         rows[target] = (row, digests[target])
-    remembered = base._memory_drafts(jobs, memory, trust)
-    drafted = base._machine_drafts(jobs, model, options) if model else {}
+    drafted, remembered = base._draft(jobs, index, memory, model, options, trust)
     for target, po in jobs:
-        annotate_drafts(po, base._draft_check(index))
-        base._memory_notes(po, memory)
         row, before = rows[target]
         if digest(target) != before:
             row["status"], row["error"] = "failed", f"{target}: changed on disk during the run; run again"
