@@ -281,7 +281,7 @@ def _download_to(url: str, target: Path, timeout: float, progress) -> None:
                 out.write(chunk)
                 done += len(chunk)
                 if done > MAX_PACKAGE_BYTES:
-                    raise LocalizeError(url, f"download larger than {MAX_PACKAGE_BYTES >> 30} GiB; stopped",
+                    raise LocalizeError(url, f"download larger than {MAX_PACKAGE_BYTES >> 20} MiB; stopped",
                                         "check the package index address (ARGOS_PACKAGE_INDEX)")
                 if progress:
                     progress(done, total)

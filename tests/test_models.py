@@ -204,3 +204,14 @@ def test_a_silent_index_times_out_instead_of_hanging(run, project, monkeypatch):
         result = run("models", "install", "--timeout", "0.5")
     assert result.exit_code == 2 and "timed out" in result.stderr
     assert time.monotonic() - started < 10
+
+
+def test_an_oversized_download_is_stopped(run, project, index_server, argos_package, packages_dir, monkeypatch):
+    base, files = index_server
+    files["/index.json"] = _index(base, ("en", "ar", "1.0", "big.argosmodel"))
+    files["/big.argosmodel"] = argos_package.read_bytes()
+    monkeypatch.setattr(models, "MAX_PACKAGE_BYTES", 1 << 10)  # the package is ~1 MB
+    result = run("models", "install")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {base}/big.argosmodel: download larger than ")
+    assert not any(packages_dir.iterdir())
