@@ -9,13 +9,13 @@ start fast.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from localize import __version__
+from localize import __version__, pipeline
+from localize.cli_batch import batch
 from localize.cli_models import models
 from localize.cli_tm import tm
 from localize.errors import LocalizeError
@@ -62,13 +62,6 @@ def _glossary_option(command):
                         help="Glossary CSV (repeatable; default: glossaries/*.csv).")(command)
 
 
-def _load_article(path: str, fmt: str | None, encoding: str | None):
-    from localize.article import parse_article
-    from localize.files import read_input
-
-    return parse_article(read_input(path, "article"), path, fmt, encoding)
-
-
 @cli.command()
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print the blocks and segments as JSON.")
@@ -83,7 +76,7 @@ def segment(article, as_json, fmt, encoding):
     """
     from localize.segment import outline
 
-    result = outline(_load_article(article, fmt, encoding))
+    result = outline(pipeline.load_article(article, fmt, encoding))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -118,6 +111,9 @@ def translation_options(command):
     return command
 
 
+cli.add_command(translation_options(batch))
+
+
 @cli.command()
 @click.argument("articles", nargs=-1, required=True)
 @translation_options
@@ -141,34 +137,23 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
       localize translate --no-mt --out build/translations a.md
     """
     from localize import models
-
     from localize.catalog import render
     from localize.cli_tm import load_memory
     from localize.files import lock_folder, write_atomic
 
     model = None if no_mt else models.find()  # no model: say so before any work
-    index = _term_index(glossary_files, required=False)
+    index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, lambda: click.echo(f"waiting for another localize run writing {out} ...", err=True)):
         read = {}
-        jobs = [_prepare(path, out, fmt, encoding, index, read) for path in articles]
-        _check_unique_targets(jobs)
+        jobs = [pipeline.prepare(path, out, fmt, encoding, index, read) for path in articles]
+        pipeline.check_unique_targets(jobs)
         memory = load_memory(out)
-        options = _engine_options(beam, device, threads, max_length)
-        drafted, remembered = _draft(jobs, index, memory, model, options, trust_exact_memory)
-        _check_unchanged(read)
+        options = pipeline.engine_options(beam, device, threads, max_length)
+        drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust_exact_memory)
+        pipeline.check_unchanged(read)
         for target, po in jobs:
             write_atomic(target, render(po))
             _report(target, po, drafted, remembered)
-
-
-def _check_unchanged(read: dict) -> None:
-    """Refuse to write over a PO that changed on disk since it was read (a reviewer saved it)."""
-    from localize.files import digest
-
-    for target, before in read.items():
-        if digest(target) != before:
-            raise LocalizeError(str(target), "changed on disk while this run was working (saved in an editor?)",
-                                "nothing was written; run the command again")
 
 
 def _report(target, po, drafted, remembered) -> None:
@@ -180,158 +165,6 @@ def _report(target, po, drafted, remembered) -> None:
             f"{remembered[target]} from memory" if remembered.get(target) else ""]
     new = f" ({', '.join(filter(None, news))})" if any(news) else ""
     click.echo(f"{target}: {total} segments, {done} translated{new}")
-
-
-def _draft(jobs, index, memory, model, options, trust: bool) -> tuple[dict, dict]:
-    """Fill the jobs' empty entries (memory first, then one engine call), and add the
-    reviewer's notes (issues, close memory matches); machine and memory drafts per target."""
-    from localize.catalog import annotate_drafts
-
-    remembered = _memory_drafts(jobs, memory, trust)
-    drafted = _machine_drafts(jobs, model, options) if model else {}
-    check = _draft_check(index)
-    for _, po in jobs:
-        annotate_drafts(po, check)
-        _memory_notes(po, memory)
-    return drafted, remembered
-
-
-def _memory_drafts(jobs, memory, trust: bool) -> dict:
-    """Fill untranslated entries whose English the memory has; counts per target."""
-    from localize.catalog import add_draft, untranslated
-
-    counts = {}
-    for target, po in jobs:
-        for entry in untranslated(po):
-            unit = memory.match(entry.msgid)
-            if unit is None:
-                continue
-            if trust:  # the project's choice: an exact reviewed match counts as reviewed
-                entry.msgstr = unit.target
-            else:
-                add_draft(entry, unit.target, f"translation memory, exact match ({unit.origin})")
-            counts[target] = counts.get(target, 0) + 1
-    return counts
-
-
-def _memory_notes(po, memory) -> None:
-    """``#. memory NN%: English = Arabic`` for entries still to review."""
-    from localize.tm import suggestion_note
-
-    if not len(memory):
-        return
-    for entry in po:
-        if not entry.obsolete and (not entry.msgstr or "fuzzy" in entry.flags):
-            notes = [suggestion_note(s) for s in memory.suggest(entry.msgid)]
-            entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
-
-
-def _engine_options(beam, device, threads, max_length):
-    from localize.mt import Options
-
-    return Options(beam_size=beam, device=device, threads=threads, max_decoding_length=max_length)
-
-
-def _machine_drafts(jobs, model, options) -> dict:
-    """Fill every untranslated entry of every job in one engine call; drafts per target."""
-    import time
-
-    from localize.catalog import add_draft, untranslated
-    from localize.cli_models import progress_reporter
-    from localize.mt import Engine
-
-    todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
-    if not todo:
-        return {}
-    started = time.perf_counter()
-    engine = Engine(model, options)
-    progress, close = progress_reporter("Translating")
-    try:
-        drafts = engine.translate([entry.msgid for _, entry in todo], progress)
-    finally:
-        close()
-    counts, empty = {}, 0
-    for (target, entry), draft in zip(todo, drafts):
-        if not draft.text:  # the model gave nothing: leave the entry for a translator
-            empty += 1
-            continue
-        cut = f"; translated in {draft.pieces} pieces, too long for the model" if draft.pieces > 1 else ""
-        add_draft(entry, draft.text, engine.description + cut)
-        counts[target] = counts.get(target, 0) + 1
-    unique = len({entry.msgid for _, entry in todo})
-    click.echo(f"machine translation: {len(todo)} segments ({unique} distinct) in "
-               f"{time.perf_counter() - started:.1f} s with {model.label} on {engine.device}", err=True)
-    if empty:
-        click.echo(f"warning: the model gave an empty translation for {empty} segments; "
-                   "they are left untranslated", err=True)
-    return counts
-
-
-def _prepare(path: str, out: str, fmt, encoding, index, digests: dict):
-    """Read an article and its existing PO, and build the new PO (nothing written yet).
-
-    ``digests[target]`` gets the PO's hash as it was before it was read, for
-    ``_check_unchanged`` to compare with just before writing.
-    """
-    from dataclasses import replace
-
-    from localize.catalog import build_catalog
-    from localize.files import digest
-    from localize.glossary import reviewer_notes
-    from localize.segment import segment_article
-
-    article = _load_article(path, fmt, encoding)
-    target = Path(out) / "ar" / f"{article.slug}.po"
-    digests[target] = digest(target)
-    previous = _read_po(target) if digests[target] is not None else None
-    segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
-    return target, build_catalog(article, segments, _project_path(path), previous)
-
-
-def _issue_finder(index):
-    """``find(msgid, msgstr)``: the glossary and QA issues of one translated entry."""
-    from localize.glossary import verify
-    from localize.qa import Context
-    from localize.qa import check as qa_check
-
-    context = Context(index.latin_allowed())
-
-    def find(msgid, msgstr):
-        return [*verify(msgid, msgstr, index), *qa_check(msgid, msgstr, context)]
-
-    return find
-
-
-def _draft_check(index):
-    """The ``issue:`` lines for a draft's ``#.`` comment."""
-    from localize.glossary import format_issue
-
-    find = _issue_finder(index)
-    return lambda msgid, msgstr: [f"issue: {format_issue(issue)}" for issue in find(msgid, msgstr)]
-
-
-def _read_po(path):
-    from localize.files import read_po
-
-    return read_po(path)
-
-
-def _glossary_paths(files) -> list[str]:
-    """The glossaries named, or else glossaries/*.csv of the current project."""
-    return list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
-
-
-def _term_index(files, required: bool):
-    """The terms of the given glossaries, or of glossaries/*.csv in the current project."""
-    from localize.files import read_input
-    from localize.glossary import TermIndex, load_glossary
-
-    paths = _glossary_paths(files)
-    if required and not paths:
-        raise LocalizeError("glossaries/", "no glossary found",
-                            "put CSV glossaries in glossaries/ or pass --glossary FILE")
-    terms = [term for path in paths for term in load_glossary(read_input(path, "glossary"), path)]
-    return TermIndex(terms)
 
 
 @cli.command()
@@ -352,9 +185,9 @@ def check(files, glossary_files, as_json):
     """
     from localize.glossary import format_issue
 
-    index = _term_index(glossary_files, required=True)
-    catalogs = [(path, _read_po(path)) for path in _po_files(files or ("translations",))]
-    found = [(path, entry, issue) for path, po in catalogs for entry, issue in _entry_issues(po, index)]
+    index = pipeline.term_index(glossary_files, required=True)
+    catalogs = [(path, pipeline.read_po(path)) for path in _po_files(files or ("translations",))]
+    found = [(path, entry, issue) for path, po in catalogs for entry, issue in pipeline.entry_issues(po, index)]
     if as_json:
         click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,
                                 "type": issue.type, "term": issue.term, "expected": issue.expected,
@@ -365,14 +198,6 @@ def check(files, glossary_files, as_json):
         click.echo(f"{len(found)} issue{'s' if len(found) != 1 else ''} in {len(catalogs)} file"
                    f"{'s' if len(catalogs) != 1 else ''}")
     sys.exit(1 if found else 0)
-
-
-def _entry_issues(po, index):
-    """Glossary and QA issues of every translated entry of a PO: [(entry, issue)]."""
-    from localize.catalog import translated_entries
-
-    find = _issue_finder(index)
-    return [(entry, issue) for entry in translated_entries(po) for issue in find(entry.msgid, entry.msgstr)]
 
 
 @cli.command()
@@ -393,12 +218,12 @@ def status(files, glossary_files, as_json):
     """
     from localize.catalog import summary
 
-    index = _term_index(glossary_files, required=False)
+    index = pipeline.term_index(glossary_files, required=False)
     rows = []
     for path in _po_files(files or ("translations",)):
-        po = _read_po(path)
-        row = {"file": str(path), **summary(po), "issues": len(_entry_issues(po, index)),
-               "source": po.metadata.get("X-Source-File", ""), "source_state": _source_state(po)}
+        po = pipeline.read_po(path)
+        row = {"file": str(path), **summary(po), "issues": len(pipeline.entry_issues(po, index)),
+               "source": po.metadata.get("X-Source-File", ""), "source_state": pipeline.source_state(po)}
         rows.append(row)
     keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
     total = {key: sum(row[key] for row in rows) for key in keys}
@@ -413,16 +238,6 @@ def status(files, glossary_files, as_json):
     click.echo(f"total: {len(rows)} file{'s' if len(rows) != 1 else ''}, {total['segments']} segments, "
                f"{total['reviewed']} reviewed{share}, {total['drafts']} drafts, {total['untranslated']} "
                f"untranslated, {total['issues']} issues, {total['changed_sources']} sources changed or missing")
-
-
-def _source_state(po) -> str:
-    """unchanged, changed (re-run translate) or missing, from the hash the PO recorded."""
-    from localize.files import digest
-
-    source = Path(po.metadata.get("X-Source-File", ""))
-    if not source.name or not source.is_file():
-        return "missing"
-    return "unchanged" if digest(source) == po.metadata.get("X-Source-SHA256") else "changed"
 
 
 def _print_issues(found, format_issue) -> None:
@@ -474,7 +289,7 @@ def glossary_check(files):
     from localize.files import read_input
     from localize.glossary import lint, load_glossary
 
-    paths = _glossary_paths(files)
+    paths = pipeline.glossary_paths(files)
     if not paths:
         raise LocalizeError("glossaries/", "no glossary found", "pass the CSV file to check")
     problems = 0
@@ -510,25 +325,6 @@ def glossary_import(tbx, out, force):
     note = f", {skipped} entries without English or Arabic skipped" if skipped else ""
     click.echo(f"{target}: {len(terms)} terms{note}")
 
-
-def _project_path(path: str) -> str:
-    """The article's path as the PO records it: relative to the project, with '/'."""
-    return Path(os.path.relpath(os.path.abspath(path))).as_posix()
-
-
-def _check_unique_targets(jobs) -> None:
-    seen = {}
-    for target, po in jobs:
-        source = po.metadata["X-Source-File"]
-        if target in seen and seen[target] != source:
-            raise LocalizeError(str(target), f"both {seen[target]} and {source} would be written here",
-                                "rename one of the articles")
-        seen[target] = source
-
-
-from localize.cli_batch import batch  # noqa: E402  (it uses this module's helpers at run time)
-
-cli.add_command(translation_options(batch))
 
 
 def main():

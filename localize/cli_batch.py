@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from localize import pipeline
 from localize.errors import LocalizeError
 
 
@@ -35,7 +36,6 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
       localize batch incoming/ --report reports/tonight.json
       localize batch archive/ --shard 3/8 --no-mt
     """
-    from localize import cli as base
     from localize import models
     from localize.batch import discover, in_shard, parse_shard
     from localize.cli_tm import load_memory
@@ -43,7 +43,7 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
 
     share = parse_shard(shard) if shard else None
     model = None if no_mt else models.find()
-    index = base._term_index(glossary_files, required=False)
+    index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, wait=False):
         articles = [p for p in discover(paths) if share is None or in_shard(_target(p, out), share)]
         rows, pending = [], []
@@ -57,10 +57,10 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
             if not row["status"]:
                 pending.append((path, row))
         memory = load_memory(out)
-        options = base._engine_options(beam, device, threads, max_length)
+        options = pipeline.engine_options(beam, device, threads, max_length)
         progress = _Progress(len(pending))
         for start in range(0, len(pending), chunk):
-            _run_chunk(base, pending[start:start + chunk], out, index, memory, model, options,
+            _run_chunk(pending[start:start + chunk], out, index, memory, model, options,
                        trust_exact_memory, progress)
         progress.close()
     _summarize(rows, report)
@@ -90,7 +90,7 @@ def _classify(path: Path, row: dict, everything: bool) -> None:
         row["status"] = "unchanged"
 
 
-def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress) -> None:
+def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article."""
     from localize.catalog import render, summary
     from localize.files import digest, write_atomic
@@ -99,7 +99,7 @@ def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress)
     for path, row in chunk:
         existed = Path(row["po"]).exists()
         try:
-            target, po = base._prepare(str(path), out, None, None, index, digests)
+            target, po = pipeline.prepare(str(path), out, None, None, index, digests)
         except LocalizeError as error:
             row["status"], row["error"] = "failed", error.message
             progress.article(row)
@@ -112,7 +112,7 @@ def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress)
         row["status"] = "updated" if existed else "new"
         jobs.append((target, po))
         rows[target] = (row, digests[target])
-    drafted, remembered = base._draft(jobs, index, memory, model, options, trust)
+    drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust)
     for target, po in jobs:
         row, before = rows[target]
         if digest(target) != before:
@@ -120,7 +120,7 @@ def _run_chunk(base, chunk, out, index, memory, model, options, trust, progress)
         else:
             write_atomic(target, render(po))
             row.update(segments=summary(po)["segments"], machine_drafts=drafted.get(target, 0),
-                       memory_drafts=remembered.get(target, 0), issues=len(base._entry_issues(po, index)))
+                       memory_drafts=remembered.get(target, 0), issues=len(pipeline.entry_issues(po, index)))
         progress.article(row)
 
 
@@ -151,8 +151,8 @@ def _summarize(rows: list[dict], report: str | None) -> None:
 
     counts = {status: sum(1 for row in rows if row["status"] == status)
               for status in ("new", "updated", "unchanged", "failed")}
-    totals = {"articles": len(rows), **counts,
-              **{key: sum(row[key] for row in rows) for key in ("segments", "machine_drafts", "memory_drafts", "issues")}}
+    summed = ("segments", "machine_drafts", "memory_drafts", "issues")
+    totals = {"articles": len(rows), **counts, **{key: sum(row[key] for row in rows) for key in summed}}
     click.echo(f"articles: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
                f"{counts['failed']} failed")
     click.echo(f"drafts: {totals['machine_drafts']} machine, {totals['memory_drafts']} from memory; "

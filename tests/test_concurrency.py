@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-import localize.cli
+import localize.pipeline
 from conftest import ROOT
 from localize.files import lock_folder
 
@@ -32,13 +32,13 @@ def test_a_po_saved_by_a_reviewer_during_the_run_is_not_overwritten(run, project
     run("translate", "--no-mt", "a.txt")
     target = project / "translations/ar/a.po"
     saved = target.read_text(encoding="utf-8").replace('msgid "Text."\nmsgstr ""', 'msgid "Text."\nmsgstr "نص."')
-    real = localize.cli._memory_drafts
+    real = localize.pipeline.memory_drafts
 
     def reviewer_saves_meanwhile(*args):
         target.write_text(saved, encoding="utf-8")
         return real(*args)
 
-    monkeypatch.setattr(localize.cli, "_memory_drafts", reviewer_saves_meanwhile)
+    monkeypatch.setattr(localize.pipeline, "memory_drafts", reviewer_saves_meanwhile)
     (project / "a.txt").write_text("Title\n\nText. More text.\n")
     result = run("translate", "--no-mt", "a.txt")
     assert (result.exit_code, result.stderr) == (2, (

@@ -1,0 +1,216 @@
+"""The translate pipeline shared by ``translate``, ``batch``, ``check``, ``status``
+and ``publish``: read an article and its PO, draft (memory, then one engine
+call), find glossary and QA issues.  The commands in ``cli*.py`` only parse
+options and print.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from localize.errors import LocalizeError
+
+
+def load_article(path: str, fmt: str | None, encoding: str | None):
+    from localize.article import parse_article
+    from localize.files import read_input
+
+    return parse_article(read_input(path, "article"), path, fmt, encoding)
+
+
+def check_unchanged(read: dict) -> None:
+    """Refuse to write over a PO that changed on disk since it was read (a reviewer saved it)."""
+    from localize.files import digest
+
+    for target, before in read.items():
+        if digest(target) != before:
+            raise LocalizeError(str(target), "changed on disk while this run was working (saved in an editor?)",
+                                "nothing was written; run the command again")
+
+
+def draft(jobs, index, memory, model, options, trust: bool) -> tuple[dict, dict]:
+    """Fill the jobs' empty entries (memory first, then one engine call), and add the
+    reviewer's notes (issues, close memory matches); machine and memory drafts per target."""
+    from localize.catalog import annotate_drafts
+
+    remembered = memory_drafts(jobs, memory, trust)
+    drafted = machine_drafts(jobs, model, options) if model else {}
+    check = draft_check(index)
+    for _, po in jobs:
+        annotate_drafts(po, check)
+        memory_notes(po, memory)
+    return drafted, remembered
+
+
+def memory_drafts(jobs, memory, trust: bool) -> dict:
+    """Fill untranslated entries whose English the memory has; counts per target."""
+    from localize.catalog import add_draft, untranslated
+
+    counts = {}
+    for target, po in jobs:
+        for entry in untranslated(po):
+            unit = memory.match(entry.msgid)
+            if unit is None:
+                continue
+            if trust:  # the project's choice: an exact reviewed match counts as reviewed
+                entry.msgstr = unit.target
+            else:
+                add_draft(entry, unit.target, f"translation memory, exact match ({unit.origin})")
+            counts[target] = counts.get(target, 0) + 1
+    return counts
+
+
+def memory_notes(po, memory) -> None:
+    """``#. memory NN%: English = Arabic`` for entries still to review."""
+    from localize.tm import suggestion_note
+
+    if not len(memory):
+        return
+    for entry in po:
+        if not entry.obsolete and (not entry.msgstr or "fuzzy" in entry.flags):
+            notes = [suggestion_note(s) for s in memory.suggest(entry.msgid)]
+            entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
+
+
+def engine_options(beam, device, threads, max_length):
+    from localize.mt import Options
+
+    return Options(beam_size=beam, device=device, threads=threads, max_decoding_length=max_length)
+
+
+def machine_drafts(jobs, model, options) -> dict:
+    """Fill every untranslated entry of every job in one engine call; drafts per target."""
+    import time
+
+    from localize.catalog import add_draft, untranslated
+    from localize.cli_models import progress_reporter
+    from localize.mt import Engine
+
+    todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
+    if not todo:
+        return {}
+    started = time.perf_counter()
+    engine = Engine(model, options)
+    progress, close = progress_reporter("Translating")
+    try:
+        drafts = engine.translate([entry.msgid for _, entry in todo], progress)
+    finally:
+        close()
+    counts, empty = {}, 0
+    for (target, entry), draft in zip(todo, drafts):
+        if not draft.text:  # the model gave nothing: leave the entry for a translator
+            empty += 1
+            continue
+        cut = f"; translated in {draft.pieces} pieces, too long for the model" if draft.pieces > 1 else ""
+        add_draft(entry, draft.text, engine.description + cut)
+        counts[target] = counts.get(target, 0) + 1
+    unique = len({entry.msgid for _, entry in todo})
+    click.echo(f"machine translation: {len(todo)} segments ({unique} distinct) in "
+               f"{time.perf_counter() - started:.1f} s with {model.label} on {engine.device}", err=True)
+    if empty:
+        click.echo(f"warning: the model gave an empty translation for {empty} segments; "
+                   "they are left untranslated", err=True)
+    return counts
+
+
+def prepare(path: str, out: str, fmt, encoding, index, digests: dict):
+    """Read an article and its existing PO, and build the new PO (nothing written yet).
+
+    ``digests[target]`` gets the PO's hash as it was before it was read, for
+    ``check_unchanged`` to compare with just before writing.
+    """
+    from dataclasses import replace
+
+    from localize.catalog import build_catalog
+    from localize.files import digest
+    from localize.glossary import reviewer_notes
+    from localize.segment import segment_article
+
+    article = load_article(path, fmt, encoding)
+    target = Path(out) / "ar" / f"{article.slug}.po"
+    digests[target] = digest(target)
+    previous = read_po(target) if digests[target] is not None else None
+    segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
+    return target, build_catalog(article, segments, project_path(path), previous)
+
+
+def issue_finder(index):
+    """``find(msgid, msgstr)``: the glossary and QA issues of one translated entry."""
+    from localize.glossary import verify
+    from localize.qa import Context
+    from localize.qa import check as qa_check
+
+    context = Context(index.latin_allowed())
+
+    def find(msgid, msgstr):
+        return [*verify(msgid, msgstr, index), *qa_check(msgid, msgstr, context)]
+
+    return find
+
+
+def draft_check(index):
+    """The ``issue:`` lines for a draft's ``#.`` comment."""
+    from localize.glossary import format_issue
+
+    find = issue_finder(index)
+    return lambda msgid, msgstr: [f"issue: {format_issue(issue)}" for issue in find(msgid, msgstr)]
+
+
+def read_po(path):
+    from localize.files import read_po
+
+    return read_po(path)
+
+
+def glossary_paths(files) -> list[str]:
+    """The glossaries named, or else glossaries/*.csv of the current project."""
+    return list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
+
+
+def term_index(files, required: bool):
+    """The terms of the given glossaries, or of glossaries/*.csv in the current project."""
+    from localize.files import read_input
+    from localize.glossary import TermIndex, load_glossary
+
+    paths = glossary_paths(files)
+    if required and not paths:
+        raise LocalizeError("glossaries/", "no glossary found",
+                            "put CSV glossaries in glossaries/ or pass --glossary FILE")
+    terms = [term for path in paths for term in load_glossary(read_input(path, "glossary"), path)]
+    return TermIndex(terms)
+
+
+def entry_issues(po, index):
+    """Glossary and QA issues of every translated entry of a PO: [(entry, issue)]."""
+    from localize.catalog import translated_entries
+
+    find = issue_finder(index)
+    return [(entry, issue) for entry in translated_entries(po) for issue in find(entry.msgid, entry.msgstr)]
+
+
+def source_state(po) -> str:
+    """unchanged, changed (re-run translate) or missing, from the hash the PO recorded."""
+    from localize.files import digest
+
+    source = Path(po.metadata.get("X-Source-File", ""))
+    if not source.name or not source.is_file():
+        return "missing"
+    return "unchanged" if digest(source) == po.metadata.get("X-Source-SHA256") else "changed"
+
+
+def project_path(path: str) -> str:
+    """The article's path as the PO records it: relative to the project, with '/'."""
+    return Path(os.path.relpath(os.path.abspath(path))).as_posix()
+
+
+def check_unique_targets(jobs) -> None:
+    seen = {}
+    for target, po in jobs:
+        source = po.metadata["X-Source-File"]
+        if target in seen and seen[target] != source:
+            raise LocalizeError(str(target), f"both {seen[target]} and {source} would be written here",
+                                "rename one of the articles")
+        seen[target] = source
