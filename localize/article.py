@@ -32,10 +32,16 @@ class Inline:
     open: str
     close: str = ""  # empty for a standalone element such as an image
     description: str = ""
+    html: tuple[str, str] | None = None  # the HTML for open/close when they are Markdown
 
     @property
     def placeholder(self) -> str:
         return f"<{self.id}>...</{self.id}>" if self.close else f"<{self.id}/>"
+
+    @property
+    def html_markup(self) -> tuple[str, str]:
+        """The element as HTML start and end tags (unsanitised: the article's own markup)."""
+        return self.html if self.html is not None else (self.open, self.close)
 
 
 @dataclass(frozen=True)
@@ -111,18 +117,19 @@ class InlineText:
     def text(self, text: str) -> None:
         self.parts.append(text)
 
-    def open(self, open_markup: str, close_markup: str, description: str) -> int:
+    def open(self, open_markup: str, close_markup: str, description: str,
+             html: tuple[str, str] | None = None) -> int:
         number = len(self.inline) + 1
-        self.inline.append(Inline(number, open_markup, close_markup, description))
+        self.inline.append(Inline(number, open_markup, close_markup, description, html))
         self.parts.append(f"<{number}>")
         return number
 
     def close(self, number: int) -> None:
         self.parts.append(f"</{number}>")
 
-    def single(self, markup: str, description: str) -> None:
+    def single(self, markup: str, description: str, html: str | None = None) -> None:
         number = len(self.inline) + 1
-        self.inline.append(Inline(number, markup, "", description))
+        self.inline.append(Inline(number, markup, "", description, None if html is None else (html, "")))
         self.parts.append(f"<{number}/>")
 
     def build(self) -> tuple[str, tuple[Inline, ...]]:

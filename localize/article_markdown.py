@@ -10,6 +10,7 @@ not text to translate and are left out.  A YAML-style front matter block
 from __future__ import annotations
 
 import re
+from html import escape
 
 from markdown_it import MarkdownIt
 
@@ -27,21 +28,23 @@ def read_markdown(text: str) -> tuple[list[Block], dict]:
         blocks.append(Block("title", metadata["title"], 2))
     context: list[str] = []  # open containers: "blockquote", "list_item"
     heading_level = 0
-    list_depth = 0
+    markers: list[str] = []  # of the open list items: "-", "*", "3." ...
     for token in tokens:
         if token.type in ("blockquote_open", "list_item_open"):
             context.append(token.type[:-5])
-            list_depth += token.type == "list_item_open"
+            if token.type == "list_item_open":
+                markers.append(f"{token.info}{token.markup}" if token.info else token.markup)
         elif token.type in ("blockquote_close", "list_item_close"):
             context.pop()
-            list_depth -= token.type == "list_item_close"
+            if token.type == "list_item_close":
+                markers.pop()
         elif token.type == "heading_open":
             heading_level = int(token.tag[1])
         elif token.type == "heading_close":
             heading_level = 0
         elif token.type == "inline" and token.children is not None:
             line = token.map[0] + 1 + offset if token.map else 0
-            block = _block(token.children, line, heading_level, context, list_depth)
+            block = _block(token.children, line, heading_level, context, markers)
             if block.text:
                 blocks.append(block)
     if blocks and blocks[0].kind == "heading" and not metadata.get("title"):
@@ -66,12 +69,12 @@ def _front_matter(text: str) -> tuple[dict, int, str]:
     return metadata, offset, text[match.end():]
 
 
-def _block(children, line: int, heading_level: int, context: list[str], list_depth: int) -> Block:
+def _block(children, line: int, heading_level: int, context: list[str], markers: list[str]) -> Block:
     text, inline = _inline_text(children)
     if heading_level:
         return Block("heading", text, line, heading_level, inline=inline)
     if context and context[-1] == "list_item":
-        return Block("list_item", text, line, list_depth, "-", inline)
+        return Block("list_item", text, line, len(markers), markers[-1], inline)
     if "blockquote" in context:
         return Block("quote", text, line, inline=inline)
     return Block("paragraph", text, line, inline=inline)
@@ -87,26 +90,31 @@ def _inline_text(children) -> tuple[str, tuple]:
         elif kind == "softbreak":
             builder.text(" ")
         elif kind == "hardbreak":
-            builder.single("\\\n", "line break")
+            builder.single("\\\n", "line break", "<br>")
         elif kind.endswith("_open"):
             open_ids.append(builder.open(*_pair_markup(child)))
         elif kind.endswith("_close"):
             builder.close(open_ids.pop())
         elif kind == "code_inline":
-            builder.single(f"{child.markup}{child.content}{child.markup}", f"code: {child.content}")
+            builder.single(f"{child.markup}{child.content}{child.markup}", f"code: {child.content}",
+                           f"<code>{escape(child.content)}</code>")
         elif kind == "image":
             alt = child.content or ""
-            builder.single(f"![{alt}]({child.attrs.get('src', '')})", f"image: {alt}".strip(": "))
+            src = child.attrs.get("src", "")
+            builder.single(f"![{alt}]({src})", f"image: {alt}".strip(": "),
+                           f'<img src="{escape(src)}" alt="{escape(alt)}">')
         elif kind == "html_inline":
-            builder.single(child.content, "HTML")
+            builder.single(child.content, "HTML", child.content)
     return builder.build()
 
 
-def _pair_markup(token) -> tuple[str, str, str]:
+def _pair_markup(token) -> tuple[str, str, str, tuple[str, str]]:
+    """Markdown open and close markup, a description, and the same element as HTML."""
     name = token.type[:-5]
     if name == "link":
         href = token.attrs.get("href", "")
         title = token.attrs.get("title")
         close = f']({href} "{title}")' if title else f"]({href})"
-        return "[", close, f"link to {href}"
-    return token.markup, token.markup, _PAIRS.get(name, name)
+        title_attribute = f' title="{escape(title)}"' if title else ""
+        return "[", close, f"link to {href}", (f'<a href="{escape(href)}"{title_attribute}>', "</a>")
+    return token.markup, token.markup, _PAIRS.get(name, name), (f"<{token.tag}>", f"</{token.tag}>")

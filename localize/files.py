@@ -48,7 +48,8 @@ def decode_text(data: bytes, where: str, encoding: str | None = None) -> str:
         try:
             return data.decode(encoding).lstrip("\ufeff")
         except LookupError:
-            raise LocalizeError(where, f"unknown encoding {encoding!r}", "use a Python codec name such as cp1256") from None
+            raise LocalizeError(where, f"unknown encoding {encoding!r}",
+                                "use a Python codec name such as cp1256") from None
         except UnicodeDecodeError as error:
             raise LocalizeError(where, f"not valid {encoding} at byte {error.start}", "check --encoding") from None
     try:

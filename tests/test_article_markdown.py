@@ -54,3 +54,14 @@ def test_markdown_without_heading_has_no_title():
     article = parse_article(b"Just a paragraph.\n", "a.md")
     assert article.title is None
     assert article.blocks[0].kind == "paragraph"
+
+
+def test_list_items_keep_their_marker_and_depth_and_inline_markup_its_html():
+    text = "Title\n\n3. Third [link](https://e.com/ \"T\")\n4. Fourth `code`\n   - nested *em*\n"
+    article = parse_article(text.encode(), "list.md")
+    items = [(b.marker, b.level, b.text) for b in article.blocks if b.kind == "list_item"]
+    assert items == [("3.", 1, "Third <1>link</1>"), ("4.", 1, "Fourth <1/>"), ("-", 2, "nested <1>em</1>")]
+    link, code, em = (article.blocks[i].inline[0] for i in (1, 2, 3))
+    assert link.html_markup == ('<a href="https://e.com/" title="T">', "</a>")
+    assert code.html_markup == ("<code>code</code>", "")
+    assert (em.open, em.html_markup) == ("*", ("<em>", "</em>"))
