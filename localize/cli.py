@@ -17,6 +17,7 @@ import click
 from localize import __version__, pipeline
 from localize.cli_batch import batch
 from localize.cli_models import models
+from localize.cli_publish import publish
 from localize.cli_tm import tm
 from localize.errors import LocalizeError
 
@@ -112,6 +113,7 @@ def translation_options(command):
 
 
 cli.add_command(translation_options(batch))
+cli.add_command(_glossary_option(publish))
 
 
 @cli.command()
@@ -186,7 +188,7 @@ def check(files, glossary_files, as_json):
     from localize.glossary import format_issue
 
     index = pipeline.term_index(glossary_files, required=True)
-    catalogs = [(path, pipeline.read_po(path)) for path in _po_files(files or ("translations",))]
+    catalogs = [(path, pipeline.read_po(path)) for path in pipeline.po_files(files or ("translations",))]
     found = [(path, entry, issue) for path, po in catalogs for entry, issue in pipeline.entry_issues(po, index)]
     if as_json:
         click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,
@@ -220,7 +222,7 @@ def status(files, glossary_files, as_json):
 
     index = pipeline.term_index(glossary_files, required=False)
     rows = []
-    for path in _po_files(files or ("translations",)):
+    for path in pipeline.po_files(files or ("translations",)):
         po = pipeline.read_po(path)
         row = {"file": str(path), **summary(po), "issues": len(pipeline.entry_issues(po, index)),
                "source": po.metadata.get("X-Source-File", ""), "source_state": pipeline.source_state(po)}
@@ -250,17 +252,6 @@ def _print_issues(found, format_issue) -> None:
             click.echo(f"  {path}:{entry.linenum}: [{entry.msgctxt}] {entry.msgid[:60]}")
             current_entry = entry
         click.echo(f"    {format_issue(issue)}")
-
-
-def _po_files(arguments) -> list[Path]:
-    paths = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            paths.extend(sorted(path.rglob("*.po")))
-        else:
-            paths.append(path)
-    return paths
 
 
 @cli.group()

@@ -6,6 +6,7 @@ options and print.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -214,3 +215,59 @@ def check_unique_targets(jobs) -> None:
             raise LocalizeError(str(target), f"both {seen[target]} and {source} would be written here",
                                 "rename one of the articles")
         seen[target] = source
+
+
+def po_files(arguments) -> list[Path]:
+    paths = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            paths.extend(sorted(path.rglob("*.po")))
+        else:
+            paths.append(path)
+    return paths
+
+
+def load_translated_article(po_path, encoding: str | None = None):
+    """A localize PO and the article it was made from: (po, article, source path).
+
+    The article is found by the PO's X-Source-File (relative to the folder
+    ``translate`` ran in) and must still have the bytes X-Source-SHA256 records.
+    """
+    from localize.article import parse_article
+
+    po = read_po(po_path)
+    source, recorded = po.metadata.get("X-Source-File", ""), po.metadata.get("X-Source-SHA256", "")
+    if not source or not recorded:
+        raise LocalizeError(str(po_path), "no X-Source-File / X-Source-SHA256 header, so not a PO written by localize",
+                            "publish the PO that `localize translate ARTICLE` wrote")
+    path = Path(source)
+    if not path.is_file():
+        raise LocalizeError(str(po_path), f"its article {source} (X-Source-File) is not there",
+                            "put the article back, or run this from the folder `localize translate` ran in")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != recorded:
+        raise LocalizeError(source, f"changed since {po_path} was written",
+                            f"run `localize translate {source}`, review the new segments, then publish")
+    return po, parse_article(data, source, po.metadata.get("X-Source-Format") or None, encoding), source
+
+
+def unfinished(po, index) -> list[tuple[object, str]]:
+    """What stops a PO from being published: (entry, reason) for every segment not
+    reviewed and every glossary or QA issue, in file order."""
+    from localize.catalog import reviewed
+    from localize.glossary import format_issue
+
+    issues: dict[int, list[str]] = {}
+    for entry, issue in entry_issues(po, index):
+        issues.setdefault(id(entry), []).append(format_issue(issue))
+    found = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if not entry.msgstr:
+            found.append((entry, "untranslated"))
+        elif not reviewed(entry):
+            found.append((entry, "not reviewed (fuzzy draft)"))
+        found.extend((entry, reason) for reason in issues.get(id(entry), []))
+    return found
