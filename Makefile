@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 ARTICLE ?= ../shared/articles/iran-imis.txt
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench browser clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,8 @@ $(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
 # network allows (a download of ~100 MB, no progress bar here), translate the
 # article (without machine translation when no model could be had: one line
 # says so), check the drafts and print the review status (exit 1 from
-# check means "issues found", which the demo shows rather than fails on).
+# check means "issues found", which the demo shows rather than fails on),
+# and publish a draft edition (publishing proper waits for review).
 demo: $(VENV)/.installed
 	@printf 'demo: English->Arabic model: '; \
 	if err=$$($(BIN)/localize models install --if-missing --timeout 20 2>&1 >/dev/null); \
@@ -30,9 +31,18 @@ demo: $(VENV)/.installed
 	@$(BIN)/localize check translations/ar/$(basename $(notdir $(ARTICLE))).po; test $$? -le 1
 	@echo "localize status"
 	@$(BIN)/localize status
+	@echo "localize publish translations/ar/$(basename $(notdir $(ARTICLE))).po   (refused until reviewed)"
+	@$(BIN)/localize publish translations/ar/$(basename $(notdir $(ARTICLE))).po | tail -n 1
+	@echo "localize publish --allow-draft --format html --format bilingual translations/ar/$(basename $(notdir $(ARTICLE))).po"
+	@$(BIN)/localize publish --allow-draft --format html --format bilingual \
+	  translations/ar/$(basename $(notdir $(ARTICLE))).po
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser
 	$(BIN)/python -m pytest -q
+
+# Debian's chromium + chromium-driver for the browser test (only if missing).
+browser:
+	@.ci/install-browser
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/segment_speed.py
@@ -41,4 +51,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/batch.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build editions *.egg-info .pytest_cache .hypothesis
