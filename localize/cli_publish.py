@@ -42,7 +42,7 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, glossary
       localize publish --format html --format bilingual --digits arabic-indic translations/ar
       localize publish --allow-draft --format md --out preview translations/ar/iran-imis.po
     """
-    from localize.publish import build_edition, check_locale, render
+    from localize.publish import build_edition, check_locale, draft_counts, render
 
     locale = check_locale(locale)
     index = pipeline.term_index(glossary_files, required=False)
@@ -58,8 +58,7 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, glossary
         issues = sum(1 for _, reason in gates[path] if not reason.startswith(("untranslated", "not reviewed")))
         edition = build_edition(article, po, source, locale=locale, digits=digits, issues=issues,
                                 allow_draft=allow_draft)
-        note = f" (draft: {edition.unreviewed} of {edition.segments} segments not reviewed, {issues} issues)" \
-            if edition.draft else ""
+        note = f" (draft: {draft_counts(edition)['en']})" if edition.draft else ""
         for fmt in dict.fromkeys(formats):
             target = Path(out) / f"{edition.slug}{SUFFIXES[fmt]}"
             if target in pages:
