@@ -284,6 +284,19 @@ def _check_duplicates(po: polib.POFile, where: str) -> None:
         seen.add(key)
 
 
+_IGNORE_COMMENT = re.compile(r"^\s*ignore:\s*(?P<types>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def ignored_issues(entry: polib.POEntry) -> frozenset[str]:
+    """Issue types a reviewer accepted for this entry: a translator comment line
+    ``# ignore: length-ratio, latin-word`` (what any PO editor can type) or a
+    Weblate-style flag ``#, ignore-length-ratio``."""
+    types = {flag[len("ignore-"):] for flag in entry.flags if flag.startswith("ignore-")}
+    for match in _IGNORE_COMMENT.finditer(entry.tcomment or ""):
+        types.update(name.strip().lower() for name in re.split(r"[,\s]+", match["types"]) if name.strip())
+    return frozenset(types)
+
+
 def translated_entries(po: polib.POFile):
     """Entries with a translation, drafts and reviewed alike, in file order."""
     return [entry for entry in po if entry.msgstr and not entry.obsolete]

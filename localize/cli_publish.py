@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from localize.publish import DIGITS, FORMATS, SUFFIXES
 @click.option("--locale", default="ar", show_default=True, metavar="LOCALE",
               help="Babel locale for dates, e.g. ar_IQ for Levantine month names.")
 @click.option("--encoding", metavar="NAME", help="Encoding of the articles if not UTF-8 (as given to translate).")
-def publish(files, formats, out, allow_draft, digits, locale, encoding, glossary_files):
+@click.option("--json", "as_json", is_flag=True, help="Print what was published (or what holds it back) as JSON.")
+def publish(files, formats, out, allow_draft, digits, locale, encoding, as_json, glossary_files):
     """Write the Arabic (and bilingual) editions of reviewed PO files.
 
     Each PO's article (its X-Source-File, unchanged since the PO was written)
@@ -52,39 +54,48 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, glossary
     loaded = [(path, *pipeline.load_translated_article(path, encoding)) for path in paths]
     gates = {path: pipeline.unfinished(po, index) for path, po, _, _ in loaded}
     if any(gates.values()) and not allow_draft:
-        _refuse(gates)
+        _refuse(gates, as_json)
     pages: dict[Path, tuple[str, str]] = {}
+    records = []
     for path, po, article, source in loaded:
-        issues = sum(1 for _, reason in gates[path] if not reason.startswith(("untranslated", "not reviewed")))
+        issues = sum(1 for hold in gates[path] if hold.issue)
         edition = build_edition(article, po, source, locale=locale, digits=digits, issues=issues,
                                 allow_draft=allow_draft)
         note = f" (draft: {draft_counts(edition)['en']})" if edition.draft else ""
+        records.append({"po": str(path), "article": source, "files": [], "draft": edition.draft,
+                        "segments": edition.segments, "unreviewed": edition.unreviewed, "issues": issues})
         for fmt in dict.fromkeys(formats):
             target = Path(out) / f"{edition.slug}{SUFFIXES[fmt]}"
             if target in pages:
                 raise LocalizeError(str(path), f"{target} would also be written for another PO",
                                     "publish the two articles to different --out folders")
             pages[target] = (render(edition, fmt), note)
-    _write(out, pages)
+            records[-1]["files"].append(target.as_posix())
+    _write(out, pages, quiet=as_json)
+    if as_json:
+        click.echo(json.dumps({"published": records}, ensure_ascii=False, indent=2))
 
 
-def _refuse(gates: dict) -> None:
-    unreviewed = issues = 0
-    for path, found in gates.items():
-        for entry, reason in found:
-            short = entry.msgid if len(entry.msgid) <= 40 else entry.msgid[:40] + "..."
-            click.echo(f"{path}:{entry.linenum}: {short}: {reason}")
-            if reason.startswith(("untranslated", "not reviewed")):
-                unreviewed += 1
-            else:
-                issues += 1
+def _refuse(gates: dict, as_json: bool) -> None:
+    holds = [(path, hold) for path, found in gates.items() for hold in found]
+    if as_json:
+        click.echo(json.dumps({"refused": [
+            {"file": str(path), "line": hold.entry.linenum, "msgctxt": hold.entry.msgctxt, "msgid": hold.entry.msgid,
+             "reason": hold.reason, "issue": hold.issue} for path, hold in holds]}, ensure_ascii=False, indent=2))
+        sys.exit(1)
+    for path, hold in holds:
+        msgid = hold.entry.msgid
+        short = msgid if len(msgid) <= 40 else msgid[:40] + "..."
+        click.echo(f"{path}:{hold.entry.linenum}: {short}: {hold.reason}")
+    issues = sum(1 for _, hold in holds if hold.issue)
+    unreviewed = len(holds) - issues
     click.echo(f"not published: {unreviewed} segment{'s' if unreviewed != 1 else ''} not reviewed, {issues} "
                f"issue{'s' if issues != 1 else ''}; review them in a PO editor, or pass --allow-draft for a "
                "draft edition")
     sys.exit(1)
 
 
-def _write(out: str, pages: dict) -> None:
+def _write(out: str, pages: dict, quiet: bool) -> None:
     from localize.files import write_atomic
 
     if Path(out).exists() and not Path(out).is_dir():
@@ -94,4 +105,5 @@ def _write(out: str, pages: dict) -> None:
             write_atomic(target, text)
         except OSError as error:
             raise LocalizeError(str(target), f"cannot write: {error.strerror}", "check the --out folder") from None
-        click.echo(f"{target}{note}")
+        if not quiet:
+            click.echo(f"{target}{note}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -185,11 +186,13 @@ def term_index(files, required: bool):
 
 
 def entry_issues(po, index):
-    """Glossary and QA issues of every translated entry of a PO: [(entry, issue)]."""
-    from localize.catalog import translated_entries
+    """Glossary and QA issues of every translated entry of a PO: [(entry, issue)], less
+    the issue types a reviewer marked as accepted on the entry (``# ignore: TYPE``)."""
+    from localize.catalog import ignored_issues, translated_entries
 
     find = issue_finder(index)
-    return [(entry, issue) for entry in translated_entries(po) for issue in find(entry.msgid, entry.msgstr)]
+    return [(entry, issue) for entry in translated_entries(po) for issue in find(entry.msgid, entry.msgstr)
+            if issue.type not in ignored_issues(entry)]
 
 
 def source_state(po) -> str:
@@ -252,9 +255,17 @@ def load_translated_article(po_path, encoding: str | None = None):
     return po, parse_article(data, source, po.metadata.get("X-Source-Format") or None, encoding), source
 
 
-def unfinished(po, index) -> list[tuple[object, str]]:
-    """What stops a PO from being published: (entry, reason) for every segment not
-    reviewed and every glossary or QA issue, in file order."""
+class Hold(NamedTuple):
+    """One reason a PO cannot be published yet."""
+
+    entry: object  # the polib entry
+    reason: str
+    issue: bool  # a glossary or QA issue (else: not reviewed)
+
+
+def unfinished(po, index) -> list[Hold]:
+    """What stops a PO from being published: every segment not reviewed and every
+    glossary or QA issue, in file order."""
     from localize.catalog import reviewed
     from localize.glossary import format_issue
 
@@ -266,8 +277,8 @@ def unfinished(po, index) -> list[tuple[object, str]]:
         if entry.obsolete:
             continue
         if not entry.msgstr:
-            found.append((entry, "untranslated"))
+            found.append(Hold(entry, "untranslated", False))
         elif not reviewed(entry):
-            found.append((entry, "not reviewed (fuzzy draft)"))
-        found.extend((entry, reason) for reason in issues.get(id(entry), []))
+            found.append(Hold(entry, "not reviewed (fuzzy draft)", False))
+        found.extend(Hold(entry, reason, True) for reason in issues.get(id(entry), []))
     return found

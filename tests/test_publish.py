@@ -136,6 +136,26 @@ def test_unreviewed_segments_and_issues_stop_publishing_and_are_listed(run, proj
     assert snapshot(project) == before
 
 
+def test_a_reviewer_can_accept_an_issue_so_it_no_longer_holds_publishing(run, project):
+    po = prepare(run, project, "story.md", "story.ar.json")
+    review(po, {"2.2": "تشكل الحشد الشعبي البالغ قوامه خمسين ألف مقاتل في عام 2014."})  # 60,000 in words
+    assert run("publish", str(po)).exit_code == 1
+    catalog = polib.pofile(str(po), wrapwidth=0)
+    entry = next(entry for entry in catalog if entry.msgctxt == "2.2")
+    entry.tcomment = "ignore: missing-number\nchecked with the desk"  # typed in the PO editor's comment box
+    catalog.save(str(po))
+    (project / "terms.csv").write_text("source,target,type,forbidden,variants,note\nIran,إيران,term,,,\n",
+                                       encoding="utf-8")
+    assert run("check", "--glossary", "terms.csv", str(po)).stdout == "0 issues in 1 file\n"
+    assert run("publish", str(po)).exit_code == 0
+    entry.tcomment, entry.flags = "", ["ignore-missing-number"]  # the same as a Weblate-style flag
+    catalog.save(str(po))
+    assert run("publish", str(po)).exit_code == 0
+    entry.flags = ["ignore-length-ratio"]  # accepting another type does not hide this one
+    catalog.save(str(po))
+    assert "missing-number" in run("publish", str(po)).stdout
+
+
 def test_a_glossary_issue_in_a_reviewed_entry_stops_publishing(run, project):
     (project / "glossaries").mkdir()
     (project / "glossaries/news.csv").write_text(
@@ -150,6 +170,22 @@ def test_a_glossary_issue_in_a_reviewed_entry_stops_publishing(run, project):
         "not published: 0 segments not reviewed, 1 issue; review them in a PO editor, or pass --allow-draft for a "
         "draft edition"]
     assert run("publish", "--glossary", "none.csv", str(po)).exit_code == 2  # a named glossary must exist
+
+
+def test_json_output_for_refusals_and_for_what_was_published(run, project):
+    po = prepare(run, project, "story.md", "story.ar.json")
+    review(po, {"3.1": "ردود الفعل"}, reviewed=False)
+    result = run("publish", "--json", str(po))
+    assert result.exit_code == 1
+    line = next(entry.linenum for entry in polib.pofile(str(po)) if entry.msgctxt == "3.1")
+    assert json.loads(result.stdout) == {"refused": [
+        {"file": "translations/ar/story.po", "line": line, "msgctxt": "3.1", "msgid": "Reactions",
+         "reason": "not reviewed (fuzzy draft)", "issue": False}]}
+    result = run("publish", "--json", "--allow-draft", "--format", "html", "--format", "txt", str(po))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"published": [
+        {"po": "translations/ar/story.po", "article": "story.md", "files": ["editions/story.ar.html",
+         "editions/story.ar.txt"], "draft": True, "segments": 10, "unreviewed": 1, "issues": 0}]}
 
 
 def test_an_untranslated_segment_stops_publishing(run, project):
