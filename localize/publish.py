@@ -47,6 +47,8 @@ _INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", 
                           "u", "var", "wbr"})
 _ATTRIBUTES = {"*": {"lang", "dir", "title"}, "a": {"href", "hreflang"}, "img": {"src", "alt", "width", "height"},
                "time": {"datetime"}, "abbr": {"title"}}
+
+
 @dataclass(frozen=True)
 class Part:
     """One block of the edition: the English, and the Arabic joined from its entries."""
