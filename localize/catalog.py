@@ -101,10 +101,10 @@ def add_draft(entry: polib.POEntry, text: str, origin: str, notes=()) -> None:
 
 
 def annotate_drafts(po: polib.POFile, check) -> None:
-    """Add ``check(msgid, msgstr)``'s lines to the ``#.`` comment of every draft (fuzzy) entry."""
+    """Add ``check(entry)``'s lines to the ``#.`` comment of every draft (fuzzy) entry."""
     for entry in po:
         if entry.msgstr and "fuzzy" in entry.flags and not entry.obsolete:
-            entry.comment = "\n".join(filter(None, [entry.comment, *check(entry.msgid, entry.msgstr)]))
+            entry.comment = "\n".join(filter(None, [entry.comment, *check(entry)]))
 
 
 def _inline_notes(article: Article) -> dict[int, list[tuple[tuple[str, ...], str]]]:

@@ -140,25 +140,29 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict):
 
 
 def issue_finder(index):
-    """``find(msgid, msgstr)``: the glossary and QA issues of one translated entry."""
+    """``find(entry)``: the glossary and QA issues of one translated entry, less the
+    issue types a reviewer accepted on it (``# ignore: TYPE``)."""
+    from localize.catalog import ignored_issues
     from localize.glossary import verify
     from localize.qa import Context
     from localize.qa import check as qa_check
 
     context = Context(index.latin_allowed())
 
-    def find(msgid, msgstr):
-        return [*verify(msgid, msgstr, index), *qa_check(msgid, msgstr, context)]
+    def find(entry):
+        ignored = ignored_issues(entry)
+        found = [*verify(entry.msgid, entry.msgstr, index), *qa_check(entry.msgid, entry.msgstr, context)]
+        return [issue for issue in found if issue.type not in ignored]
 
     return find
 
 
 def draft_check(index):
-    """The ``issue:`` lines for a draft's ``#.`` comment."""
+    """``check(entry)``: the ``issue:`` lines for a draft's ``#.`` comment."""
     from localize.glossary import format_issue
 
     find = issue_finder(index)
-    return lambda msgid, msgstr: [f"issue: {format_issue(issue)}" for issue in find(msgid, msgstr)]
+    return lambda entry: [f"issue: {format_issue(issue)}" for issue in find(entry)]
 
 
 def read_po(path):
@@ -187,12 +191,11 @@ def term_index(files, required: bool):
 
 def entry_issues(po, index):
     """Glossary and QA issues of every translated entry of a PO: [(entry, issue)], less
-    the issue types a reviewer marked as accepted on the entry (``# ignore: TYPE``)."""
-    from localize.catalog import ignored_issues, translated_entries
+    the issue types a reviewer accepted on the entry (``# ignore: TYPE``)."""
+    from localize.catalog import translated_entries
 
     find = issue_finder(index)
-    return [(entry, issue) for entry in translated_entries(po) for issue in find(entry.msgid, entry.msgstr)
-            if issue.type not in ignored_issues(entry)]
+    return [(entry, issue) for entry in translated_entries(po) for issue in find(entry)]
 
 
 def source_state(po) -> str:

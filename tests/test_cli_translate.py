@@ -94,3 +94,23 @@ def test_the_console_script_translates_in_a_fresh_process(model, article, projec
                           capture_output=True, text=True, env=env, cwd=project, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("(28 new machine drafts)\n")
+
+
+def test_an_issue_the_reviewer_accepted_is_no_longer_noted_on_the_draft(run, project):
+    (project / "a.txt").write_text("Title\n\nThe 60,000-strong force was formed in 2014.\n", encoding="utf-8")
+    run("translate", "--no-mt", "a.txt")
+    target = project / "translations/ar/a.po"
+    po = polib.pofile(str(target), wrapwidth=0)
+    entry = po.find("The 60,000-strong force was formed in 2014.")
+    entry.msgstr, entry.flags = "تشكلت القوة البالغ قوامها ستين ألفًا في عام 2014.", ["fuzzy"]
+    po.save(str(target))
+    run("translate", "--no-mt", "a.txt")
+    entry = polib.pofile(str(target)).find(entry.msgid)
+    assert "issue: missing-number: 60000" in entry.comment
+    po = polib.pofile(str(target), wrapwidth=0)
+    po.find(entry.msgid).tcomment = "ignore: missing-number"
+    po.save(str(target))
+    assert run("translate", "--no-mt", "a.txt").exit_code == 0
+    entry = polib.pofile(str(target)).find(entry.msgid)
+    assert "missing-number" not in entry.comment and entry.tcomment == "ignore: missing-number"
+    assert "fuzzy" in entry.flags and entry.msgstr.startswith("تشكلت")
