@@ -21,7 +21,7 @@ def test_start_up_imports_nothing_heavy():
     code = ("import sys; from localize.cli import cli\n"
             "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
             "heavy = {'torch', 'stanza', 'ctranslate2', 'argostranslate', 'sentencepiece', 'lxml', "
-            "'babel', 'polib', 'markdown_it'}\n"
+            "'babel', 'polib', 'markdown_it', 'jinja2', 'nh3'}\n"
             "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}), file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stderr.strip() == "[]"
@@ -32,6 +32,12 @@ def test_every_command_has_help_with_an_example(run):
         result = run(name, "--help")
         assert result.exit_code == 0 and "Example:" in result.stdout, name
         assert "localize " + name in result.stdout
+
+
+def test_every_command_has_a_section_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"### `localize {name} " in readme, name
 
 
 def test_segment_prints_blocks_and_segments(run):
