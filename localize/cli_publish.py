@@ -48,7 +48,7 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, as_json,
 
     locale = check_locale(locale)
     index = pipeline.term_index(glossary_files, required=False)
-    paths = pipeline.po_files(files)
+    paths = list(dict.fromkeys(pipeline.po_files(files)))  # a PO named twice is published once
     if not paths:
         raise LocalizeError(" ".join(files), "no PO files found", "give PO files or a folder with some")
     loaded = [(path, *pipeline.load_translated_article(path, encoding)) for path in paths]

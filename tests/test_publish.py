@@ -108,7 +108,7 @@ def test_digits_and_locale_apply_to_the_dates(run, project):
 def test_a_folder_publishes_every_po_in_it(run, project):
     prepare(run, project, "story.md", "story.ar.json")
     prepare(run, project, "story.html", "story.html.ar.json", name="report.html")
-    result = run("publish", "--format", "html", "--format", "md", "translations")
+    result = run("publish", "--format", "html", "--format", "md", "translations", "translations/ar/story.po")
     assert result.exit_code == 0, result.output
     written = ["report.ar.html", "report.ar.md", "story.ar.html", "story.ar.md"]
     assert result.stdout == "".join(f"editions/{name}\n" for name in written)
