@@ -20,6 +20,7 @@ from localize.cli_models import models
 from localize.cli_publish import publish
 from localize.cli_tm import tm
 from localize.errors import LocalizeError
+from localize.files import read_po
 
 FORMATS = ("txt", "md", "html")
 
@@ -188,7 +189,7 @@ def check(files, glossary_files, as_json):
     from localize.glossary import format_issue
 
     index = pipeline.term_index(glossary_files, required=True)
-    catalogs = [(path, pipeline.read_po(path)) for path in pipeline.po_files(files or ("translations",))]
+    catalogs = [(path, read_po(path)) for path in pipeline.po_files(files or ("translations",))]
     found = [(path, entry, issue) for path, po in catalogs for entry, issue in pipeline.entry_issues(po, index)]
     if as_json:
         click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,
@@ -223,7 +224,7 @@ def status(files, glossary_files, as_json):
     index = pipeline.term_index(glossary_files, required=False)
     rows = []
     for path in pipeline.po_files(files or ("translations",)):
-        po = pipeline.read_po(path)
+        po = read_po(path)
         row = {"file": str(path), **summary(po), "issues": len(pipeline.entry_issues(po, index)),
                "source": po.metadata.get("X-Source-File", ""), "source_state": pipeline.source_state(po)}
         rows.append(row)

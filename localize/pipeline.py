@@ -14,6 +14,7 @@ from typing import NamedTuple
 import click
 
 from localize.errors import LocalizeError
+from localize.files import read_po
 
 
 def load_article(path: str, fmt: str | None, encoding: str | None):
@@ -165,12 +166,6 @@ def draft_check(index):
     return lambda entry: [f"issue: {format_issue(issue)}" for issue in find(entry)]
 
 
-def read_po(path):
-    from localize.files import read_po
-
-    return read_po(path)
-
-
 def glossary_paths(files) -> list[str]:
     """The glossaries named, or else glossaries/*.csv of the current project."""
     return list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
@@ -272,16 +267,15 @@ def unfinished(po, index) -> list[Hold]:
     from localize.catalog import reviewed
     from localize.glossary import format_issue
 
-    issues: dict[int, list[str]] = {}
-    for entry, issue in entry_issues(po, index):
-        issues.setdefault(id(entry), []).append(format_issue(issue))
+    find = issue_finder(index)
     found = []
     for entry in po:
         if entry.obsolete:
             continue
         if not entry.msgstr:
             found.append(Hold(entry, "untranslated", False))
-        elif not reviewed(entry):
+            continue
+        if not reviewed(entry):
             found.append(Hold(entry, "not reviewed (fuzzy draft)", False))
-        found.extend(Hold(entry, reason, True) for reason in issues.get(id(entry), []))
+        found.extend(Hold(entry, format_issue(issue), True) for issue in find(entry))
     return found
