@@ -358,6 +358,41 @@ def test_a_po_whose_article_changed_is_refused(run, project):
                              "translate story.md`, review the new segments, then publish)\n")
 
 
+def test_a_po_that_lacks_an_entry_of_its_article_is_refused(run, project):
+    po = prepare(run, project, "story.md", "story.ar.json")
+    catalog = polib.pofile(str(po), wrapwidth=0)
+    catalog.remove(next(entry for entry in catalog if entry.msgctxt == "9.1"))  # deleted by hand
+    catalog.save(str(po))
+    result = run("publish", str(po))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == ("Error: story.md: the PO has no entry 9.1 for 'Paris will wait.' (run `localize "
+                             "translate` on the article to update the PO, then review it)\n")
+    assert not (project / "editions").exists()
+
+
+def test_an_article_not_in_utf8_needs_its_encoding_again(run, project):
+    (project / "cp.txt").write_bytes("Café talks\n\nThe café opened.\n".encode("cp1252"))
+    assert run("translate", "--no-mt", "--encoding", "cp1252", "cp.txt").exit_code == 0
+    review(project / "translations/ar/cp.po", {"1.1": "محادثات المقهى", "2.1": "افتُتح المقهى."})
+    result = run("publish", "translations/ar/cp.po")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: cp.txt: not valid UTF-8 at byte ")
+    assert not (project / "editions").exists()
+    assert run("publish", "--encoding", "cp1252", "translations/ar/cp.po").exit_code == 0
+    assert (project / "editions/cp.ar.html").exists()
+
+
+def test_a_missing_po_and_an_unwritable_out_folder_are_one_line_errors(run, project):
+    result = run("publish", "nope.po")
+    assert (result.exit_code, result.stderr) == (2, "Error: nope.po: no such file (check the path of the PO file)\n")
+    po = prepare(run, project, "story.md", "story.ar.json")
+    (project / "afile").write_text("x", encoding="utf-8")
+    result = run("publish", "--out", "afile/editions", str(po))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: afile/editions/story.ar.html: cannot write: ")
+    assert result.stderr.endswith(" (check the --out folder)\n") and result.stderr.count("\n") == 1
+    assert (project / "afile").read_text(encoding="utf-8") == "x"
+
+
 @pytest.mark.parametrize("content, message", [
     (b"", "file is empty"),
     (b"\x00\x01binary", "binary file, not text"),
