@@ -88,7 +88,7 @@ def detect_format(path: str, text: str) -> str:
 def parse_article(data: bytes, source: str, fmt: str | None = None,
                   encoding: str | None = None) -> Article:
     """Parse the bytes of an article file; ``source`` names it in errors and the PO."""
-    text = decode_text(data, source, encoding)
+    text = clean_text(decode_text(data, source, encoding))
     fmt = fmt or detect_format(source, text)
     if fmt == "html":
         from localize.article_html import read_html
@@ -105,6 +105,18 @@ def parse_article(data: bytes, source: str, fmt: str | None = None,
     blocks = sorted(blocks, key=lambda block: block.kind != "title")  # the title first, once
     blocks = [replace(b, kind="heading") if b.kind == "title" and i else b for i, b in enumerate(blocks)]
     return Article(source, fmt, tuple(blocks), metadata, hashlib.sha256(data).hexdigest())
+
+
+# Line breaks that str.splitlines() (and so PO readers) honour besides "\n", and
+# control characters: neither belongs in a segment (msgfmt rejects <EOT>, lxml
+# refuses control characters, a U+2028 in a PO comment splits the line).
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """An article's text with every line break as "\n" and control characters as spaces."""
+    return _CONTROLS.sub(" ", _LINE_BREAKS.sub("\n", text))
 
 
 class InlineText:

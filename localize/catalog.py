@@ -233,55 +233,12 @@ def render(po: polib.POFile) -> str:
     return po.__unicode__()
 
 
-_PO_FIX = "fix the file in a PO editor or restore it from version control"
-_PO_KEYWORD = re.compile(r'(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+(?P<string>".*)$')
-_PO_STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
-
-
 def parse_catalog(text: str, where: str) -> polib.POFile:
-    """Parse PO text strictly: a syntax error names the file and line.
+    """Parse PO text strictly: what msgfmt rejects is an error naming the file and line
+    (see ``po_syntax``); a half-read review file must never be written back."""
+    from localize.po_syntax import parse
 
-    polib alone is lenient (it reads an unterminated string as if it were
-    complete), and a half-read review file must never be written back.
-    """
-    _check_po_syntax(text, where)
-    try:
-        po = polib.pofile(text, wrapwidth=0)
-    except (OSError, ValueError) as error:
-        line = re.search(r"line (\d+)", str(error))
-        place = f"{where}:{line.group(1)}" if line else where
-        raise LocalizeError(place, "not a valid PO file", _PO_FIX) from None
-    _check_duplicates(po, where)
-    return po
-
-
-def _check_po_syntax(text: str, where: str) -> None:
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("#~"):
-            stripped = stripped[2:].strip()
-            if stripped.startswith("|"):  # an obsolete entry's previous msgid
-                continue
-        elif stripped.startswith("#") or not stripped:
-            continue
-        keyword = _PO_KEYWORD.match(stripped)
-        string = keyword.group("string") if keyword else stripped
-        if not _PO_STRING.match(string):
-            what = "unterminated string" if string.startswith('"') else f"unexpected text {stripped[:30]!r}"
-            raise LocalizeError(f"{where}:{number}", f"not a valid PO file: {what}", _PO_FIX)
-
-
-def _check_duplicates(po: polib.POFile, where: str) -> None:
-    seen = set()
-    for entry in po:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            line = entry.linenum if getattr(entry, "linenum", None) else "?"
-            raise LocalizeError(f"{where}:{line}", f"duplicate entry for {entry.msgid[:40]!r}",
-                                "merge the two entries in a PO editor (msgcat --use-first)")
-        seen.add(key)
+    return parse(text, where)
 
 
 _IGNORE_COMMENT = re.compile(r"^\s*ignore:\s*(?P<types>.+?)\s*$", re.IGNORECASE | re.MULTILINE)

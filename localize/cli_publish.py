@@ -96,14 +96,11 @@ def _refuse(gates: dict, as_json: bool) -> None:
 
 
 def _write(out: str, pages: dict, quiet: bool) -> None:
-    from localize.files import write_atomic
+    from localize.files import write_all
 
     if Path(out).exists() and not Path(out).is_dir():
         raise LocalizeError(out, "is a file, not a folder", "pass --out DIR with a folder name")
-    for target, (text, note) in pages.items():
-        try:
-            write_atomic(target, text)
-        except OSError as error:
-            raise LocalizeError(str(target), f"cannot write: {error.strerror}", "check the --out folder") from None
+    write_all({target: text for target, (text, _) in pages.items()})  # every page, or none
+    for target, (_, note) in pages.items():
         if not quiet:
             click.echo(f"{target}{note}")

@@ -8,63 +8,146 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from localize.errors import LocalizeError
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+_WRITE_HINT = "check the folder's permissions and free space; nothing was changed"
 
 
-def read_input(path: str | os.PathLike, what: str = "file") -> bytes:
-    """The bytes of an input file, or a LocalizeError saying what is wrong."""
-    path = Path(path)
-    if not path.exists():
-        raise LocalizeError(str(path), "no such file", f"check the path of the {what}")
-    if path.is_dir():
-        raise LocalizeError(str(path), "is a directory", f"give the path of a {what}")
+def _stat(path: Path, what: str) -> os.stat_result:
+    """The file's status, or the one-line error that says why there is none."""
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise LocalizeError(
-                str(path), f"file is too large ({size // (1024 * 1024)} MiB)",
-                f"{what}s over {MAX_INPUT_BYTES // (1024 * 1024)} MiB are not supported; split it",
-            )
-        return path.read_bytes()
+        return path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise LocalizeError(str(path), f"broken symbolic link (to {os.readlink(path)})",
+                                f"point it at the {what}, or give the file itself") from None
+        raise LocalizeError(str(path), "no such file", f"check the path of the {what}") from None
     except PermissionError:
         raise LocalizeError(str(path), "permission denied", "check the file's permissions") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LocalizeError(str(path), "symbolic link loop", f"give the path of the {what} itself") from None
         raise LocalizeError(str(path), f"cannot read file: {error.strerror}", "check the file") from None
 
 
-def decode_text(data: bytes, where: str, encoding: str | None = None) -> str:
-    """Decode UTF-8 (with or without BOM), or the encoding the user named."""
-    if not data.strip():
-        raise LocalizeError(where, "file is empty", "give an article with text in it")
-    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise LocalizeError(where, "binary file, not text", "give a .txt, .md or .html article")
-    if encoding:
-        try:
-            return data.decode(encoding).lstrip("\ufeff")
-        except LookupError:
-            raise LocalizeError(where, f"unknown encoding {encoding!r}",
-                                "use a Python codec name such as cp1256") from None
-        except UnicodeDecodeError as error:
-            raise LocalizeError(where, f"not valid {encoding} at byte {error.start}", "check --encoding") from None
+def read_input(path: str | os.PathLike, what: str = "file") -> bytes:
+    """The bytes of a regular input file, or a LocalizeError saying what is wrong.
+
+    Only regular files are read (a FIFO would hang, a device never end), and
+    never more than ``MAX_INPUT_BYTES``, whatever the file's size claims.
+    """
+    path = Path(path)
+    info = _stat(path, what)
+    if stat.S_ISDIR(info.st_mode):
+        raise LocalizeError(str(path), "is a directory", f"give the path of a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+        raise LocalizeError(str(path), f"not a regular file but {kind}", f"give the path of a {what} saved on disk")
+    too_large = LocalizeError(str(path), f"file is too large (over {MAX_INPUT_BYTES >> 20} MiB)",
+                              f"{what}s over {MAX_INPUT_BYTES >> 20} MiB are not supported; split it")
+    if info.st_size > MAX_INPUT_BYTES:
+        raise too_large
     try:
-        return data.decode("utf-8-sig")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_INPUT_BYTES + 1)
+    except PermissionError:
+        raise LocalizeError(str(path), "permission denied", "check the file's permissions") from None
+    except OSError as error:
+        raise LocalizeError(str(path), f"cannot read file: {error.strerror or error}", "check the file") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise too_large
+    return data
+
+
+_TEXT_KINDS = {"article": "give a .txt, .md or .html article", "PO file": "give a gettext PO file",
+               "glossary": "give a CSV glossary", "TBX file": "give a TBX termbase",
+               "TMX file": "give a TMX file"}
+_EMPTY_HINTS = {"article": "give an article with text in it",
+                "PO file": "restore the PO from version control, or delete it and run localize translate again"}
+
+
+def decode_text(data: bytes, where: str, encoding: str | None = None, what: str = "article") -> str:
+    """Decode UTF-8 (with or without BOM), or the encoding the user named.
+
+    Empty and binary input (a NUL byte anywhere, once decoded) is refused, with
+    a hint that names the kind of file expected.
+    """
+    give = _TEXT_KINDS.get(what, f"give a {what}")
+    empty = LocalizeError(where, "file is empty", _EMPTY_HINTS.get(what, f"{give} with text in it"))
+    if not data.strip():
+        raise empty
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data and not (utf16 or encoding):
+        raise LocalizeError(where, f"binary file, not text (a NUL byte at byte {data.index(0)})", give)
+    codec = encoding or ("utf-16" if utf16 else "utf-8-sig")
+    try:
+        text = data.decode(codec).lstrip("\ufeff")
+    except LookupError:
+        raise LocalizeError(where, f"unknown encoding {encoding!r}", "use a Python codec name such as cp1256") from None
     except UnicodeDecodeError as error:
+        if encoding or utf16:
+            raise LocalizeError(where, f"not valid {codec} at byte {error.start}", "check --encoding") from None
         raise LocalizeError(
             where, f"not valid UTF-8 at byte {error.start}",
             "convert it to UTF-8, or name its encoding with --encoding, e.g. --encoding cp1252",
         ) from None
+    if "\x00" in text:
+        raise LocalizeError(where, f"binary file, not text (a NUL character at character {text.index(chr(0))})", give)
+    if not text.strip():
+        raise empty
+    return text
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` via a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    write_all({path: text})
+
+
+def write_all(files: dict) -> None:
+    """Write several files ({path: text}) all or nothing.
+
+    Each text goes to a temporary file beside its target first; only when all
+    of them are on disk are they renamed into place.  Any failure (read-only
+    folder, full disk, file size limit, a dangling symlink in the way) removes
+    the temporary files, leaves every target as it was, and is one
+    ``LocalizeError`` naming the path and the OS error.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            path = Path(path)
+            staged.append((_stage(path, text), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except OSError as error:
+        place = getattr(error, "filename", None) or (staged[-1][1] if staged else next(iter(files), ""))
+        raise LocalizeError(str(place), f"cannot write: {error.strerror or error}", _WRITE_HINT) from None
+    finally:
+        for temporary, _ in staged:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
+
+
+def _stage(path: Path, text: str) -> str:
+    """``text`` in a temporary file in ``path``'s folder, with the target's permissions."""
+    if path.is_symlink() and not path.exists():
+        raise LocalizeError(str(path), "is a broken symbolic link", "remove it or point it at a real folder")
+    if path.is_dir():
+        raise LocalizeError(str(path), "is a directory", "give a file name to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (path.parent, *path.parent.parents) if os.path.lexists(p) and not p.is_dir()),
+                       path.parent)
+        what = "is a broken symbolic link" if blocker.is_symlink() else "is a file, not a folder"
+        raise LocalizeError(str(blocker), what, "choose another output folder, or remove it") from None
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
@@ -75,21 +158,19 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
             os.chmod(temporary, path.stat().st_mode & 0o777)
         else:
             os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        os.unlink(temporary)
         raise
+    return temporary
 
 
 def digest(path: str | os.PathLike) -> str | None:
     """SHA-256 of a file's bytes, or None if there is no such file."""
     import hashlib
 
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
+    return hashlib.sha256(read_input(path)).hexdigest()
 
 
 @contextlib.contextmanager
@@ -131,7 +212,7 @@ def read_po(path: str | os.PathLike):
     """A PO file, strictly parsed (see ``catalog.parse_catalog``)."""
     from localize.catalog import parse_catalog
 
-    return parse_catalog(decode_text(read_input(path, "PO file"), str(path)), str(path))
+    return parse_catalog(decode_text(read_input(path, "PO file"), str(path), what="PO file"), str(path))
 
 
 def _umask() -> int:

@@ -242,11 +242,13 @@ def load_translated_article(po_path, encoding: str | None = None):
     if not source or not recorded:
         raise LocalizeError(str(po_path), "no X-Source-File / X-Source-SHA256 header, so not a PO written by localize",
                             "publish the PO that `localize translate ARTICLE` wrote")
+    from localize.files import read_input
+
     path = Path(source)
     if not path.is_file():
         raise LocalizeError(str(po_path), f"its article {source} (X-Source-File) is not there",
                             "put the article back, or run this from the folder `localize translate` ran in")
-    data = path.read_bytes()
+    data = read_input(path, "article")
     if hashlib.sha256(data).hexdigest() != recorded:
         raise LocalizeError(source, f"changed since {po_path} was written",
                             f"run `localize translate {source}`, review the new segments, then publish")

@@ -22,7 +22,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(LocalizeError, match="a.po: cannot write: disk full"):
         write_atomic(target, "new")
     assert target.read_text() == "reviewed work"
     assert os.listdir(tmp_path) == ["a.po"]

@@ -1,0 +1,175 @@
+"""Strict PO reading: what GNU msgfmt rejects is refused here, with the line.
+
+polib alone is lenient: it reads an unterminated string as if it were
+complete, a ``msgid`` cut off before its ``msgstr`` as an empty translation,
+``msgstr[0]`` without ``msgid_plural`` as no translation at all, and ``\\q`` as
+the two characters it writes back as ``\\\\q``.  A file read that way and written
+back loses a reviewer's work, so every one of these is either refused
+(``FILE:LINE: ...``) or, where nothing can be lost, read as meant.
+
+Lines are split on "\\n" only (as msgfmt does): a U+2028 or a form feed inside
+a string or a comment is text, not a line break.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+
+import polib
+
+from localize.errors import LocalizeError
+
+PO_FIX = "fix the file in a PO editor or restore it from version control"
+_KEYWORD = re.compile(r"(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>\d+)\])?)\s*(?P<string>.*)$")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
+_ESCAPE = re.compile(r"\\(.)")
+_KEPT_ESCAPES = frozenset('\\"ntrvbf')  # what polib reads and writes back unchanged
+_PREVIOUS = re.compile(r'(?:msgctxt|msgid_plural|msgid)\s*(?P<string>.*)$')
+_INCOMPLETE = {"msgctxt": "msgctxt without msgid", "msgid": "msgid without msgstr (the file may be cut off)"}
+_PLURAL_FIX = ("localize entries have one translation each: keep a single msgstr "
+               "and remove msgid_plural and msgstr[N] in a PO editor")
+
+
+def lines(text: str) -> list[str]:
+    """The file's lines, split as msgfmt splits them."""
+    return re.split(r"\r?\n", text)
+
+
+def parse(text: str, where: str) -> polib.POFile:
+    """A PO file's text, checked line by line and then read by polib."""
+    rows = lines(text)
+    _check_lines(rows, where)
+    parser = polib._POFileParser("", wrapwidth=0)  # noqa: SLF001 (polib splits on U+2028 otherwise)
+    parser.fhandle = rows
+    try:
+        po = parser.parse()
+    except (OSError, ValueError) as error:
+        line = re.search(r"line (\d+)", str(error))
+        raise LocalizeError(f"{where}:{line.group(1)}" if line else where, "not a valid PO file", PO_FIX) from None
+    po.wrapwidth = 0
+    for entry in po:
+        if entry.msgstr_plural and not entry.msgid_plural:  # msgstr[0] alone: the entry's one translation
+            entry.msgstr, entry.msgstr_plural = entry.msgstr_plural.get(0, ""), {}
+    _check_plural_forms(po, rows, where)
+    _check_entries(po, where)
+    return po
+
+
+def _fail(where: str, number: int, what: str, hint: str = PO_FIX):
+    return LocalizeError(f"{where}:{number}", f"not a valid PO file: {what}", hint)
+
+
+def _check_lines(rows: list[str], where: str) -> None:
+    state, started = None, 0  # the last keyword of the entry being read, and its first line
+    for number, row in enumerate(rows, 1):
+        line = row.strip()
+        if line.startswith("#~"):
+            line = line[2:].strip()
+            if line.startswith("|"):
+                _check_previous(line[1:].strip(), where, number)
+                continue
+        elif line.startswith("#|"):
+            _check_previous(line[2:].strip(), where, number)
+            continue
+        elif line.startswith("#"):
+            if state in _INCOMPLETE or state == "msgid_plural":
+                raise _fail(where, started, _INCOMPLETE.get(state, "msgid_plural without msgstr[N]"))
+            state = None
+            continue
+        if not line:
+            continue
+        keyword = _KEYWORD.match(line)
+        if keyword is None:
+            if not line.startswith('"'):
+                raise _fail(where, number, f"unexpected text {line[:30]!r}")
+            if state is None:
+                raise _fail(where, number, "a string outside any entry")
+            _check_string(line, where, number)
+            continue
+        _check_string(keyword["string"], where, number)
+        state, started = _next_state(state, started, keyword, where, number)
+    if state in _INCOMPLETE or state == "msgid_plural":
+        raise _fail(where, started, _INCOMPLETE.get(state, "msgid_plural without msgstr[N]"))
+
+
+def _next_state(state, started, keyword, where: str, number: int):
+    name, index = keyword["keyword"], keyword["index"]
+    complete = state in (None, "msgstr", "msgstr[]")
+    if name in ("msgctxt", "msgid"):
+        if not complete and not (name == "msgid" and state == "msgctxt"):
+            raise _fail(where, started, _INCOMPLETE.get(state, "msgid_plural without msgstr[N]"))
+        return name, started if state == "msgctxt" else number
+    if name == "msgid_plural":
+        if state != "msgid":
+            raise _fail(where, number, "msgid_plural without msgid")
+        raise _fail(where, number, "a plural entry (msgid_plural)", _PLURAL_FIX)
+    if state != "msgid" and not (state == "msgstr[]" and index):
+        raise _fail(where, number, f"{name} without msgid")
+    if index is None:
+        return "msgstr", started
+    if int(index) != 0:
+        raise _fail(where, number, f"{name} without msgid_plural", _PLURAL_FIX)
+    return "msgstr[]", started
+
+
+def _check_previous(line: str, where: str, number: int) -> None:
+    """A ``#|`` line: the previous msgctxt/msgid of a fuzzy entry, or its continuation."""
+    match = _PREVIOUS.match(line)
+    string = match["string"] if match else line
+    if not string.startswith('"'):
+        raise _fail(where, number, f"unexpected text in a #| line {line[:30]!r}")
+    _check_string(string, where, number)
+
+
+def _check_string(string: str, where: str, number: int) -> None:
+    if not _STRING.match(string):
+        what = "unterminated string" if string.startswith('"') else f"unexpected text {string[:30]!r}"
+        raise _fail(where, number, what)
+    for escape in _ESCAPE.finditer(string.rstrip()[1:-1]):
+        if escape.group(1) not in _KEPT_ESCAPES:
+            raise _fail(where, number, f"escape sequence \\{escape.group(1)} in a string",
+                        "write the character itself, or \\\\ for a backslash, in a PO editor")
+    if "\x04" in string:
+        raise _fail(where, number, "a control character <EOT> (U+0004) in a string",
+                    "remove it in a PO editor")
+
+
+_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(?P<count>\S*?)\s*;\s*plural\s*=\s*(?P<rule>[^;]*?)\s*;?\s*$")
+
+
+def _check_plural_forms(po: polib.POFile, rows: list[str], where: str) -> None:
+    value = po.metadata.get("Plural-Forms")
+    if value is None:
+        return
+    number = next((n for n, row in enumerate(rows, 1) if "Plural-Forms:" in row), 1)
+    match = _PLURAL_FORMS.match(value)
+    hint = "set it to what Babel gives for Arabic: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : ...)"
+    if match is None or not match["count"].isdigit() or int(match["count"]) < 1:
+        raise _fail(where, number, f"invalid Plural-Forms {value[:40]!r}", hint)
+    try:
+        gettext.c2py(match["rule"])
+    except (ValueError, SyntaxError, RecursionError):
+        raise _fail(where, number, f"invalid plural expression {match['rule'][:40]!r}", hint) from None
+
+
+def _check_entries(po: polib.POFile, where: str) -> None:
+    """Duplicate entries (msgfmt's rule and localize's: msgctxt is an entry's key), and
+    translations that begin or end with a line break where the English does not."""
+    seen: dict = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        line = getattr(entry, "linenum", None) or 1  # polib numbers a headerless first entry 0
+        keys = [("entry", entry.msgctxt, entry.msgid)] + ([("msgctxt", entry.msgctxt)] if entry.msgctxt else [])
+        for key in keys:
+            if key in seen:
+                what = (f"msgctxt {entry.msgctxt!r} used twice (lines {seen[key]} and {line})"
+                        if key[0] == "msgctxt" else f"duplicate entry for {entry.msgid[:40]!r} (lines {seen[key]} and {line})")
+                raise LocalizeError(f"{where}:{line}", what,
+                                    "merge or remove the second entry in a PO editor (msgcat --use-first)")
+            seen[key] = line
+        for end, test in (("begin", str.startswith), ("end", str.endswith)):
+            if entry.msgid and entry.msgstr and test(entry.msgid, "\n") != test(entry.msgstr, "\n"):
+                raise _fail(where, line, f"msgid and msgstr do not both {end} with a line break",
+                            "make the translation begin and end as the English does")
