@@ -142,7 +142,7 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
     from localize import models
     from localize.catalog import render
     from localize.cli_tm import load_memory
-    from localize.files import lock_folder, write_atomic
+    from localize.files import lock_folder, write_all
 
     model = None if no_mt else models.find()  # no model: say so before any work
     index = pipeline.term_index(glossary_files, required=False)
@@ -154,8 +154,8 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
         options = pipeline.engine_options(beam, device, threads, max_length)
         drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust_exact_memory)
         pipeline.check_unchanged(read)
+        write_all({target: render(po) for target, po in jobs})  # every PO, or none
         for target, po in jobs:
-            write_atomic(target, render(po))
             _report(target, po, drafted, remembered)
 
 

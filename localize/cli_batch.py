@@ -93,7 +93,7 @@ def _classify(path: Path, row: dict, everything: bool) -> None:
 def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article."""
     from localize.catalog import render, summary
-    from localize.files import digest, write_atomic
+    from localize.files import digest, write_all
 
     jobs, rows, seen, digests = [], {}, set(), {}
     for path, row in chunk:
@@ -113,15 +113,18 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
         jobs.append((target, po))
         rows[target] = (row, digests[target])
     drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust)
+    ready = {}
     for target, po in jobs:
         row, before = rows[target]
         if digest(target) != before:
             row["status"], row["error"] = "failed", f"{target}: changed on disk during the run; run again"
         else:
-            write_atomic(target, render(po))
+            ready[target] = render(po)
             row.update(segments=summary(po)["segments"], machine_drafts=drafted.get(target, 0),
                        memory_drafts=remembered.get(target, 0), issues=len(pipeline.entry_issues(po, index)))
-        progress.article(row)
+    write_all(ready)  # the chunk's POs, or none of them (a full disk stops the run: exit 2)
+    for target, _ in jobs:
+        progress.article(rows[target][0])
 
 
 class _Progress:

@@ -187,7 +187,13 @@ def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True):
     import hashlib
 
     name = hashlib.sha256(os.path.abspath(folder).encode()).hexdigest()[:16]
-    with open(Path(tempfile.gettempdir()) / f"localize-{name}.lock", "a+") as handle:
+    lock = Path(tempfile.gettempdir()) / f"localize-{name}.lock"
+    try:
+        handle = open(lock, "a+")
+    except OSError as error:
+        raise LocalizeError(str(lock), f"cannot create the lock file: {error.strerror}",
+                            "check the temporary folder (TMPDIR)") from None
+    with handle:
         try:
             import fcntl
         except ImportError:  # not POSIX: no advisory locks

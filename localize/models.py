@@ -28,6 +28,7 @@ NO_MODEL_HINT = "run: localize models install, or localize models install --file
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TIMEOUT = 15.0
 MAX_PACKAGE_BYTES = 4 << 30  # the real translate-en_ar is ~100 MB; refuse to fill a disk
+MAX_UNPACKED_BYTES = 1 << 30  # what a package may unpack to (translate-en_ar: ~170 MB); a zip bomb is refused
 _TOKENIZERS = ("sentencepiece.model", "bpe.model")
 
 
@@ -107,17 +108,28 @@ def install_file(archive: Path, where: str | None = None) -> Model:
     """Check and install a ``.argosmodel`` file; the packages folder is unchanged on failure."""
     where = where or str(archive)
     folder = packages_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     top = _check_archive(archive, where)
-    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".installing-"))
+    staging = None
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".installing-"))
         with zipfile.ZipFile(archive) as package:
             package.extractall(staging)
         _check_package(staging / top, where)
         _swap_into_place(staging / top, folder / top)
         return _model_at(folder / top)
+    except OSError as error:  # read-only or full packages folder
+        raise _cannot_write(error, folder) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _cannot_write(error: OSError, folder: Path) -> LocalizeError:
+    place = getattr(error, "filename", None) or folder
+    return LocalizeError(str(place), f"cannot install the package: {error.strerror or error}",
+                         "check the permissions and free space of the packages folder "
+                         "(ARGOS_PACKAGES_DIR); nothing was installed")
 
 
 def _check_archive(archive: Path, where: str) -> str:
@@ -128,9 +140,16 @@ def _check_archive(archive: Path, where: str) -> str:
     try:
         with zipfile.ZipFile(archive) as package:
             members = package.infolist()
+            _check_unpacked_size(members, archive, where)
             broken = package.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise LocalizeError(where, f"corrupt zip archive ({error})", "download the package again") from None
+    except RuntimeError as error:  # an encrypted member: zipfile wants a password
+        raise LocalizeError(where, f"cannot read the package ({error})",
+                            "an Argos package is a plain zip archive; download it again") from None
+    except NotImplementedError as error:  # a compression method zipfile does not know
+        raise LocalizeError(where, f"cannot read the package ({error})",
+                            "an Argos package is a zip archive stored or deflated; download it again") from None
     if broken:
         raise LocalizeError(where, f"corrupt member {broken}", "download the package again")
     tops = set()
@@ -144,6 +163,20 @@ def _check_archive(archive: Path, where: str) -> str:
         raise LocalizeError(where, "not an Argos model package: expected one top-level folder",
                             "an .argosmodel is a zip of one package folder")
     return tops.pop()
+
+
+def _check_unpacked_size(members, archive: Path, where: str) -> None:
+    """Refuse a package that would unpack to more than ``MAX_UNPACKED_BYTES`` (a zip bomb
+    writes gigabytes from a small file), or to more than the disk has free, before unpacking."""
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise LocalizeError(where, f"the package would unpack to {total >> 20} MiB, over the "
+                            f"{MAX_UNPACKED_BYTES >> 20} MiB limit", "refusing it; get the package from a trusted source")
+    folder = packages_dir()
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and total > shutil.disk_usage(existing).free:
+        raise LocalizeError(str(folder), f"not enough free space to unpack {archive.name} ({total >> 20} MiB)",
+                            "free some disk space, or set ARGOS_PACKAGES_DIR to another disk")
 
 
 def _is_link(member: zipfile.ZipInfo) -> bool:
@@ -294,8 +327,11 @@ def _download_to(url: str, target: Path, timeout: float, progress) -> None:
 def install_from_index(timeout: float = TIMEOUT, progress=None) -> Model:
     entry = available(timeout)
     folder = packages_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".download-", suffix=".argosmodel")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".download-", suffix=".argosmodel")
+    except OSError as error:
+        raise _cannot_write(error, folder) from None
     os.close(handle)
     try:
         download(entry, Path(temporary), timeout, progress)

@@ -17,8 +17,12 @@ from localize.segment import TAG
 
 PROTECTED = re.compile(
     TAG
-    + r"|(?:https?://|www\.)[^\s<>\"]+?(?=[.,;:!?)\]'\u2019\u201d]*(?:\s|$|<))"  # URL, not its final punctuation
-    + r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail address
+    # A URL, not its final punctuation: greedy to the next space, then back to the last
+    # character that is not punctuation (one pass; a lazy match with a look-ahead is quadratic).
+    + r"|(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019\u201d]"
+    # An e-mail address, starting only where a word starts (else every letter of a long
+    # word is a start and the scan is quadratic).
+    + r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
     + r"|(?<![\w.])\d+(?:[.,:/]\d+)*"  # 2017, 1,200, 3.5, 12:30, 2017/18
 )
 MASK = "\u2985{}\u2986"  # ⦅n⦆: SentencePiece's NFKC turns ｟｠ into these, so use them as is
