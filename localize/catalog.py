@@ -52,6 +52,15 @@ def header(article: Article, source_path: str, now: datetime | None = None) -> d
     }
 
 
+_NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(note: str) -> str:
+    """A ``#.`` comment line the tool writes: no line breaks or control characters in it
+    (a U+2028 or a form feed would split the line for polib's default reader)."""
+    return _NOT_IN_A_LINE.sub(" ", note).strip()
+
+
 def entry_for(segment: Segment, source_path: str,
               inline_notes: list[tuple[tuple[str, ...], str]]) -> polib.POEntry:
     notes = []
@@ -64,7 +73,7 @@ def entry_for(segment: Segment, source_path: str,
         msgid=segment.source,
         msgstr=segment.translation,
         occurrences=[(source_path, str(segment.line))],
-        comment="\n".join(notes),
+        comment="\n".join(map(one_line, notes)),
     )
     if segment.translation and not segment.reviewed:
         entry.flags.append("fuzzy")
@@ -97,14 +106,14 @@ def add_draft(entry: polib.POEntry, text: str, origin: str, notes=()) -> None:
     entry.msgstr = text
     if "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
-    entry.comment = "\n".join(filter(None, [entry.comment, f"{DRAFT_NOTE}{origin}", *notes]))
+    entry.comment = "\n".join(filter(None, [entry.comment, one_line(f"{DRAFT_NOTE}{origin}"), *map(one_line, notes)]))
 
 
 def annotate_drafts(po: polib.POFile, check) -> None:
     """Add ``check(entry)``'s lines to the ``#.`` comment of every draft (fuzzy) entry."""
     for entry in po:
         if entry.msgstr and "fuzzy" in entry.flags and not entry.obsolete:
-            entry.comment = "\n".join(filter(None, [entry.comment, *check(entry)]))
+            entry.comment = "\n".join(filter(None, [entry.comment, *map(one_line, check(entry))]))
 
 
 def _inline_notes(article: Article) -> dict[int, list[tuple[tuple[str, ...], str]]]:

@@ -88,7 +88,7 @@ def machine_drafts(jobs, model, options) -> dict:
     """Fill every untranslated entry of every job in one engine call; drafts per target."""
     import time
 
-    from localize.catalog import add_draft, untranslated
+    from localize.catalog import add_draft, one_line, untranslated
     from localize.cli_models import progress_reporter
     from localize.mt import Engine
 
@@ -108,7 +108,7 @@ def machine_drafts(jobs, model, options) -> dict:
             empty += 1
             continue
         cut = f"; translated in {draft.pieces} pieces, too long for the model" if draft.pieces > 1 else ""
-        add_draft(entry, draft.text, engine.description + cut)
+        add_draft(entry, one_line(draft.text), engine.description + cut)  # no stray control characters
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
     click.echo(f"machine translation: {len(todo)} segments ({unique} distinct) in "

@@ -24,7 +24,7 @@ from functools import lru_cache
 from localize import __version__
 from localize.article import Article, Block, Inline
 from localize.errors import LocalizeError
-from localize.publish_text import SAFE_SCHEMES, TAG_PARTS, TAG_SPLIT, markdown_escape, markdown_text, plain_text
+from localize.publish_text import SAFE_SCHEMES, markdown_escape, markdown_text, placeholders, plain_text
 
 FORMATS = ("html", "bilingual", "md", "txt")
 SUFFIXES = {"html": ".ar.html", "bilingual": ".bilingual.html", "md": ".ar.md", "txt": ".ar.txt"}
@@ -144,31 +144,21 @@ def html_fragment(text: str, inline: tuple[Inline, ...], isolate: bool):
     from markupsafe import Markup, escape
 
     markup = {item.id: item.html_markup for item in inline}
-    pieces, open_ids = [], []
-    for token in TAG_SPLIT.split(text):
-        tag = TAG_PARTS.fullmatch(token) if token else None
-        if tag is None:
-            pieces.append(_isolate(token) if isolate else str(escape(token)))
-            continue
-        number = int(tag[2])
-        if number not in markup:  # a placeholder the article does not have is dropped
-            continue
-        start, end = markup[number]
-        if tag[3] or not end:  # standalone (<2/>); a pair's placeholder written as <1/> is dropped
-            pieces.append("" if end else start)
-        elif not tag[1]:
-            pieces.append(start)
-            open_ids.append(number)
-        elif number in open_ids:  # close it, and whatever the translator left open inside it
-            while open_ids:
-                inner = open_ids.pop()
-                pieces.append(markup[inner][1])
-                if inner == number:
-                    break
-    pieces.extend(markup[number][1] for number in reversed(open_ids))  # left open: close at the end
+    pieces = []
+    for kind, value in placeholders(text, inline):
+        if kind == "text":
+            pieces.append(_isolate(value) if isolate else str(escape(value)))
+        elif _inline_tag(markup[value][0]) in _INLINE_TAGS:  # a tag nh3 keeps, so never raw text
+            pieces.append(markup[value][1 if kind == "close" else 0])
     cleaned = nh3.clean("".join(pieces), tags=set(_INLINE_TAGS), attributes=_ATTRIBUTES,
                         url_schemes=set(SAFE_SCHEMES), link_rel="noopener noreferrer")
     return Markup(cleaned)
+
+
+def _inline_tag(start: str) -> str:
+    """The element name of a start tag such as '<a href="...">'."""
+    match = re.match(r"<([A-Za-z][\w-]*)", start)
+    return match.group(1).lower() if match else ""
 
 
 def _isolate(text: str) -> str:

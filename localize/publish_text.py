@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from localize.article import Inline
 from localize.segment import TAG
@@ -22,15 +22,47 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _MARKDOWN_PAIRS = {"em": "*", "i": "*", "strong": "**", "b": "**", "s": "~~", "del": "~~", "code": "`"}
 
 
+def placeholders(text: str, inline: tuple[Inline, ...]):
+    """The translator's text as balanced events: ("text", str), ("open", n), ("close", n), ("single", n).
+
+    Whatever the translator did with the placeholders, every word is kept and
+    the markup is well formed: an unknown placeholder is dropped, a closing one
+    with nothing open is dropped, closing an outer pair closes what was opened
+    inside it, pairs left open are closed at the end, a standalone element
+    written as a pair (``<3>...</3>``) counts once, a pair written as ``<1/>``
+    is dropped.
+    """
+    pairs = {item.id for item in inline if item.close}
+    singles = {item.id for item in inline if not item.close}
+    open_ids: list[int] = []
+    for token in TAG_SPLIT.split(text):
+        tag = TAG_PARTS.fullmatch(token) if token else None
+        if tag is None:
+            if token:
+                yield "text", token
+            continue
+        number = int(tag[2])
+        if number in singles and not tag[1]:
+            yield "single", number
+        elif number in pairs and not tag[3] and not tag[1]:
+            open_ids.append(number)
+            yield "open", number
+        elif number in pairs and not tag[3] and number in open_ids:
+            while open_ids:
+                inner = open_ids.pop()
+                yield "close", inner
+                if inner == number:
+                    break
+    for number in reversed(open_ids):
+        yield "close", number
+
+
 def plain_text(text: str, inline: tuple[Inline, ...] = ()) -> str:
     """A block's text without its markup; inline code keeps its text."""
     kept = {item.id: _element_text(*item.html_markup) for item in inline if not item.close}
-
-    def replace(match):
-        tag = TAG_PARTS.fullmatch(match.group())
-        return kept.get(int(tag[2]), "") if tag[3] else ""
-
-    return re.sub(r"\s+", " ", TAG_SPLIT.sub(replace, text)).strip()
+    pieces = [value if kind == "text" else kept.get(value, "") if kind == "single" else ""
+              for kind, value in placeholders(text, inline)]
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
 def _element_text(start: str, end: str) -> str:
@@ -53,21 +85,30 @@ def _element(start: str, end: str):
 
 def markdown_escape(text: str) -> str:
     """Text that Markdown shows as written: no markup, no raw HTML, no entities."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\d+)([.)])|^([-+])", lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+    return markdown_escape_start(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def markdown_text(text: str, inline: tuple[Inline, ...]) -> str:
-    """A block's text as Markdown: links, emphasis, code and images restored, other markup dropped."""
+    """A block's text as Markdown: links, emphasis, code and images restored, other markup dropped.
+
+    The block is one line: line breaks in a translation are spaces (only a <br>
+    placeholder breaks a line), so no translation can start a list, a code
+    block or a rule."""
     markup = {item.id: _markdown_markup(*item.html_markup) for item in inline}
     pieces = []
-    for token in TAG_SPLIT.split(text):
-        tag = TAG_PARTS.fullmatch(token) if token else None
-        if tag is None:
-            pieces.append(markdown_escape(token))
-        elif int(tag[2]) in markup:
-            pieces.append(markup[int(tag[2])][1 if tag[1] else 0])
-    return "".join(pieces).strip()
+    for kind, value in placeholders(text, inline):
+        if kind == "text":
+            pieces.append(markdown_escape(re.sub(r"\s+", " ", value)))
+        else:
+            pieces.append(markup[value][1 if kind == "close" else 0])
+    return markdown_escape_start("".join(pieces).strip())
+
+
+def markdown_escape_start(text: str) -> str:
+    """Escape what would make the start of a line (the block's, or one after a <br>) a list
+    item or a setext heading's underline; a line never starts with spaces."""
+    text = re.sub(r"\n[ \t]+", "\n", text)
+    return re.sub(r"(?m)^(\d+)([.)])|^([-+=])", lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
 @lru_cache(maxsize=1024)
@@ -76,17 +117,23 @@ def _markdown_markup(start: str, end: str) -> tuple[str, str]:
     element = _element(start, end)
     tag = "" if element is None else element.tag
     if tag == "a" and end and _safe_url(element.get("href", "")):
-        return "[", f"](<{element.get('href')}>)"
+        return "[", f"](<{_one_line_url(element.get('href'))}>)"
     if tag in _MARKDOWN_PAIRS and end:
         return _MARKDOWN_PAIRS[tag], _MARKDOWN_PAIRS[tag]
     if tag == "img" and _safe_url(element.get("src", "")):
-        return f"![{markdown_escape(element.get('alt', ''))}](<{element.get('src')}>)", ""
+        alt = markdown_escape(re.sub(r"\s+", " ", element.get("alt", "")))
+        return f"![{alt}](<{_one_line_url(element.get('src'))}>)", ""
     if tag == "code" and not end:  # Markdown inline code kept whole as one placeholder
-        code = element.text_content()
+        code = re.sub(r"\s+", " ", element.text_content())  # a line break would end the block
         return (f"`` {code} ``" if "`" in code else f"`{code}`"), ""
     if tag == "br":
         return "\\\n", ""
     return "", ""
+
+
+def _one_line_url(url: str) -> str:
+    """A link target for ``<...>``: white space and angle brackets percent-encoded."""
+    return re.sub(r"[\s<>]", lambda m: quote(m.group()), url)
 
 
 def _safe_url(url: str) -> bool:

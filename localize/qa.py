@@ -127,12 +127,29 @@ def length_ratio(source: str, target: str, context: Context) -> list[Issue]:
     return []
 
 
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e]")
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def hidden_characters(source: str, target: str, context: Context) -> list[Issue]:
+    """Invisible characters that change what readers see: bidi embeddings and overrides
+    (U+202A-U+202E can reorder or disguise the text around them) and control characters.
+    The marks a translator types on purpose (U+200E/U+200F, isolates U+2066-U+2069) are fine."""
+    issues = []
+    for name, pattern in (("bidi-control", _BIDI_CONTROLS), ("control-character", _CONTROL_CHARACTERS)):
+        found = sorted(set(pattern.findall(target)) - set(pattern.findall(source)))
+        if found:
+            issues.append(Issue(name, term=", ".join(f"U+{ord(c):04X}" for c in found), found="".join(found)))
+    return issues
+
+
 def kept(source: str, target: str) -> list[Issue]:
     """What a machine draft must keep from the English: numbers, placeholders, URLs, e-mails."""
     return numbers(source, target, Context()) + protected_items(source, target, Context())
 
 
-CHECKS = (numbers, protected_items, untranslated, balance, latin_words, question_marks, length_ratio)
+CHECKS = (numbers, protected_items, untranslated, balance, latin_words, question_marks, length_ratio,
+          hidden_characters)
 
 _MESSAGES = {
     "empty-translation": "the translation is empty",
@@ -155,6 +172,10 @@ def describe(issue: Issue) -> str:
         return f"{issue.type}: {issue.term} (more often than in the English)"
     if issue.type == "latin-word":
         return f"{issue.type}: {issue.term} (translate, or make do-not-translate terms)"
+    if issue.type == "bidi-control":
+        return f"{issue.type}: {issue.term} (an invisible direction override that can reorder the text; delete it)"
+    if issue.type == "control-character":
+        return f"{issue.type}: {issue.term} (an invisible control character; delete it)"
     if issue.type == "length-ratio":
         return f"{issue.type}: the translation is {issue.found} times the length of the English"
     return issue.type

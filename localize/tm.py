@@ -67,7 +67,9 @@ def units_from_catalog(po, where: str) -> list[Unit]:
 
 
 def suggestion_note(suggestion: Suggestion) -> str:
-    return f"memory {suggestion.score}%: {suggestion.unit.source} = {suggestion.unit.target}"
+    from localize.catalog import one_line
+
+    return one_line(f"memory {suggestion.score}%: {suggestion.unit.source} = {suggestion.unit.target}")
 
 
 # --- TMX ---------------------------------------------------------------------------
