@@ -41,6 +41,10 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
     from localize.cli_tm import load_memory
     from localize.files import lock_folder
 
+    from localize.files import check_writable
+
+    if report:
+        check_writable(report)  # before the night's work, not after it
     share = parse_shard(shard) if shard else None
     model = None if no_mt else models.find()
     index = pipeline.term_index(glossary_files, required=False)

@@ -135,19 +135,24 @@ def write_all(files: dict) -> None:
                 os.unlink(temporary)
 
 
-def _stage(path: Path, text: str) -> str:
-    """``text`` in a temporary file in ``path``'s folder, with the target's permissions."""
+def check_writable(path: str | os.PathLike) -> None:
+    """Refuse at once a target that can never be written (a broken link, a folder, a folder
+    under a file), so a long run does not find out at its end."""
+    path = Path(path)
     if path.is_symlink() and not path.exists():
         raise LocalizeError(str(path), "is a broken symbolic link", "remove it or point it at a real folder")
     if path.is_dir():
         raise LocalizeError(str(path), "is a directory", "give a file name to write")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        blocker = next((p for p in (path.parent, *path.parent.parents) if os.path.lexists(p) and not p.is_dir()),
-                       path.parent)
+    blocker = next((p for p in path.parents if os.path.lexists(p) and not p.is_dir()), None)
+    if blocker is not None:
         what = "is a broken symbolic link" if blocker.is_symlink() else "is a file, not a folder"
-        raise LocalizeError(str(blocker), what, "choose another output folder, or remove it") from None
+        raise LocalizeError(str(blocker), what, "choose another output folder, or remove it")
+
+
+def _stage(path: Path, text: str) -> str:
+    """``text`` in a temporary file in ``path``'s folder, with the target's permissions."""
+    check_writable(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:

@@ -95,12 +95,18 @@ def markdown_text(text: str, inline: tuple[Inline, ...]) -> str:
     placeholder breaks a line), so no translation can start a list, a code
     block or a rule."""
     markup = {item.id: _markdown_markup(*item.html_markup) for item in inline}
-    pieces = []
+    pieces, links = [], 0  # links open: Markdown has no link inside a link, the inner one keeps its text
     for kind, value in placeholders(text, inline):
         if kind == "text":
             pieces.append(markdown_escape(re.sub(r"\s+", " ", value)))
+        elif kind == "single":
+            pieces.append(markup[value][0])
+        elif markup[value][0] == "[":
+            links += kind == "open"
+            pieces.append(markup[value][kind == "close"] if links == 1 else "")
+            links -= kind == "close"
         else:
-            pieces.append(markup[value][1 if kind == "close" else 0])
+            pieces.append(markup[value][kind == "close"])
     return markdown_escape_start("".join(pieces).strip())
 
 
