@@ -111,7 +111,7 @@ def parse_article(data: bytes, source: str, fmt: str | None = None,
 # control characters: neither belongs in a segment (msgfmt rejects <EOT>, lxml
 # refuses control characters, a U+2028 in a PO comment splits the line).
 _LINE_BREAKS = re.compile("\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # and what XML forbids
 
 
 def clean_text(text: str) -> str:
