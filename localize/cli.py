@@ -310,6 +310,9 @@ def glossary_import(tbx, out, force):
     from localize.glossary import read_tbx, write_csv
 
     terms, skipped = read_tbx(read_input(tbx, "TBX file"), tbx)
+    if not terms:
+        raise LocalizeError(tbx, f"no English-Arabic terms ({skipped} entr{'y' if skipped == 1 else 'ies'} without English or Arabic)",
+                            "check the termbase's xml:lang codes: en and ar")
     target = Path(out) if out else Path("glossaries") / f"{Path(tbx).stem}.csv"
     if target.exists() and not force:
         raise LocalizeError(str(target), "already exists", "pass --force to replace it, or --out FILE")

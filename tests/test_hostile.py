@@ -193,6 +193,32 @@ def test_write_failures_are_one_line_errors_and_change_nothing(run, po, project)
     assert os.listdir(project / "translations/ar") == ["a.po"] and po.read_bytes() == before
 
 
+TBX = ('<?xml version="1.0"?><martif type="TBX"><text><body><termEntry>'
+       '<langSet xml:lang="en"><tig><term>Tehran</term></tig></langSet>'
+       '<langSet xml:lang="ar"><tig><term>طهران</term></tig></langSet></termEntry></body></text></martif>')
+TMX = ('<?xml version="1.0"?><tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" '
+       'adminlang="en" creationtool="t" creationtoolversion="1" o-tmf="t"/><body><tu>'
+       '<tuv xml:lang="en"><seg>The talks resumed.</seg></tuv><tuv xml:lang="ar"><seg>استؤنفت المحادثات.</seg>'
+       '</tuv></tu></body></tmx>')
+
+
+def test_imports_that_cannot_be_written_are_one_line(project):
+    (project / "t.tbx").write_text(TBX, encoding="utf-8")
+    (project / "t.tmx").write_text(TMX, encoding="utf-8")
+    for args, written in ((["glossary", "import", "t.tbx", "--out", "g/t.csv"], "g/t.csv"),
+                          (["tm", "import", "t.tmx"], "translations/tm/t.tmx")):
+        assert_one_line(run_limited(args, project, limit=40), written)
+        assert not (project / written).exists()
+        assert not [p for p in project.rglob("*.tmp")]
+
+
+def test_a_termbase_without_english_arabic_terms_writes_nothing(run, project):
+    (project / "t.tbx").write_text(TBX.replace('"ar"', '"fr"'), encoding="utf-8")
+    one_line_error(run("glossary", "import", "t.tbx", "--out", "g.csv"),
+                   "t.tbx: no English-Arabic terms (1 entry without English or Arabic)")
+    assert not (project / "g.csv").exists()
+
+
 def test_a_dangling_symlink_as_out_is_one_line(run, project):
     (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
     os.symlink(project / "gone", project / "out")
