@@ -30,7 +30,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except LocalizeError as error:
-            click.echo(f"Error: {error.message}", err=True)
+            from localize.files import printable
+
+            click.echo(f"Error: {printable(error.message)}", err=True)
             ctx.exit(2)
         except BrokenPipeError:  # `localize segment x | head`
             sys.stderr.close()

@@ -41,7 +41,7 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
     from localize.cli_tm import load_memory
     from localize.files import lock_folder
 
-    from localize.files import check_writable
+    from localize.files import check_writable, printable
 
     if report:
         check_writable(report)  # before the night's work, not after it
@@ -52,7 +52,8 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
         articles = [p for p in discover(paths) if share is None or in_shard(_target(p, out), share)]
         rows, pending = [], []
         for path in articles:
-            row = {"file": path.as_posix(), "po": _target(path, out).as_posix(), "status": "", "segments": 0,
+            row = {"file": printable(path.as_posix()), "po": printable(_target(path, out).as_posix()), "status": "",
+                   "segments": 0,
                    "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": ""}
             rows.append(row)
             _classify(path, row, everything)
@@ -80,12 +81,13 @@ def _target(path: Path, out: str) -> Path:
 def _classify(path: Path, row: dict, everything: bool) -> None:
     """Mark a row failed (unreadable) or unchanged (same hash as its PO records)."""
     from localize.batch import recorded_hash
-    from localize.files import read_input
+    from localize.files import check_file_name, printable, read_input
 
     try:
+        check_file_name(path)
         data = read_input(path, "article")
     except LocalizeError as error:
-        row["status"], row["error"] = "failed", error.message
+        row["status"], row["error"] = "failed", printable(error.message)
         return
     target = Path(row["po"])
     if not target.exists():
@@ -97,7 +99,7 @@ def _classify(path: Path, row: dict, everything: bool) -> None:
 def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article."""
     from localize.catalog import render, summary
-    from localize.files import digest, write_all
+    from localize.files import digest, printable, write_all
 
     jobs, rows, seen, digests = [], {}, set(), {}
     for path, row in chunk:
@@ -105,7 +107,7 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
         try:
             target, po = pipeline.prepare(str(path), out, None, None, index, digests)
         except LocalizeError as error:
-            row["status"], row["error"] = "failed", error.message
+            row["status"], row["error"] = "failed", printable(error.message)
             progress.article(row)
             continue
         if target in seen:

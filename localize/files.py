@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -35,6 +36,28 @@ def _stat(path: Path, what: str) -> os.stat_result:
         if error.errno == errno.ELOOP:
             raise LocalizeError(str(path), "symbolic link loop", f"give the path of the {what} itself") from None
         raise LocalizeError(str(path), f"cannot read file: {error.strerror}", "check the file") from None
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` for a one-line message: control characters and undecodable bytes escaped."""
+    def escape(match):
+        char = match.group()
+        if "\udc80" <= char <= "\udcff":  # a byte of a file name that is not UTF-8
+            return f"\\x{ord(char) - 0xdc00:02x}"
+        return char.encode("unicode_escape").decode("ascii")
+    return _UNPRINTABLE.sub(escape, text)
+
+
+def check_file_name(path: str | os.PathLike) -> None:
+    """Refuse a file name a PO file cannot record (a line break, a control character, bytes that
+    are not UTF-8): the PO's ``#:`` lines and header would break."""
+    text = os.fspath(path)
+    if _UNPRINTABLE.search(text):
+        raise LocalizeError(printable(text), "the file name has a line break, a control character or bytes "
+                            "that are not UTF-8", "rename the file")
 
 
 def read_input(path: str | os.PathLike, what: str = "file") -> bytes:

@@ -128,10 +128,11 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict):
     from dataclasses import replace
 
     from localize.catalog import build_catalog
-    from localize.files import digest
+    from localize.files import check_file_name, digest
     from localize.glossary import reviewer_notes
     from localize.segment import segment_article
 
+    check_file_name(path)  # before anything is read: the PO records the name
     article = load_article(path, fmt, encoding)
     target = Path(out) / "ar" / f"{article.slug}.po"
     digests[target] = digest(target)

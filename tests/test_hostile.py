@@ -373,6 +373,21 @@ def test_unbalanced_and_reopened_placeholders_keep_every_word(run, project):
     assert page.count('src="i.png"') == 1
 
 
+def test_file_names_a_po_cannot_record_are_refused_in_one_line(run, project):
+    (project / "in").mkdir()
+    for name in ("a\nb.txt", "c\udcff.txt"):
+        (project / "in" / name).write_text(ARTICLE, encoding="utf-8")
+    (project / "in/ok story.txt").write_text(ARTICLE, encoding="utf-8")
+    result = run("translate", "--no-mt", "in/a\nb.txt")
+    one_line_error(result, "in/a\\nb.txt: the file name has a line break, a control character or bytes")
+    one_line_error(run("translate", "--no-mt", "in/c\udcff.txt"), "in/c\\xff.txt: the file name has")
+    result = run("batch", "--no-mt", "--report", "r.json", "in")
+    assert result.exit_code == 1 and "failed: in/c\\xff.txt: " in result.stdout
+    assert '"file": "in/a\\\\nb.txt"' in (project / "r.json").read_text(encoding="utf-8")
+    assert os.listdir(project / "translations/ar") == ["ok-story.po"]
+    assert msgfmt_ok(project / "translations/ar/ok-story.po")
+
+
 # --- 6. messages that point the right way --------------------------------------------------------------------
 
 def test_messages_name_what_is_wrong(run, project):
