@@ -137,10 +137,12 @@ def write_all(files: dict) -> None:
     """Write several files ({path: text}) all or nothing.
 
     Each text goes to a temporary file beside its target first; only when all
-    of them are on disk are they renamed into place.  Any failure (read-only
-    folder, full disk, file size limit, a dangling symlink in the way) removes
-    the temporary files, leaves every target as it was, and is one
-    ``LocalizeError`` naming the path and the OS error.
+    of them are on disk are they renamed into place.  A failure while writing
+    them (read-only folder, full disk, file size limit, a dangling symlink in
+    the way) removes the temporary files, leaves every target as it was, and
+    is one ``LocalizeError`` naming the path and the OS error.  (A rename in
+    the same folder seldom fails; if one does, each file is still either its
+    old or its new version, never half of one.)
     """
     staged: list[tuple[str, Path]] = []
     try:
@@ -152,6 +154,9 @@ def write_all(files: dict) -> None:
     except OSError as error:
         place = getattr(error, "filename", None) or (staged[-1][1] if staged else next(iter(files), ""))
         raise LocalizeError(str(place), f"cannot write: {error.strerror or error}", _WRITE_HINT) from None
+    except UnicodeEncodeError:  # text from somewhere with undecodable bytes (surrogates) in it
+        raise LocalizeError(str(path), "cannot write: the text has characters that are not valid Unicode",
+                            "nothing was changed; please report this as a bug") from None
     finally:
         for temporary, _ in staged:
             if os.path.lexists(temporary):

@@ -168,6 +168,11 @@ def _check_archive(archive: Path, where: str) -> str:
 def _check_unpacked_size(members, archive: Path, where: str) -> None:
     """Refuse a package that would unpack to more than ``MAX_UNPACKED_BYTES`` (a zip bomb
     writes gigabytes from a small file), or to more than the disk has free, before unpacking."""
+    for member in members:  # bzip2/LZMA decompress a whole read at once, unbounded: only what Argos uses
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise LocalizeError(where, f"cannot read the package (member {member.filename!r} uses compression "
+                                f"method {member.compress_type}; only stored and deflated are accepted)",
+                                "an Argos package is a zip archive stored or deflated; download it again")
     total = sum(member.file_size for member in members)
     if total > MAX_UNPACKED_BYTES:
         raise LocalizeError(where, f"the package would unpack to {total >> 20} MiB, over the "

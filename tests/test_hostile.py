@@ -277,6 +277,17 @@ def test_encrypted_or_oddly_compressed_packages_are_refused(run, project, packag
     assert os.listdir(packages_dir) == []
 
 
+def test_a_bzip2_package_is_refused_before_anything_is_unpacked(run, project, packages_dir, argos_package):
+    """bzip2 and LZMA members decompress a whole read at once (no bound): only stored and deflated pass."""
+    package = project / "bz.argosmodel"
+    with zipfile.ZipFile(argos_package) as source, zipfile.ZipFile(package, "w", zipfile.ZIP_BZIP2) as target:
+        for member in source.infolist():
+            target.writestr(member.filename, source.read(member))
+    result = run("models", "install", "--file", str(package))
+    one_line_error(result, f"{package}: cannot read the package (member ")
+    assert "compression method 12" in result.stderr and os.listdir(packages_dir) == []
+
+
 def test_a_zip_bomb_is_refused_before_anything_is_unpacked(run, project, packages_dir, monkeypatch):
     from localize import models
 
