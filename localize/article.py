@@ -233,8 +233,8 @@ def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 def _is_banner(chunk, following) -> bool:
     """'Iraq News - Local News - Baghdadpost' above a blank line and a headline."""
-    if len(chunk[1]) != 1 or not _is_headline(following[1][0]):
-        return False
+    if len(chunk[1]) != 1 or len(chunk[1][0]) > 200 or not _is_headline(following[1][0]):
+        return False  # a banner is one short line (and a long one would make the split below slow)
     parts = _BANNER_SEPARATOR.split(chunk[1][0].strip())
     if len(parts) < 2 or any(len(part.split()) > 5 or not part for part in parts):
         return False

@@ -61,12 +61,15 @@ def one_line(note: str) -> str:
     return _NOT_IN_A_LINE.sub(" ", note).strip()
 
 
-def entry_for(segment: Segment, source_path: str,
-              inline_notes: list[tuple[tuple[str, ...], str]]) -> polib.POEntry:
+_PLACEHOLDER_ID = re.compile(r"</?(\d+)/?>")
+
+
+def entry_for(segment: Segment, source_path: str, inline_notes: dict[int, str]) -> polib.POEntry:
     notes = []
     if segment.kind in _KIND_NOTES:
         notes.append(_KIND_NOTES[segment.kind])
-    notes.extend(note for tokens, note in inline_notes if any(t in segment.source for t in tokens))
+    ids = sorted({int(number) for number in _PLACEHOLDER_ID.findall(segment.source)})
+    notes.extend(inline_notes[number] for number in ids if number in inline_notes)
     notes.extend(segment.notes)
     entry = polib.POEntry(
         msgctxt=segment.key,
@@ -88,7 +91,7 @@ def build_catalog(article: Article, segments: list[Segment], source_path: str,
     po.metadata = header(article, source_path)
     placeholders = _inline_notes(article)
     for segment in segments:
-        po.append(entry_for(segment, source_path, placeholders.get(segment.block, [])))
+        po.append(entry_for(segment, source_path, placeholders.get(segment.block, {})))
     if previous is not None:
         carry_over(previous, po)
     return po
@@ -116,15 +119,10 @@ def annotate_drafts(po: polib.POFile, check) -> None:
             entry.comment = "\n".join(filter(None, [entry.comment, *map(one_line, check(entry))]))
 
 
-def _inline_notes(article: Article) -> dict[int, list[tuple[tuple[str, ...], str]]]:
-    """Per block: each placeholder's tags, and a line telling the reviewer what it stands for."""
-    notes = {}
-    for number, block in enumerate(article.blocks, 1):
-        notes[number] = [
-            ((f"<{item.id}>", f"</{item.id}>", f"<{item.id}/>"), f"{item.placeholder} {item.description}")
-            for item in block.inline
-        ]
-    return notes
+def _inline_notes(article: Article) -> dict[int, dict[int, str]]:
+    """Per block: each placeholder's number, and a line telling the reviewer what it stands for."""
+    return {number: {item.id: f"{item.placeholder} {item.description}" for item in block.inline}
+            for number, block in enumerate(article.blocks, 1)}
 
 
 CHANGED_MATCH = 60  # rapidfuzz ratio (0-100) for "the same sentence, edited"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from localize import arabic
 from localize.errors import LocalizeError
@@ -233,15 +233,24 @@ def _longest(text: str, words, found) -> list[Match]:
 # --- verifying Arabic ----------------------------------------------------------
 
 def verify(source: str, translation: str, index: TermIndex) -> list[Issue]:
-    """Glossary issues of one translated segment (empty when all is well)."""
+    """Glossary issues of one translated segment (empty when all is well).
+
+    A term found many times in the English is judged once (its Arabic forms are
+    searched once), and each occurrence gets that verdict with its own span, so
+    the cost stays linear in the length of the segment.
+    """
     if not translation.strip():
         return []
     normalized, offsets = arabic.normalize_with_offsets(translation)
+    verdicts: dict = {}
     issues = []
     for match in index.find(source):
-        issue = _check_term(match, translation, normalized, offsets)
+        key = (id(match.term), match.text if match.term.type == "dnt" else "")
+        if key not in verdicts:
+            verdicts[key] = _check_term(match, translation, normalized, offsets)
+        issue = verdicts[key]
         if issue:
-            issues.append(issue)
+            issues.append(replace(issue, span=(match.start, match.end)))
     return issues
 
 
@@ -251,16 +260,32 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
         if match.text in translation or term.source in translation:
             return None
         return Issue("dnt-altered", term.source, term.source, "", (match.start, match.end))
-    accepted = [span for form in term.accepted
-                for span in arabic.find_form(normalized, form, term.common_noun)]
+    accepted = sorted(span for form in term.accepted
+                      for span in arabic.find_form(normalized, form, term.common_noun))
+    covers = _cover(accepted)
     for form in term.forbidden:
         for start, end in arabic.find_form(normalized, form, term.common_noun):
-            if not any(a <= start and end <= b for a, b in accepted):
+            if not covers(start, end):
                 found = translation[offsets[start]:offsets[end - 1] + 1]
                 return Issue("forbidden-term", term.source, term.target, found, (match.start, match.end))
     if not accepted:
         return Issue("missing-term", term.source, term.target, "", (match.start, match.end))
     return None
+
+
+def _cover(spans: list[tuple[int, int]]):
+    """``covers(start, end)``: whether one of the (sorted) spans contains start..end; log time each."""
+    import bisect
+    from itertools import accumulate
+
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))  # the furthest end among spans starting so far
+
+    def covers(start: int, end: int) -> bool:
+        index = bisect.bisect_right(starts, start) - 1
+        return index >= 0 and reach[index] >= end
+
+    return covers
 
 
 def reviewer_notes(source: str, index: TermIndex) -> list[str]:

@@ -38,8 +38,8 @@ _METADATA_KEYS = {"published": ("published", "date"), "last_modified": ("last_mo
 
 _LATIN = r"A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF"
 _LTR_RUN = re.compile(  # what keeps left-to-right order inside Arabic text
-    r"(?:https?://|www\.)[^\s<>\"]+?(?=[.,;:!?)\]'\u2019\u201d]*(?:\s|$))"  # URL, not its final punctuation
-    r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail address
+    r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019\u201d]"  # URL, not its final punctuation (linear)
+    r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail address, from a word's start
     rf"|[{_LATIN}](?:[{_LATIN} .,'\u2019&/:+%_-]*[{_LATIN}%])?"  # Latin words, numbers: "Emmanuel Macron", "60,000"
 )
 _INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",

@@ -28,13 +28,21 @@ _TAG_RE = re.compile(TAG)
 # Terminal punctuation (incl. spaced ellipses ". . ."), closing quotes,
 # brackets and placeholders, then whitespace or the end of the text.
 _CANDIDATE = re.compile(
+    # Only from the start of a run of punctuation: a later start can match nothing the first
+    # could not, and trying each one makes a long run ("!!!!...x") quadratic.
+    r"(?<![.!?\u2026\u203d])(?!(?<=\. )\.)"
     r"(?P<punct>(?:\.(?: \.)+|[.!?\u2026\u203d])+)"
     r"(?P<close>(?:[\"'\u201d\u2019\u00bb)\]]|</\d+>)*(?:<\d+/>)?)"
     r"(?:(?<=/>)|(?=\s|\Z))"  # a line-break placeholder counts as whitespace
 )
-_OPENERS = re.compile(r"(?:[\"'\u201c\u2018\u00ab(\[]|<\d+/?>)*")
+_OPENERS = r"(?:[\"'\u201c\u2018\u00ab(\[]|<\d+/?>)*"
+# The word after a candidate, openers aside; only its start matters (its case, whether it is a
+# starter or a time zone), so a word run on for 1 MB is read no further than 100 characters.
+_NEXT_WORD = re.compile(r"\s*" + _OPENERS + r"\s*(\S{0,100})")
+_TOKEN_BREAK = re.compile(r"\s|<\d+/>")  # what ends the token before a candidate (a <br> placeholder too)
 _BULLETS = "\u2022\u2043\u25aa\u25e6\u2023\u25cf"
 _BULLET_RE = re.compile(r"(?<=\s)[" + _BULLETS + "]")
+_BLANK_LEAD = re.compile(r"(?:\s|</?\d+/?>|[" + _BULLETS + "])*")
 _LIST_MARKER = re.compile(
     r"(?:(?<=\s)|^)(?:[" + _BULLETS + r"]\s*)?(?P<value>\d{1,3}|[a-z])(?P<sep>\.\)|\.|\))(?=\s)"
 )
@@ -145,18 +153,24 @@ def _follows(previous, marker) -> bool:
 def _punctuation_cuts(text: str, forced: list[int]) -> list[int]:
     forced = sorted(forced)
     cuts, segment_start, forced_index = [], 0, 0
+    breaks, word_start, following_break = _TOKEN_BREAK.finditer(text), 0, None
     for match in _CANDIDATE.finditer(text):
         while forced_index < len(forced) and forced[forced_index] <= match.start():
             segment_start = max(segment_start, forced[forced_index])
             forced_index += 1
-        cut = _decide(text, match, segment_start)
+        while True:  # the token before the candidate starts after the last break before it
+            following_break = following_break or next(breaks, None)
+            if following_break is None or following_break.end() > match.start():
+                break
+            word_start, following_break = following_break.end(), None
+        cut = _decide(text, match, segment_start, word_start)
         if cut is not None:
             cuts.append(cut)
             segment_start = cut
     return cuts
 
 
-def _decide(text: str, match: re.Match, segment_start: int) -> int | None:
+def _decide(text: str, match: re.Match, segment_start: int, word_start: int) -> int | None:
     """The cut position for a candidate boundary, or None if it is no boundary."""
     following = _next_word(text, match.end())
     if not following:
@@ -167,7 +181,7 @@ def _decide(text: str, match: re.Match, segment_start: int) -> int | None:
     dots = punct.count(".") + 3 * punct.count("\u2026")
     if dots >= 2 or "\u2026" in punct:
         return _decide_ellipsis(text, match, following, dots)
-    token = _token_before(text, match.start())
+    token = _TAG_RE.sub("", text[word_start:match.start()]).lstrip("\"'\u201c\u2018\u00ab([")
     if _is_list_marker(text, token, match.start(), segment_start):
         return None
     if _period_ends_sentence(text, token, match.start(), following):
@@ -213,7 +227,7 @@ def _time_ends_sentence(text: str, position: int, following: str) -> bool:
     """'at 6 p.m. Mr. Smith left' ends a sentence; 'At 5 a.m. Mr. Smith went' does not."""
     if _bare_word(following) in TIME_ZONES:
         return False
-    words = text[:position].split()
+    words = _last_words(text, position, 3)
     if len(words) >= 3 and _bare_word(words[-3]) in TIME_PREPOSITIONS:
         return False
     return True
@@ -223,7 +237,7 @@ def _is_pronoun_i(text: str, core: str, position: int) -> bool:
     """'you and I.' (a pronoun after a lowercase word), unlike 'Albert I. Jones'."""
     if core != "I":
         return False
-    words = text[:position].split()
+    words = _last_words(text, position, 2)
     return len(words) >= 2 and words[-2][:1].islower()
 
 
@@ -232,21 +246,23 @@ def _is_list_marker(text: str, token: str, position: int, segment_start: int) ->
     bare = _TAG_RE.sub("", token).lstrip(_BULLETS)
     if not re.fullmatch(r"\d{1,3}|[A-Za-z]", bare):
         return False
-    before = _TAG_RE.sub("", text[segment_start:position - len(token)])
-    return not before.strip().strip(_BULLETS).strip()
+    stop = position - len(token)  # nothing but blanks, placeholders and bullets since the segment began
+    return stop <= segment_start or _BLANK_LEAD.match(text, segment_start, stop).end() == stop
 
 
-def _token_before(text: str, position: int) -> str:
-    start = position
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    return _TAG_RE.sub("", text[start:position]).lstrip("\"'\u201c\u2018\u00ab([")
+def _last_words(text: str, position: int, count: int) -> list[str]:
+    """The last ``count`` words before ``position``, reading back only as far as needed."""
+    window = 64
+    while True:
+        start = max(0, position - window)
+        words = text[start:position].split()
+        if start == 0 or len(words) > count:  # more than count: the first may be cut, the last are whole
+            return words[-count:]
+        window *= 4
 
 
 def _next_word(text: str, position: int) -> str:
-    rest = text[position:].lstrip()
-    rest = rest[_OPENERS.match(rest).end():]
-    return rest.split(None, 1)[0] if rest.strip() else ""
+    return _NEXT_WORD.match(text, position).group(1)
 
 
 def _bare_word(word: str) -> str:
