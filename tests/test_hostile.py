@@ -332,6 +332,31 @@ def test_a_one_megabyte_word_goes_through_every_command_in_seconds(project):
         assert result.returncode in (0, 1), result.stderr
 
 
+PATHOLOGICAL = {  # inputs that were quadratic (or worse) in some reader, ~200-300 KB each
+    "bangs.txt": "Title\n\n" + "!" * 200_000 + "x\n",
+    "dots.txt": "Title\n\n" + "." * 200_000 + "x\n",
+    "spaced.txt": "Title\n\nA" + " ." * 100_000 + "x\n",
+    "spaces.txt": "Left" + " " * 200_000 + "Right\n\nShort headline line\n\nBody text here.\n",
+    "pronoun.txt": "Title\n\n" + "I. " * 70_000 + "\n",
+    "times.txt": "Title\n\n" + "6 p.m. A " * 25_000 + "\n",
+    "markers.txt": "Title\n\n" + "a. " * 70_000 + "\n",
+    "breaks.html": "<h1>T</h1><p>" + "a.<br>" * 40_000 + "</p>",
+    "items.html": "<h1>T</h1><ol>" + "<li>x</li>" * 20_000 + "</ol>",
+    "bold.md": "# T\n\n" + "**x**. Y " * 25_000 + "\n",
+    "links.md": "# T\n\n" + "[x](http://e.com). Y " * 10_000 + "\n",
+    "email.txt": "Title\n\n" + "a" * 200_000 + "@b\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_articles_do_not_hang(project, name):
+    """A guard against hangs, not a speed goal: each of these took minutes (or never ended)."""
+    (project / name).write_text(PATHOLOGICAL[name], encoding="utf-8")
+    for command in (["segment", name], ["translate", "--no-mt", name]):
+        result = subprocess.run([LOCALIZE, *command], cwd=project, capture_output=True, timeout=90)
+        assert result.returncode == 0, result.stderr
+
+
 # --- 5. nothing silently wrong -------------------------------------------------------------------------------
 
 def test_a_nul_byte_after_the_first_8_kib_is_binary(run, project):
