@@ -142,7 +142,6 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
       localize translate --no-mt --out build/translations a.md
     """
     from localize import models
-    from localize.catalog import render
     from localize.cli_tm import load_memory
     from localize.files import lock_folder, write_all
 
@@ -156,7 +155,8 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
         options = pipeline.engine_options(beam, device, threads, max_length)
         drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust_exact_memory)
         pipeline.check_unchanged(read)
-        write_all({target: render(po) for target, po in jobs})  # every PO, or none
+        write_all({target: pipeline.render_po(target, po, po.metadata["X-Source-File"])
+                   for target, po in jobs})  # every PO, or none
         for target, po in jobs:
             _report(target, po, drafted, remembered)
 

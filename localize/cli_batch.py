@@ -98,7 +98,7 @@ def _classify(path: Path, row: dict, everything: bool) -> None:
 
 def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article."""
-    from localize.catalog import render, summary
+    from localize.catalog import summary
     from localize.files import digest, printable, write_all
 
     jobs, rows, seen, digests = [], {}, set(), {}
@@ -124,8 +124,12 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
         row, before = rows[target]
         if digest(target) != before:
             row["status"], row["error"] = "failed", f"{target}: changed on disk during the run; run again"
+            continue
+        try:
+            ready[target] = pipeline.render_po(target, po, row["file"])
+        except LocalizeError as error:
+            row["status"], row["error"] = "failed", printable(error.message)
         else:
-            ready[target] = render(po)
             row.update(segments=summary(po)["segments"], machine_drafts=drafted.get(target, 0),
                        memory_drafts=remembered.get(target, 0), issues=len(pipeline.entry_issues(po, index)))
     write_all(ready)  # the chunk's POs, or none of them (a full disk stops the run: exit 2)

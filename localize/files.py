@@ -18,6 +18,10 @@ from pathlib import Path
 from localize.errors import LocalizeError
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+# A PO is bigger than its article (each sentence gets a msgctxt, a #: line, notes): a 20 MiB
+# article of one-word list items makes a PO of ~400 MiB.  POs are read up to this size, and
+# translate refuses to write a larger one, so every PO the tool writes can be read back.
+MAX_PO_BYTES = 64 * 1024 * 1024
 _WRITE_HINT = "check the folder's permissions and free space; nothing was changed"
 
 
@@ -60,11 +64,11 @@ def check_file_name(path: str | os.PathLike) -> None:
                             "that are not UTF-8", "rename the file")
 
 
-def read_input(path: str | os.PathLike, what: str = "file") -> bytes:
+def read_input(path: str | os.PathLike, what: str = "file", limit: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of a regular input file, or a LocalizeError saying what is wrong.
 
     Only regular files are read (a FIFO would hang, a device never end), and
-    never more than ``MAX_INPUT_BYTES``, whatever the file's size claims.
+    never more than ``limit`` bytes, whatever the file's size claims.
     """
     path = Path(path)
     info = _stat(path, what)
@@ -73,18 +77,18 @@ def read_input(path: str | os.PathLike, what: str = "file") -> bytes:
     if not stat.S_ISREG(info.st_mode):
         kind = "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
         raise LocalizeError(str(path), f"not a regular file but {kind}", f"give the path of a {what} saved on disk")
-    too_large = LocalizeError(str(path), f"file is too large (over {MAX_INPUT_BYTES >> 20} MiB)",
-                              f"{what}s over {MAX_INPUT_BYTES >> 20} MiB are not supported; split it")
-    if info.st_size > MAX_INPUT_BYTES:
+    too_large = LocalizeError(str(path), f"file is too large (over {limit >> 20} MiB)",
+                              f"{what}s over {limit >> 20} MiB are not supported; split it")
+    if info.st_size > limit:
         raise too_large
     try:
         with open(path, "rb") as stream:
-            data = stream.read(MAX_INPUT_BYTES + 1)
+            data = stream.read(limit + 1)
     except PermissionError:
         raise LocalizeError(str(path), "permission denied", "check the file's permissions") from None
     except OSError as error:
         raise LocalizeError(str(path), f"cannot read file: {error.strerror or error}", "check the file") from None
-    if len(data) > MAX_INPUT_BYTES:
+    if len(data) > limit:
         raise too_large
     return data
 
@@ -203,7 +207,7 @@ def digest(path: str | os.PathLike) -> str | None:
 
     if not os.path.lexists(path):
         return None
-    return hashlib.sha256(read_input(path)).hexdigest()
+    return hashlib.sha256(read_input(path, limit=MAX_PO_BYTES)).hexdigest()
 
 
 @contextlib.contextmanager
@@ -251,7 +255,8 @@ def read_po(path: str | os.PathLike):
     """A PO file, strictly parsed (see ``catalog.parse_catalog``)."""
     from localize.catalog import parse_catalog
 
-    return parse_catalog(decode_text(read_input(path, "PO file"), str(path), what="PO file"), str(path))
+    data = read_input(path, "PO file", MAX_PO_BYTES)
+    return parse_catalog(decode_text(data, str(path), what="PO file"), str(path))
 
 
 def _umask() -> int:

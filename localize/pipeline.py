@@ -141,6 +141,23 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict):
     return target, build_catalog(article, segments, project_path(path), previous)
 
 
+def render_po(target, po, source: str) -> str:
+    """The PO's text, or an error if it would be too large for localize to read back."""
+    from localize.catalog import render
+    from localize.files import MAX_PO_BYTES
+
+    text = render(po)
+    size = len(text.encode("utf-8"))
+    if size > MAX_PO_BYTES:
+        raise LocalizeError(source, f"its PO ({target}) would be {_size(size)}, over the {_size(MAX_PO_BYTES)} "
+                            "a PO may have", "split the article; nothing was written")
+    return text
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count >> 10} KiB"
+
+
 def issue_finder(index):
     """``find(entry)``: the glossary and QA issues of one translated entry, less the
     issue types a reviewer accepted on it (``# ignore: TYPE``)."""

@@ -357,6 +357,23 @@ def test_pathological_articles_do_not_hang(project, name):
         assert result.returncode == 0, result.stderr
 
 
+def test_a_po_too_large_to_read_back_is_never_written(run, project, monkeypatch):
+    """A PO is larger than its article; one over the size localize reads is refused, not written."""
+    from localize import files
+
+    monkeypatch.setattr(files, "MAX_PO_BYTES", 4096)  # the real limit is 64 MiB: same check, smaller file
+    (project / "list.txt").write_text("Title\n\n" + "".join(f"- item {n}\n" for n in range(60)), encoding="utf-8")
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = run("translate", "--no-mt", "a.txt", "list.txt")
+    one_line_error(result, "list.txt: its PO (translations/ar/list.po) would be ")
+    assert "over the 4 KiB a PO may have (split the article; nothing was written)" in result.stderr
+    assert not (project / "translations").exists()
+    result = run("batch", "--no-mt", "a.txt", "list.txt")
+    assert result.exit_code == 1 and "failed: list.txt: its PO" in result.stdout
+    assert os.listdir(project / "translations/ar") == ["a.po"]
+    assert run("status").exit_code == 0
+
+
 # --- 5. nothing silently wrong -------------------------------------------------------------------------------
 
 def test_a_nul_byte_after_the_first_8_kib_is_binary(run, project):
