@@ -214,7 +214,9 @@ def status(files, glossary_files, as_json):
 
     For each PO file (default: every one under translations): segments,
     reviewed, drafts, untranslated, issues (glossary and QA), and whether the
-    English source changed since the PO was written.
+    English source changed since the PO was written. A PO that cannot be read
+    is listed as broken with its error, the others are still shown, and the
+    exit code is 1.
 
     \b
     Example:
@@ -222,27 +224,42 @@ def status(files, glossary_files, as_json):
       localize status --json translations/ar/iran-imis.po
     """
     from localize.catalog import summary
+    from localize.files import printable
 
     index = pipeline.term_index(glossary_files, required=False)
-    rows = []
+    rows, broken = [], []
     for path in pipeline.po_files(files or ("translations",)):
-        po = read_po(path)
+        if not path.exists() and not path.is_symlink():
+            read_po(path)  # a PO that is not there at all: the usual one-line error, exit 2
+        try:
+            po = read_po(path)
+        except LocalizeError as error:  # one broken PO: say so, and show all the others
+            broken.append({"file": str(path), "error": printable(error.message)})
+            continue
         row = {"file": str(path), **summary(po), "issues": len(pipeline.entry_issues(po, index)),
                "source": po.metadata.get("X-Source-File", ""), "source_state": pipeline.source_state(po)}
         rows.append(row)
     keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
     total = {key: sum(row[key] for row in rows) for key in keys}
     total["changed_sources"] = sum(1 for row in rows if row["source_state"] != "unchanged")
+    total["broken"] = len(broken)
     if as_json:
-        click.echo(json.dumps({"files": rows, "total": {"files": len(rows), **total}}, ensure_ascii=False, indent=2))
-        return
+        click.echo(json.dumps({"files": rows, "broken": broken, "total": {"files": len(rows) + len(broken), **total}},
+                              ensure_ascii=False, indent=2))
+        sys.exit(1 if broken else 0)
     for row in rows:
         click.echo(f"{row['file']}: {row['segments']} segments, {row['reviewed']} reviewed, {row['drafts']} drafts, "
                    f"{row['untranslated']} untranslated, {row['issues']} issues; source {row['source_state']}")
+    for row in broken:
+        click.echo(f"{row['file']}: broken: {row['error']}")
     share = f" ({100 * total['reviewed'] // total['segments']}% reviewed)" if total["segments"] else ""
-    click.echo(f"total: {len(rows)} file{'s' if len(rows) != 1 else ''}, {total['segments']} segments, "
+    count = len(rows) + len(broken)
+    click.echo(f"total: {count} file{'s' if count != 1 else ''}, {total['segments']} segments, "
                f"{total['reviewed']} reviewed{share}, {total['drafts']} drafts, {total['untranslated']} "
-               f"untranslated, {total['issues']} issues, {total['changed_sources']} sources changed or missing")
+               f"untranslated, {total['issues']} issues, {total['changed_sources']} sources changed or missing"
+               + (f", {len(broken)} broken (fix or restore them; `localize check FILE` shows the same error)"
+                  if broken else ""))
+    sys.exit(1 if broken else 0)
 
 
 def _print_issues(found, format_issue) -> None:

@@ -37,12 +37,28 @@ def test_status_says_when_the_source_changed_or_is_gone(run, project):
     report = json.loads(run("status", "--json").stdout)
     assert report["files"][0]["source_state"] == "missing"
     assert report["total"] == {"files": 1, "segments": 28, "reviewed": 1, "drafts": 1, "untranslated": 26,
-                               "issues": 1, "changed_sources": 1}
+                               "issues": 1, "changed_sources": 1, "broken": 0}
 
 
-def test_status_of_a_broken_po_is_an_error_naming_the_line(run, project):
+def test_one_broken_po_is_listed_as_broken_and_the_others_are_shown(run, project):
     path = _translated(run, project)
+    good = project / "translations/ar/other.po"
+    good.write_bytes(path.read_bytes())
     path.write_text(path.read_text(encoding="utf-8").replace('msgid "Ali Khamenei"', 'msgid "Ali Khamenei'),
                     encoding="utf-8")
     result = run("status")
-    assert result.exit_code == 2 and result.stderr.startswith("Error: translations/ar/iran-imis.po:")
+    assert result.exit_code == 1 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("translations/ar/other.po: 28 segments, 1 reviewed")
+    assert lines[1].startswith("translations/ar/iran-imis.po: broken: translations/ar/iran-imis.po:")
+    assert "unterminated string" in lines[1]
+    assert lines[2].startswith("total: 2 files, 28 segments") and lines[2].endswith(
+        ", 1 broken (fix or restore them; `localize check FILE` shows the same error)")
+    report = json.loads(run("status", "--json").stdout)
+    assert report["total"]["broken"] == 1 and report["broken"][0]["file"] == "translations/ar/iran-imis.po"
+    assert [row["file"] for row in report["files"]] == ["translations/ar/other.po"]
+
+
+def test_status_of_a_po_that_is_not_there_is_an_error(run, project):
+    result = run("status", "nope.po")
+    assert (result.exit_code, result.stderr) == (2, "Error: nope.po: no such file (check the path of the PO file)\n")

@@ -108,11 +108,14 @@ def test_po_forms_msgfmt_rejects_are_refused_with_the_line_and_left_alone(run, p
     if MSGFMT and "\\101" not in new:  # msgfmt takes octal escapes; polib would write them back as \\101
         assert not msgfmt_ok(po)
     relative = "translations/ar/a.po"
-    for args in (("translate", "--no-mt", "a.txt"), ("translate", "a.txt"), ("check", relative), ("status",),
+    for args in (("translate", "--no-mt", "a.txt"), ("translate", "a.txt"), ("check", relative),
                  ("publish", "--allow-draft", relative)):
         result = run(*args)
         one_line_error(result, f"translations/ar/a.po:{line}: ")
         assert what in result.stderr
+    result = run("status")  # status lists it as broken (and would show the others)
+    assert result.exit_code == 1 and what in result.stdout
+    assert f"translations/ar/a.po: broken: translations/ar/a.po:{line}: " in result.stdout
     result = run("batch", "--all", "--no-mt", "a.txt")
     assert result.exit_code == 1 and f"failed: translations/ar/a.po:{line}: " in result.stdout
     assert po.read_bytes() == before
@@ -444,12 +447,15 @@ def test_file_names_a_po_cannot_record_are_refused_in_one_line(run, project):
 # --- 6. messages that point the right way --------------------------------------------------------------------
 
 def test_messages_name_what_is_wrong(run, project):
+    (project / "g.csv").write_text("source,target,type,forbidden,variants,note\nVienna,فيينا,,,,\n", encoding="utf-8")
     os.symlink("loop2.txt", project / "loop1.txt")
     os.symlink("loop1.txt", project / "loop2.txt")
     one_line_error(run("segment", "loop1.txt"), "loop1.txt: symbolic link loop (give the path of the article itself)")
     (project / "empty.po").write_bytes(b"\n")
-    one_line_error(run("status", "empty.po"), "empty.po: file is empty (restore the PO from version control")
+    one_line_error(run("check", "--glossary", "g.csv", "empty.po"),
+                   "empty.po: file is empty (restore the PO from version control")
     (project / "nul.po").write_bytes(b'msgid ""\nmsgstr ""\n\x00')
-    one_line_error(run("status", "nul.po"), "nul.po: binary file, not text")
+    one_line_error(run("check", "--glossary", "g.csv", "nul.po"), "nul.po: binary file, not text")
     result = run("status", "nul.po")
-    assert "give a gettext PO file" in result.stderr and ".txt, .md or .html" not in result.stderr
+    assert result.exit_code == 1 and "nul.po: broken: nul.po: binary file, not text" in result.stdout
+    assert "give a gettext PO file" in result.stdout and ".txt, .md or .html" not in result.stdout
