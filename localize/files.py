@@ -210,45 +210,85 @@ def digest(path: str | os.PathLike) -> str | None:
     return hashlib.sha256(read_input(path, limit=MAX_PO_BYTES)).hexdigest()
 
 
+LOCK_NAME = ".localize.lock"
+
+
 @contextlib.contextmanager
 def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True):
     """Hold an advisory lock on ``folder`` for a whole run.
 
     A second run on the same folder waits (``on_wait()`` is called once) until
     the first is done, or with ``wait=False`` fails at once, so two runs never
-    read-modify-write the same PO at once.  The kernel drops the lock when its
-    process dies, so a killed run never leaves a stale lock behind.
-    The lock file lives in the temporary folder (named after the folder's
-    absolute path), so the project gets no stray files.
+    read-modify-write the same PO at once.  The lock is the file
+    ``.localize.lock`` inside the real folder (symlinks resolved), so the same
+    folder reached through a symlink, or with another TMPDIR, is the same lock;
+    it is removed when the run ends, and the kernel drops the lock of a killed
+    run, so nothing stale is left behind.
     """
-    import hashlib
-
-    name = hashlib.sha256(os.path.abspath(folder).encode()).hexdigest()[:16]
-    lock = Path(tempfile.gettempdir()) / f"localize-{name}.lock"
+    check_writable(Path(folder) / LOCK_NAME)  # a broken symlink or a file as the folder: one line
+    root = Path(folder).resolve()
+    created = [path for path in (root, *root.parents) if not path.exists()]  # deepest first
     try:
-        handle = open(lock, "a+")
+        root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise LocalizeError(str(lock), f"cannot create the lock file: {error.strerror}",
-                            "check the temporary folder (TMPDIR)") from None
-    with handle:
+        raise LocalizeError(str(folder), f"cannot create the folder: {error.strerror}", _WRITE_HINT) from None
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks
+        yield
+        _remove_if_empty(created)
+        return
+    handle = _locked(root / LOCK_NAME, folder, on_wait, wait, fcntl)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(root / LOCK_NAME)  # before unlocking: a waiter then sees it was removed, and retries
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+        _remove_if_empty(created)
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the folders a run created for its lock when it wrote nothing into them."""
+    for path in folders:
         try:
-            import fcntl
-        except ImportError:  # not POSIX: no advisory locks
-            yield
+            path.rmdir()
+        except OSError:
             return
+
+
+def _locked(path: Path, folder, on_wait, wait: bool, fcntl):
+    """An open handle on ``path`` holding its lock; the file is the one at ``path`` now."""
+    waited = False
+    while True:
+        try:
+            handle = open(path, "a+")
+        except FileNotFoundError:  # the run we waited for removed the (empty) folder it had made
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise LocalizeError(str(folder), f"cannot create the folder: {error.strerror}", _WRITE_HINT) from None
+            continue
+        except OSError as error:
+            raise LocalizeError(str(path), f"cannot create the lock file: {error.strerror}", _WRITE_HINT) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if not wait:
+                handle.close()
                 raise LocalizeError(str(folder), "another localize run is writing this folder",
                                     "wait for it to finish (a killed run holds no lock)") from None
-            if on_wait:
+            if on_wait and not waited:
                 on_wait()
+                waited = True
             fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        try:  # the run before us may have removed the file we waited on: then lock the new one
+            if os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino:
+                return handle
+        except FileNotFoundError:
+            pass
+        handle.close()
 
 
 def read_po(path: str | os.PathLike):

@@ -27,6 +27,32 @@ def test_a_second_run_on_the_same_folder_waits_for_the_first(project):
     assert out == "translations/ar/a.po: 2 segments, 0 translated\n"
 
 
+def test_the_lock_is_the_real_folder_whatever_the_path_or_tmpdir(project, monkeypatch, tmp_path_factory):
+    (project / "a.txt").write_text("Title\n\nText.\n")
+    (project / "translations").mkdir()
+    os.symlink(project / "translations", project / "alias")
+    other_tmp = tmp_path_factory.mktemp("other-tmp")
+    with lock_folder("translations"):
+        assert os.listdir(project / "translations") == [".localize.lock"]
+        result = subprocess.run([LOCALIZE, "batch", "--no-mt", "--out", "alias", "a.txt"], cwd=project,
+                                capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "TMPDIR": str(other_tmp)})
+        assert result.returncode == 2
+        assert result.stderr == ("Error: alias: another localize run is writing this folder "
+                                 "(wait for it to finish (a killed run holds no lock))\n")
+    assert os.listdir(project / "translations") == []  # no lock file left behind
+    result = subprocess.run([LOCALIZE, "translate", "--no-mt", "a.txt"], cwd=project, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "TMPDIR": str(other_tmp)})
+    assert result.returncode == 0, result.stderr
+    assert os.listdir(project / "translations") == ["ar"] and os.listdir(other_tmp) == []
+
+
+def test_a_run_that_writes_nothing_leaves_no_folder(run, project):
+    (project / "empty.txt").write_text("")
+    assert run("translate", "--no-mt", "empty.txt").exit_code == 2
+    assert not (project / "translations").exists()
+
+
 def test_a_po_saved_by_a_reviewer_during_the_run_is_not_overwritten(run, project, monkeypatch):
     (project / "a.txt").write_text("Title\n\nText.\n")
     run("translate", "--no-mt", "a.txt")
