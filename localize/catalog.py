@@ -176,9 +176,23 @@ def _machine_draft(entry: polib.POEntry) -> bool:
         for line in _draft_origins(entry))
 
 
+# The lines localize writes in ``#.`` comments; any other line is the continuation of the one
+# before it, wrapped by a PO editor or by polib's and Babel's default save (width 76-78).
+_TOOL_LINE = re.compile(r"(?:draft|glossary|issue): |memory \d+%: |<\d+/?>|(?:title|heading|quote|list item)$")
+
+
 def _draft_origins(entry: polib.POEntry) -> list[str]:
-    """The ``#. draft: ...`` lines: where an entry's draft came from."""
-    return [line for line in entry.comment.splitlines() if line.startswith(DRAFT_NOTE)]
+    """The ``#. draft: ...`` lines: where an entry's draft came from, read back whole if wrapped."""
+    origins, continuing = [], False
+    for line in entry.comment.split("\n"):
+        if line.startswith(DRAFT_NOTE):
+            origins.append(line)
+            continuing = True
+        elif continuing and line.strip() and not _TOOL_LINE.match(line):
+            origins[-1] = f"{origins[-1]} {line.strip()}"
+        else:
+            continuing = False
+    return origins
 
 
 def _by_msgid(entries) -> dict[str, list[polib.POEntry]]:
@@ -226,14 +240,21 @@ def _copy_changed(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.comment = "\n".join(filter(None, [entry.comment, *(origin or [note])]))
 
 
+# Header fields localize owns (it writes them on every run); every other field, and the
+# header comment, belong to the team and their PO editors and are kept as they are.
+_OWN_FIELDS = frozenset({"Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms",
+                         "X-Generator", "X-Source-File", "X-Source-Format", "X-Source-SHA256", "POT-Creation-Date"})
+
+
 def _carry_metadata(previous: polib.POFile, po: polib.POFile) -> None:
     metadata = previous.metadata
-    kept = ["PO-Revision-Date", "Last-Translator", "Language-Team"]
-    if metadata.get("X-Source-SHA256") == po.metadata["X-Source-SHA256"]:
-        kept.append("POT-Creation-Date")  # same source: a re-run changes nothing
-    for field in kept:
-        if metadata.get(field):
-            po.metadata[field] = metadata[field]
+    if metadata.get("X-Source-SHA256") == po.metadata["X-Source-SHA256"] and metadata.get("POT-Creation-Date"):
+        po.metadata["POT-Creation-Date"] = metadata["POT-Creation-Date"]  # same source: a re-run changes nothing
+    for field, value in metadata.items():
+        if field not in _OWN_FIELDS and (value or field not in po.metadata):
+            po.metadata[field] = value  # e.g. Last-Translator, X-Poedit-SourceCharset, X-Crowdin-*
+    if previous.header.strip():
+        po.header = previous.header
 
 
 def render(po: polib.POFile) -> str:

@@ -114,3 +114,34 @@ def test_an_issue_the_reviewer_accepted_is_no_longer_noted_on_the_draft(run, pro
     entry = polib.pofile(str(target)).find(entry.msgid)
     assert "missing-number" not in entry.comment and entry.tcomment == "ignore: missing-number"
     assert "fuzzy" in entry.flags and entry.msgstr.startswith("تشكلت")
+
+
+@pytest.mark.parametrize("saver", ["polib", "babel"])
+def test_what_po_editors_and_default_saves_write_is_kept(run, model, article, project, saver):
+    """polib's and Babel's default saves wrap long #. lines and a PO editor adds its own header
+    fields: the next translate reads the draft lines back whole and keeps the fields."""
+    run("translate", article.name)
+    path = project / "translations/ar/iran-imis.po"
+    origin = ("draft: machine translation, translate-en_ar 1.0 (Argos Translate model, localize 0.1.0, beam 4)")
+    if saver == "polib":
+        po = polib.pofile(str(path))  # default wrapwidth 78
+        po.metadata["X-Poedit-SourceCharset"] = "UTF-8"
+        po.metadata["Last-Translator"] = "Ali <ali@example.org>"
+        po.save(str(path))
+    else:
+        from babel.messages.pofile import read_po, write_po
+        with open(path, "rb") as stream:
+            catalog = read_po(stream)
+        catalog.last_translator = "Ali <ali@example.org>"
+        with open(path, "wb") as stream:
+            write_po(stream, catalog, width=76)
+        text = path.read_text(encoding="utf-8").replace('"Language: ar\\n"\n', '"Language: ar\\n"\n'
+                                                       '"X-Poedit-SourceCharset: UTF-8\\n"\n', 1)
+        path.write_text(text, encoding="utf-8")
+    assert "#. (Argos Translate model" in path.read_text(encoding="utf-8") or "#. localize" in path.read_text(
+        encoding="utf-8")  # the saver did wrap the line
+    assert run("translate", article.name).exit_code == 0
+    po = polib.pofile(str(path), wrapwidth=0)
+    assert po.metadata["X-Poedit-SourceCharset"] == "UTF-8"
+    assert po.metadata["Last-Translator"] == "Ali <ali@example.org>"
+    assert all(origin in entry.comment.split("\n") for entry in po), [e.comment for e in po][:2]
