@@ -72,7 +72,11 @@ class Article:
 
 
 def slugify(name: str) -> str:
-    slug = re.sub(r"[^\w.-]+", "-", name.strip(), flags=re.ASCII).strip("-.").lower()
+    """A file-name-safe slug that keeps the letters of every script (Arabic names stay Arabic):
+    'Talks in Vienna' -> 'talks-in-vienna', 'خبر عاجل' -> 'خبر-عاجل', 'a/story' -> 'a-story'."""
+    import unicodedata
+
+    slug = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", name).strip()).strip("-.").lower()
     return slug or "article"
 
 

@@ -18,17 +18,25 @@ SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 _HASH_FIELD = re.compile(r'^"X-Source-SHA256: ([0-9a-f]{64})\\n"$', re.MULTILINE)
 
 
-def discover(paths) -> list[Path]:
-    """Articles in the given folders (recursively, by suffix) and files, sorted, once each."""
-    found = []
+def discover(paths) -> list[tuple[Path, str]]:
+    """Articles in the given folders (recursively, by suffix) and files, sorted, once each, with
+    their slugs: the path below the folder given ('incoming/a/story.txt' -> 'a-story'), so that
+    same-name articles in different folders get different POs; a file named directly (or at the
+    top of the folder) keeps its file name, as with ``localize translate``."""
+    from localize.article import slugify
+
+    found: dict[Path, str] = {}
     for argument in paths:
         path = Path(argument)
         if path.is_dir():
-            found.extend(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
-                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for article in path.rglob("*"):
+                below = article.relative_to(path)
+                if article.suffix.lower() in SUFFIXES and article.is_file() and \
+                        not any(part.startswith(".") for part in below.parts):
+                    found.setdefault(article, slugify(below.with_suffix("").as_posix()))
         else:
-            found.append(path)  # named explicitly: read it whatever its suffix (errors come later)
-    return sorted(dict.fromkeys(found))
+            found.setdefault(path, slugify(path.stem))  # named explicitly: read it whatever its suffix
+    return sorted(found.items())
 
 
 def parse_shard(text: str) -> tuple[int, int]:

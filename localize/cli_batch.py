@@ -49,12 +49,12 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
     model = None if no_mt else models.find()
     index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, wait=False):
-        articles = [p for p in discover(paths) if share is None or in_shard(_target(p, out), share)]
+        articles = [(p, slug) for p, slug in discover(paths)
+                    if share is None or in_shard(_target(slug, out), share)]
         rows, pending = [], []
-        for path in articles:
-            row = {"file": printable(path.as_posix()), "po": printable(_target(path, out).as_posix()), "status": "",
-                   "segments": 0,
-                   "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": ""}
+        for path, slug in articles:
+            row = {"file": printable(path.as_posix()), "po": printable(_target(slug, out).as_posix()), "status": "",
+                   "slug": slug, "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": ""}
             rows.append(row)
             _classify(path, row, everything)
             if row["status"] == "failed":
@@ -72,10 +72,8 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
     sys.exit(1 if any(row["status"] == "failed" for row in rows) else 0)
 
 
-def _target(path: Path, out: str) -> Path:
-    from localize.article import slugify
-
-    return Path(out) / "ar" / f"{slugify(path.stem)}.po"
+def _target(slug: str, out: str) -> Path:
+    return Path(out) / "ar" / f"{slug}.po"
 
 
 def _classify(path: Path, row: dict, everything: bool) -> None:
@@ -101,20 +99,21 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
     from localize.catalog import summary
     from localize.files import digest, printable, write_all
 
-    jobs, rows, seen, digests = [], {}, set(), {}
+    jobs, rows, seen, digests = [], {}, {}, {}
     for path, row in chunk:
         existed = Path(row["po"]).exists()
         try:
-            target, po = pipeline.prepare(str(path), out, None, None, index, digests)
+            target, po = pipeline.prepare(str(path), out, None, None, index, digests, row.pop("slug"))
         except LocalizeError as error:
             row["status"], row["error"] = "failed", printable(error.message)
             progress.article(row)
             continue
         if target in seen:
-            row["status"], row["error"] = "failed", f"{target}: another article has the same name"
+            row["status"], row["error"] = "failed", (f"{target}: both {seen[target]} and {row['file']} would be "
+                                                     "written here (rename one of the articles)")
             progress.article(row)
             continue
-        seen.add(target)
+        seen[target] = row["file"]
         row["status"] = "updated" if existed else "new"
         jobs.append((target, po))
         rows[target] = (row, digests[target])

@@ -65,7 +65,7 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, as_json,
         records.append({"po": str(path), "article": source, "files": [], "draft": edition.draft,
                         "segments": edition.segments, "unreviewed": edition.unreviewed, "issues": issues})
         for fmt in dict.fromkeys(formats):
-            target = Path(out) / f"{edition.slug}{SUFFIXES[fmt]}"
+            target = Path(out) / f"{Path(path).stem}{SUFFIXES[fmt]}"  # named as its PO, so never shared
             if target in pages:
                 raise LocalizeError(str(path), f"{target} would also be written for another PO",
                                     "publish the two articles to different --out folders")

@@ -119,7 +119,7 @@ def machine_drafts(jobs, model, options) -> dict:
     return counts
 
 
-def prepare(path: str, out: str, fmt, encoding, index, digests: dict):
+def prepare(path: str, out: str, fmt, encoding, index, digests: dict, slug: str | None = None):
     """Read an article and its existing PO, and build the new PO (nothing written yet).
 
     ``digests[target]`` gets the PO's hash as it was before it was read, for
@@ -134,9 +134,11 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict):
 
     check_file_name(path)  # before anything is read: the PO records the name
     article = load_article(path, fmt, encoding)
-    target = Path(out) / "ar" / f"{article.slug}.po"
+    target = Path(out) / "ar" / f"{slug or article.slug}.po"
     digests[target] = digest(target)
     previous = read_po(target) if digests[target] is not None else None
+    if previous is not None:
+        check_owner(target, previous, path, article.sha256)
     segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
     return target, build_catalog(article, segments, project_path(path), previous)
 
@@ -224,6 +226,25 @@ def source_state(po) -> str:
 def project_path(path: str) -> str:
     """The article's path as the PO records it: relative to the project, with '/'."""
     return Path(os.path.relpath(os.path.abspath(path))).as_posix()
+
+
+def check_owner(target, previous, path: str, sha256: str) -> None:
+    """Refuse to rewrite a PO recorded for another article (same slug, other file).
+
+    The PO is this article's when its ``X-Source-File`` is this file (compared as
+    files, so from another folder too), or names no file that is still there while
+    its hash is this article's (the article was moved or renamed)."""
+    recorded = previous.metadata.get("X-Source-File", "")
+    if not recorded:
+        return  # not written by localize: nothing says whose it is
+    here, there = Path(path), Path(recorded)
+    if there.exists():
+        if here.exists() and os.path.samefile(here, there):
+            return
+    elif previous.metadata.get("X-Source-SHA256") == sha256 or not previous.metadata.get("X-Source-SHA256"):
+        return
+    raise LocalizeError(str(target), f"is the PO of {recorded} (X-Source-File), not of {project_path(path)}",
+                        "rename one of the articles, or pass --out to write elsewhere; the PO was not changed")
 
 
 def check_unique_targets(jobs) -> None:

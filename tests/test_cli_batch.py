@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import polib
+
 from conftest import SAMPLE
 from localize.files import lock_folder
 
@@ -36,7 +38,7 @@ def test_batch_prepares_every_article_and_reports_failures(run, project):
                                               "drafts: 0 machine, 0 from memory; issues: 0"]
     assert "failed: incoming/empty.txt: file is empty (give an article with text in it)" in result.stdout
     assert sorted(p.name for p in (project / "translations/ar").iterdir()) == [
-        "brief-0.po", "brief-1.po", "brief-2.po", "iran-imis.po"]
+        "iran-imis.po", "sub-brief-0.po", "sub-brief-1.po", "sub-brief-2.po"]
     report = json.loads((project / "report.json").read_text())
     assert report["totals"]["segments"] == 28 + 3 * 3 and report["totals"]["failed"] == 2
     row = next(r for r in report["articles"] if r["file"] == "incoming/iran-imis.txt")
@@ -105,3 +107,60 @@ def test_an_interrupted_batch_keeps_what_it_wrote_and_the_next_run_continues(pro
     counts = again.stdout.splitlines()[0]
     assert counts == f"articles: {6 - len(kept)} new, 0 updated, {len(kept)} unchanged, 0 failed"
     assert all((written / name).read_bytes() == data for name, data in kept.items())
+
+
+# --- same-name articles never share a PO (issue 13) -----------------------------------------------------------
+
+def _same_names(project):
+    for folder, text in (("a", "Talks resume\n\nThe talks resumed in Vienna.\n"),
+                         ("b", "Storm warning\n\nA storm is coming to Basra.\n")):
+        (project / "incoming" / folder).mkdir(parents=True)
+        (project / "incoming" / folder / "story.txt").write_text(text, encoding="utf-8")
+
+
+def test_same_name_articles_in_different_folders_get_their_own_po_across_chunks(run, project):
+    _same_names(project)
+    for _ in range(2):
+        result = run("batch", "--no-mt", "--chunk", "1", "incoming")
+        assert result.exit_code == 0, result.output
+    ar = project / "translations/ar"
+    assert sorted(p.name for p in ar.iterdir()) == ["a-story.po", "b-story.po"]
+    assert polib.pofile(str(ar / "a-story.po")).metadata["X-Source-File"] == "incoming/a/story.txt"
+    assert polib.pofile(str(ar / "b-story.po")).metadata["X-Source-File"] == "incoming/b/story.txt"
+    assert result.stdout.startswith("articles: 0 new, 0 updated, 2 unchanged, 0 failed")
+
+
+def test_a_po_recorded_for_another_article_is_never_rewritten(run, project):
+    _same_names(project)
+    assert run("translate", "--no-mt", "incoming/a/story.txt").exit_code == 0
+    po = project / "translations/ar/story.po"
+    before = po.read_bytes()
+    result = run("translate", "--no-mt", "incoming/b/story.txt")
+    assert result.exit_code == 2 and result.stderr == (
+        "Error: translations/ar/story.po: is the PO of incoming/a/story.txt (X-Source-File), not of "
+        "incoming/b/story.txt (rename one of the articles, or pass --out to write elsewhere; the PO was not "
+        "changed)\n")
+    result = run("batch", "--no-mt", "--chunk", "1", "incoming/a/story.txt", "incoming/b/story.txt")
+    assert result.exit_code == 1
+    assert "failed: translations/ar/story.po: is the PO of incoming/a/story.txt" in result.stdout
+    result = run("translate", "--no-mt", "incoming/a/story.txt", "incoming/b/story.txt")
+    assert result.exit_code == 2 and "is the PO of incoming/a/story.txt" in result.stderr
+    assert po.read_bytes() == before
+
+
+def test_a_moved_article_keeps_its_po(run, project):
+    _same_names(project)
+    assert run("translate", "--no-mt", "incoming/a/story.txt").exit_code == 0
+    (project / "moved").mkdir()
+    (project / "incoming/a/story.txt").rename(project / "moved/story.txt")
+    assert run("translate", "--no-mt", "moved/story.txt").exit_code == 0
+    assert polib.pofile(str(project / "translations/ar/story.po")).metadata["X-Source-File"] == "moved/story.txt"
+
+
+def test_arabic_file_names_keep_their_letters(run, project):
+    for name in ("خبر عاجل.txt", "تقرير.md"):
+        (project / name).write_text("Title\n\nSome text here.\n", encoding="utf-8")
+    assert run("batch", "--no-mt", ".").exit_code == 0
+    assert sorted(p.name for p in (project / "translations/ar").iterdir()) == ["تقرير.po", "خبر-عاجل.po"]
+    assert run("publish", "--allow-draft", "translations/ar/تقرير.po").exit_code == 0
+    assert (project / "editions/تقرير.ar.html").exists()
