@@ -26,17 +26,21 @@ from localize.publish import DIGITS, FORMATS, SUFFIXES
 @click.option("--locale", default="ar", show_default=True, metavar="LOCALE",
               help="Babel locale for dates, e.g. ar_IQ for Levantine month names.")
 @click.option("--encoding", metavar="NAME", help="Encoding of the articles if not UTF-8 (as given to translate).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was published (or what holds it back) as JSON.")
-def publish(files, formats, out, allow_draft, digits, locale, encoding, as_json, glossary_files):
+@click.option("--strict", is_flag=True, help="All or nothing: publish no PO while any of them is not ready.")
+@click.option("--verbose", "-v", is_flag=True, help="List every segment that holds a PO back.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was published (and what was held back) as JSON.")
+def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, verbose, as_json, glossary_files):
     """Write the Arabic (and bilingual) editions of reviewed PO files.
 
     Each PO's article (its X-Source-File, unchanged since the PO was written)
     gives the structure: title, headings, paragraphs, quotes, lists, and the
     inline markup put back where the translator left its placeholders. FILES
-    are PO files or folders of them. Publishing refuses (exit code 1, nothing
-    written) while a segment is unreviewed or has a glossary or QA issue, and
-    lists each one; --allow-draft publishes anyway with a draft banner on every
-    page. Output: DIR/<slug>.ar.html, .bilingual.html, .ar.md, .ar.txt.
+    are PO files or folders of them. Every PO that is ready is published; a PO
+    with a segment unreviewed or with a glossary or QA issue is not, and gets
+    one line (--verbose lists the segments), and the exit code is 1.
+    --strict publishes nothing unless every PO is ready; --allow-draft
+    publishes anyway with a draft banner on every page. Output:
+    DIR/<po name>.ar.html, .bilingual.html, .ar.md, .ar.txt.
 
     \b
     Example:
@@ -53,11 +57,12 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, as_json,
         raise LocalizeError(" ".join(files), "no PO files found", "give PO files or a folder with some")
     loaded = [(path, *pipeline.load_translated_article(path, encoding)) for path in paths]
     gates = {path: pipeline.unfinished(po, index) for path, po, _, _ in loaded}
-    if any(gates.values()) and not allow_draft:
-        _refuse(gates, as_json)
+    held = {} if allow_draft else {path: found for path, found in gates.items() if found}
+    if held and strict:
+        loaded = []  # all or nothing
     pages: dict[Path, tuple[str, str]] = {}
     records = []
-    for path, po, article, source in loaded:
+    for path, po, article, source in (item for item in loaded if item[0] not in held):
         issues = sum(1 for hold in gates[path] if hold.issue)
         edition = build_edition(article, po, source, locale=locale, digits=digits, issues=issues,
                                 allow_draft=allow_draft)
@@ -71,28 +76,36 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, as_json,
                                     "publish the two articles to different --out folders")
             pages[target] = (render(edition, fmt), note)
             records[-1]["files"].append(target.as_posix())
-    _write(out, pages, quiet=as_json)
+    if pages:
+        _write(out, pages, quiet=as_json)
     if as_json:
-        click.echo(json.dumps({"published": records}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"published": records, "refused": _held_records(held)}, ensure_ascii=False, indent=2))
+    else:
+        _report_held(held, verbose, strict)
+    sys.exit(1 if held else 0)
 
 
-def _refuse(gates: dict, as_json: bool) -> None:
-    holds = [(path, hold) for path, found in gates.items() for hold in found]
-    if as_json:
-        click.echo(json.dumps({"refused": [
-            {"file": str(path), "line": hold.entry.linenum, "msgctxt": hold.entry.msgctxt, "msgid": hold.entry.msgid,
-             "reason": hold.reason, "issue": hold.issue} for path, hold in holds]}, ensure_ascii=False, indent=2))
-        sys.exit(1)
-    for path, hold in holds:
-        msgid = hold.entry.msgid
-        short = msgid if len(msgid) <= 40 else msgid[:40] + "..."
-        click.echo(f"{path}:{hold.entry.linenum}: {short}: {hold.reason}")
-    issues = sum(1 for _, hold in holds if hold.issue)
-    unreviewed = len(holds) - issues
-    click.echo(f"not published: {unreviewed} segment{'s' if unreviewed != 1 else ''} not reviewed, {issues} "
-               f"issue{'s' if issues != 1 else ''}; review them in a PO editor, or pass --allow-draft for a "
-               "draft edition")
-    sys.exit(1)
+def _held_records(held: dict) -> list[dict]:
+    return [{"file": str(path), "line": hold.entry.linenum, "msgctxt": hold.entry.msgctxt, "msgid": hold.entry.msgid,
+             "reason": hold.reason, "issue": hold.issue} for path, found in held.items() for hold in found]
+
+
+def _report_held(held: dict, verbose: bool, strict: bool) -> None:
+    """One line per PO held back (with --verbose, first a line per segment that holds it)."""
+    for path, found in held.items():
+        if verbose:
+            for hold in found:
+                msgid = hold.entry.msgid
+                short = msgid if len(msgid) <= 40 else msgid[:40] + "..."
+                click.echo(f"{path}:{hold.entry.linenum}: {short}: {hold.reason}")
+        issues = sum(1 for hold in found if hold.issue)
+        unreviewed = len(found) - issues
+        see = "" if verbose else f"; see them: localize publish --verbose {path}"
+        click.echo(f"not published: {path}: {unreviewed} segment{'s' if unreviewed != 1 else ''} not reviewed, "
+                   f"{issues} issue{'s' if issues != 1 else ''} (review them in a PO editor, or pass --allow-draft "
+                   f"for a draft edition{see})")
+    if held and strict:
+        click.echo("nothing published (--strict): every PO must be ready")
 
 
 def _write(out: str, pages: dict, quiet: bool) -> None:

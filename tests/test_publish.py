@@ -124,16 +124,20 @@ def test_unreviewed_segments_and_issues_stop_publishing_and_are_listed(run, proj
     review(po, {"2.2": "تشكل الحشد الشعبي البالغ قوامه 50,000 مقاتل في عام 2014."})  # reviewed, wrong number
     lines = {entry.msgctxt: entry.linenum for entry in polib.pofile(str(po))}
     before = snapshot(project)
-    result = run("publish", "--format", "html", "--format", "bilingual", "translations/ar/story.po")
+    result = run("publish", "--verbose", "--format", "html", "--format", "bilingual", "translations/ar/story.po")
     assert result.exit_code == 1
     assert result.stdout == (
         f"translations/ar/story.po:{lines['2.2']}: The 60,000-strong IMIS were formed in 20...: "
         "changed-number: 60000 (found 50000)\n"
         f"translations/ar/story.po:{lines['3.1']}: Reactions: not reviewed (fuzzy draft)\n"
         f"translations/ar/story.po:{lines['9.1']}: Paris will wait.: not reviewed (fuzzy draft)\n"
-        "not published: 2 segments not reviewed, 1 issue; review them in a PO editor, "
-        "or pass --allow-draft for a draft edition\n")
+        "not published: translations/ar/story.po: 2 segments not reviewed, 1 issue (review them in a PO editor, "
+        "or pass --allow-draft for a draft edition)\n")
     assert snapshot(project) == before
+    result = run("publish", "translations/ar/story.po")
+    assert result.exit_code == 1 and result.stdout == (
+        "not published: translations/ar/story.po: 2 segments not reviewed, 1 issue (review them in a PO editor, "
+        "or pass --allow-draft for a draft edition; see them: localize publish --verbose translations/ar/story.po)\n")
 
 
 def test_a_reviewer_can_accept_an_issue_so_it_no_longer_holds_publishing(run, project):
@@ -153,7 +157,7 @@ def test_a_reviewer_can_accept_an_issue_so_it_no_longer_holds_publishing(run, pr
     assert run("publish", str(po)).exit_code == 0
     entry.flags = ["ignore-length-ratio"]  # accepting another type does not hide this one
     catalog.save(str(po))
-    assert "missing-number" in run("publish", str(po)).stdout
+    assert "missing-number" in run("publish", "--verbose", str(po)).stdout
 
 
 def test_a_glossary_issue_in_a_reviewed_entry_stops_publishing(run, project):
@@ -163,12 +167,12 @@ def test_a_glossary_issue_in_a_reviewed_entry_stops_publishing(run, project):
     po = prepare(run, project, "story.md", "story.ar.json")
     review(po, {"6.1": "قالت طهران إنها <1>مؤامرة</1>."})  # reviewed, but not the house term for Iran
     line = next(entry.linenum for entry in polib.pofile(str(po)) if entry.msgctxt == "6.1")
-    result = run("publish", str(po))
+    result = run("publish", "-v", str(po))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"translations/ar/story.po:{line}: Iran said it was a <1>plot</1>.: missing-term: Iran (expected إيران)",
-        "not published: 0 segments not reviewed, 1 issue; review them in a PO editor, or pass --allow-draft for a "
-        "draft edition"]
+        "not published: translations/ar/story.po: 0 segments not reviewed, 1 issue (review them in a PO editor, "
+        "or pass --allow-draft for a draft edition)"]
     assert run("publish", "--glossary", "none.csv", str(po)).exit_code == 2  # a named glossary must exist
 
 
@@ -178,20 +182,39 @@ def test_json_output_for_refusals_and_for_what_was_published(run, project):
     result = run("publish", "--json", str(po))
     assert result.exit_code == 1
     line = next(entry.linenum for entry in polib.pofile(str(po)) if entry.msgctxt == "3.1")
-    assert json.loads(result.stdout) == {"refused": [
+    assert json.loads(result.stdout) == {"published": [], "refused": [
         {"file": "translations/ar/story.po", "line": line, "msgctxt": "3.1", "msgid": "Reactions",
          "reason": "not reviewed (fuzzy draft)", "issue": False}]}
     result = run("publish", "--json", "--allow-draft", "--format", "html", "--format", "txt", str(po))
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"published": [
         {"po": "translations/ar/story.po", "article": "story.md", "files": ["editions/story.ar.html",
-         "editions/story.ar.txt"], "draft": True, "segments": 10, "unreviewed": 1, "issues": 0}]}
+         "editions/story.ar.txt"], "draft": True, "segments": 10, "unreviewed": 1, "issues": 0}], "refused": []}
+
+
+def test_a_folder_publishes_what_is_ready_and_lists_the_rest(run, project):
+    prepare(run, project, "story.md", "story.ar.json", name="ready.md")
+    for name in ("draft1.md", "draft2.md"):
+        prepare(run, project, "story.md", "story.ar.json", reviewed=False, name=name)
+    before = snapshot(project)
+    result = run("publish", "--strict", "translations/ar")
+    assert result.exit_code == 1 and snapshot(project) == before
+    assert result.stdout.splitlines()[-1] == "nothing published (--strict): every PO must be ready"
+    result = run("publish", "translations/ar")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "editions/ready.ar.html",
+        "not published: translations/ar/draft1.po: 10 segments not reviewed, 0 issues (review them in a PO editor, "
+        "or pass --allow-draft for a draft edition; see them: localize publish --verbose translations/ar/draft1.po)",
+        "not published: translations/ar/draft2.po: 10 segments not reviewed, 0 issues (review them in a PO editor, "
+        "or pass --allow-draft for a draft edition; see them: localize publish --verbose translations/ar/draft2.po)"]
+    assert sorted(os.listdir(project / "editions")) == ["ready.ar.html"]
 
 
 def test_an_untranslated_segment_stops_publishing(run, project):
     po = prepare(run, project, "story.md", "story.ar.json")
     review(po, {"5.1": ""})
-    result = run("publish", str(po))
+    result = run("publish", "--verbose", str(po))
     assert result.exit_code == 1
     assert ": Iraq rejected the call.: untranslated\n" in result.stdout
     assert not (project / "editions").exists()
