@@ -21,6 +21,7 @@ from localize.cli_publish import publish
 from localize.cli_tm import tm
 from localize.errors import LocalizeError
 from localize.files import read_po
+from localize.wording import count
 
 FORMATS = ("txt", "md", "html")
 
@@ -166,10 +167,10 @@ def _report(target, po, drafted, remembered) -> None:
 
     counts = summary(po)
     done, total = counts["reviewed"] + counts["drafts"], counts["segments"]
-    news = [f"{drafted[target]} new machine drafts" if drafted.get(target) else "",
+    news = [count(drafted[target], "new machine draft") if drafted.get(target) else "",
             f"{remembered[target]} from memory" if remembered.get(target) else ""]
     new = f" ({', '.join(filter(None, news))})" if any(news) else ""
-    click.echo(f"{target}: {total} segments, {done} translated{new}")
+    click.echo(f"{target}: {count(total, 'segment')}, {done} translated{new}")
 
 
 @cli.command()
@@ -248,15 +249,17 @@ def status(files, glossary_files, as_json):
                               ensure_ascii=False, indent=2))
         sys.exit(1 if broken else 0)
     for row in rows:
-        click.echo(f"{row['file']}: {row['segments']} segments, {row['reviewed']} reviewed, {row['drafts']} drafts, "
-                   f"{row['untranslated']} untranslated, {row['issues']} issues; source {row['source_state']}")
+        click.echo(f"{row['file']}: {count(row['segments'], 'segment')}, {row['reviewed']} reviewed, "
+                   f"{count(row['drafts'], 'draft')}, {row['untranslated']} untranslated, "
+                   f"{count(row['issues'], 'issue')}; source {row['source_state']}")
     for row in broken:
         click.echo(f"{row['file']}: broken: {row['error']}")
     share = f" ({100 * total['reviewed'] // total['segments']}% reviewed)" if total["segments"] else ""
-    count = len(rows) + len(broken)
-    click.echo(f"total: {count} file{'s' if count != 1 else ''}, {total['segments']} segments, "
-               f"{total['reviewed']} reviewed{share}, {total['drafts']} drafts, {total['untranslated']} "
-               f"untranslated, {total['issues']} issues, {total['changed_sources']} sources changed or missing"
+    files = len(rows) + len(broken)
+    click.echo(f"total: {count(files, 'file')}, {count(total['segments'], 'segment')}, "
+               f"{total['reviewed']} reviewed{share}, {count(total['drafts'], 'draft')}, {total['untranslated']} "
+               f"untranslated, {count(total['issues'], 'issue')}, {total['changed_sources']} sources changed or "
+               "missing"
                + (f", {len(broken)} broken (fix or restore them; `localize check FILE` shows the same error)"
                   if broken else ""))
     sys.exit(1 if broken else 0)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from localize import pipeline
+from localize import __version__, pipeline
 from localize.errors import LocalizeError
+from localize.wording import count
 
 
 @click.command("batch")
@@ -36,6 +37,8 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
       localize batch incoming/ --report reports/tonight.json
       localize batch archive/ --shard 3/8 --no-mt
     """
+    from datetime import datetime, timezone
+
     from localize import models
     from localize.batch import discover, in_shard, parse_shard
     from localize.cli_tm import load_memory
@@ -45,8 +48,16 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
 
     if report:
         check_writable(report)  # before the night's work, not after it
+    started = datetime.now(timezone.utc)
+    run_info = {"localize": __version__, "started": started.isoformat(timespec="seconds"),
+                "options": {"paths": list(paths), "out": out, "all": everything, "chunk": chunk, "shard": shard,
+                            "no_mt": no_mt, "beam": beam, "device": device, "threads": threads,
+                            "max_length": max_length, "trust_exact_memory": trust_exact_memory,
+                            "glossaries": list(glossary_files)}}
     share = parse_shard(shard) if shard else None
     model = None if no_mt else models.find()
+    run_info["model"] = None if model is None else {"name": model.code or model.name, "version": model.version,
+                                                    "engine": "CTranslate2 (Argos Translate package)"}
     index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, wait=False):
         articles = [(p, slug) for p, slug in discover(paths)
@@ -57,8 +68,6 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
                    "slug": slug, "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": ""}
             rows.append(row)
             _classify(path, row, everything)
-            if row["status"] == "failed":
-                click.echo(f"failed: {row['file']}: {row['error']}", err=True)
             if not row["status"]:
                 pending.append((path, row))
         memory = load_memory(out)
@@ -67,8 +76,11 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
         for start in range(0, len(pending), chunk):
             _run_chunk(pending[start:start + chunk], out, index, memory, model, options,
                        trust_exact_memory, progress)
+            progress.chunk(start // chunk + 1, -(-len(pending) // chunk))
         progress.close()
-    _summarize(rows, report)
+    ended = datetime.now(timezone.utc)
+    run_info.update(ended=ended.isoformat(timespec="seconds"), seconds=round((ended - started).total_seconds(), 3))
+    _summarize(rows, report, run_info)
     sys.exit(1 if any(row["status"] == "failed" for row in rows) else 0)
 
 
@@ -90,8 +102,11 @@ def _classify(path: Path, row: dict, everything: bool) -> None:
     target = Path(row["po"])
     if not target.exists():
         return
-    if not everything and recorded_hash(target) == hashlib.sha256(data).hexdigest():
-        row["status"] = "unchanged"
+    if recorded_hash(target) == hashlib.sha256(data).hexdigest():
+        if everything:
+            row["redo"] = True  # reported as "redone", not "updated"
+        else:
+            row["status"] = "unchanged"
 
 
 def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> None:
@@ -101,7 +116,7 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
 
     jobs, rows, seen, digests = [], {}, {}, {}
     for path, row in chunk:
-        existed = Path(row["po"]).exists()
+        existed, redo = Path(row["po"]).exists(), row.pop("redo", False)
         try:
             target, po = pipeline.prepare(str(path), out, None, None, index, digests, row.pop("slug"))
         except LocalizeError as error:
@@ -114,7 +129,7 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
             progress.article(row)
             continue
         seen[target] = row["file"]
-        row["status"] = "updated" if existed else "new"
+        row["status"] = "redone" if redo else "updated" if existed else "new"
         jobs.append((target, po))
         rows[target] = (row, digests[target])
     drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust)
@@ -137,40 +152,56 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
 
 
 class _Progress:
-    """A bar on a terminal; one plain line per article when not."""
+    """A bar on a terminal; when not, a line per article done and a line per chunk (what was
+    done, how fast), so a piped night run is never silent until the end.  Failures are not
+    printed here: the summary lists each one once."""
 
     def __init__(self, total: int):
-        self.bar = None
+        import time
+
+        self.bar, self.total, self.done, self.segments = None, total, 0, 0
+        self.clock, self.started = time.perf_counter, time.perf_counter()
         if sys.stderr.isatty() and total:
             self.bar = click.progressbar(length=total, label="Articles", file=sys.stderr)
             self.bar.__enter__()
 
     def article(self, row: dict) -> None:
+        self.done += 1
+        self.segments += row["segments"]
         if self.bar is not None:
             self.bar.update(1)
-            return
-        detail = row["error"] or (f"{row['segments']} segments, {row['machine_drafts']} machine drafts, "
-                                  f"{row['memory_drafts']} from memory, {row['issues']} issues")
-        click.echo(f"{row['status']}: {row['file']} -> {row['po']}: {detail}", err=True)
+        elif row["status"] != "failed":
+            detail = (f"{count(row['segments'], 'segment')}, {count(row['machine_drafts'], 'machine draft')}, "
+                      f"{row['memory_drafts']} from memory, {count(row['issues'], 'issue')}")
+            click.echo(f"{row['status']}: {row['file']} -> {row['po']}: {detail}", err=True)
+
+    def chunk(self, number: int, chunks: int) -> None:
+        if self.bar is None:
+            seconds = max(self.clock() - self.started, 1e-9)
+            click.echo(f"chunk {number}/{chunks}: {self.done}/{count(self.total, 'article')} done, "
+                       f"{count(self.segments, 'segment')} in {seconds:.1f} s ({self.segments / seconds:.1f} "
+                       "segments/s)", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
 
 
-def _summarize(rows: list[dict], report: str | None) -> None:
+def _summarize(rows: list[dict], report: str | None, run_info: dict) -> None:
     from localize.files import write_atomic
 
     counts = {status: sum(1 for row in rows if row["status"] == status)
-              for status in ("new", "updated", "unchanged", "failed")}
+              for status in ("new", "updated", "redone", "unchanged", "failed")}
     summed = ("segments", "machine_drafts", "memory_drafts", "issues")
     totals = {"articles": len(rows), **counts, **{key: sum(row[key] for row in rows) for key in summed}}
-    click.echo(f"articles: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
-               f"{counts['failed']} failed")
+    redone = f", {counts['redone']} redone" if counts["redone"] else ""
+    click.echo(f"articles: {counts['new']} new, {counts['updated']} updated{redone}, {counts['unchanged']} "
+               f"unchanged, {counts['failed']} failed")
     click.echo(f"drafts: {totals['machine_drafts']} machine, {totals['memory_drafts']} from memory; "
                f"issues: {totals['issues']}")
     for row in rows:
         if row["status"] == "failed":
             click.echo(f"failed: {row['error']}")
     if report:
-        write_atomic(report, json.dumps({"totals": totals, "articles": rows}, ensure_ascii=False, indent=2) + "\n")
+        write_atomic(report, json.dumps({"run": run_info, "totals": totals, "articles": rows},
+                                        ensure_ascii=False, indent=2) + "\n")

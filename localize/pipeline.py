@@ -15,6 +15,7 @@ import click
 
 from localize.errors import LocalizeError
 from localize.files import read_po
+from localize.wording import count
 
 
 def load_article(path: str, fmt: str | None, encoding: str | None):
@@ -111,10 +112,10 @@ def machine_drafts(jobs, model, options) -> dict:
         add_draft(entry, one_line(draft.text), engine.description + cut)  # no stray control characters
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
-    click.echo(f"machine translation: {len(todo)} segments ({unique} distinct) in "
+    click.echo(f"machine translation: {count(len(todo), 'segment')} ({unique} distinct) in "
                f"{time.perf_counter() - started:.1f} s with {model.label} on {engine.device}", err=True)
     if empty:
-        click.echo(f"warning: the model gave an empty translation for {empty} segments; "
+        click.echo(f"warning: the model gave an empty translation for {count(empty, 'segment')}; "
                    "they are left untranslated", err=True)
     return counts
 
@@ -156,8 +157,8 @@ def render_po(target, po, source: str) -> str:
     return text
 
 
-def _size(count: int) -> str:
-    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count >> 10} KiB"
+def _size(size: int) -> str:
+    return f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
 
 
 def issue_finder(index):

@@ -55,7 +55,7 @@ def test_a_rerun_skips_unchanged_articles_and_redoes_changed_ones(run, project, 
     (folder / "sub/brief-1.md").write_text("# Brief 1\n\nThe ministry said 1 envoy met on Tuesday. Talks go on.\n")
     second = run("batch", "incoming")
     assert second.stdout.startswith("articles: 0 new, 1 updated, 3 unchanged, 0 failed\n")
-    assert "machine translation: 1 segments" in second.stderr  # only the changed sentence
+    assert "machine translation: 1 segment (1 distinct)" in second.stderr  # only the changed sentence
     assert (project / "translations/ar/iran-imis.po").read_bytes() == before
 
 
@@ -164,3 +164,37 @@ def test_arabic_file_names_keep_their_letters(run, project):
     assert sorted(p.name for p in (project / "translations/ar").iterdir()) == ["تقرير.po", "خبر-عاجل.po"]
     assert run("publish", "--allow-draft", "translations/ar/تقرير.po").exit_code == 0
     assert (project / "editions/تقرير.ar.html").exists()
+
+
+# --- the night report (issue 13) ---------------------------------------------------------------------------------
+
+def test_the_report_says_when_what_and_how_and_failures_are_printed_once(run, project, model):
+    folder = _incoming(project, count=2)
+    (folder / "empty.txt").write_text("")
+    result = run("batch", "--chunk", "2", "--beam", "2", "--report", "report.json", "incoming")
+    assert result.exit_code == 1
+    assert result.stdout.count("empty.txt") == 1 and "empty.txt" not in result.stderr
+    chunk_lines = [line for line in result.stderr.splitlines() if line.startswith("chunk ")]
+    assert [line.split(":")[0] for line in chunk_lines] == ["chunk 1/2", "chunk 2/2"]
+    assert chunk_lines[-1].startswith("chunk 2/2: 4/4 articles done, 34 segments in ")  # the empty one too
+    assert chunk_lines[-1].endswith(" segments/s)")
+    report = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    run_info = report["run"]
+    assert run_info["localize"] == "0.1.0" and run_info["model"]["name"] == "translate-en_ar"
+    assert run_info["model"]["version"] == "1.0"
+    assert run_info["options"]["beam"] == 2 and run_info["options"]["chunk"] == 2
+    assert run_info["started"] <= run_info["ended"] and run_info["seconds"] > 0
+    result = run("batch", "--all", "--no-mt", "--report", "report.json", "incoming")
+    assert result.stdout.startswith("articles: 0 new, 0 updated, 3 redone, 0 unchanged, 1 failed\n")
+    report = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["redone"] == 3 and report["run"]["model"] is None
+    assert {row["status"] for row in report["articles"]} == {"redone", "failed"}
+
+
+def test_counts_are_in_correct_english(run, project):
+    (project / "one.txt").write_text("Title\n", encoding="utf-8")
+    result = run("translate", "--no-mt", "one.txt")
+    assert result.stdout == "translations/ar/one.po: 1 segment, 0 translated\n"
+    result = run("batch", "--all", "--no-mt", "one.txt")
+    assert "redone: one.txt -> translations/ar/one.po: 1 segment, 0 machine drafts, 0 from memory, 0 issues" \
+        in result.stderr

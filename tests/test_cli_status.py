@@ -22,9 +22,9 @@ def test_status_counts_review_progress_and_issues(run, project):
     result = run("status")
     assert result.exit_code == 0
     assert result.stdout == (
-        "translations/ar/iran-imis.po: 28 segments, 1 reviewed, 1 drafts, 26 untranslated, 1 issues; "
+        "translations/ar/iran-imis.po: 28 segments, 1 reviewed, 1 draft, 26 untranslated, 1 issue; "
         "source unchanged\n"
-        "total: 1 file, 28 segments, 1 reviewed (3% reviewed), 1 drafts, 26 untranslated, 1 issues, "
+        "total: 1 file, 28 segments, 1 reviewed (3% reviewed), 1 draft, 26 untranslated, 1 issue, "
         "0 sources changed or missing\n")
 
 

@@ -49,7 +49,7 @@ def test_a_rerun_keeps_drafts_and_reviewed_entries_and_translates_only_new_text(
     text = article.read_text(encoding="utf-8").replace("\nLast Modified", "\nA new closing paragraph.\n\nLast Modified")
     article.write_text(text, encoding="utf-8")
     result = run("translate", article.name)
-    assert result.stdout.endswith("29 segments, 29 translated (1 new machine drafts)\n")
+    assert result.stdout.endswith("29 segments, 29 translated (1 new machine draft)\n")
     after = polib.pofile(str(path))
     kept = next(e for e in after if e.msgid == finished.msgid)
     assert (kept.msgstr, kept.flags, kept.tcomment) == (finished.msgstr, [], "checked by Sara")
