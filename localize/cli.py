@@ -42,13 +42,21 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="localize")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Take English news articles to reviewed Arabic editions.
+
+    Every command finds the project's root by walking up from the current
+    folder to a localize.toml (see `localize init`), and takes its defaults
+    from it; without one, the current folder is the root.
 
     \b
     Example:
       localize translate --no-mt ../shared/articles/iran-imis.txt
     """
+    from localize import project
+
+    ctx.default_map = project.load().default_map()
 
 
 cli.add_command(models)
@@ -192,7 +200,7 @@ def check(files, glossary_files, as_json):
     from localize.glossary import format_issue
 
     index = pipeline.term_index(glossary_files, required=True)
-    catalogs = [(path, read_po(path)) for path in pipeline.po_files(files or ("translations",))]
+    catalogs = [(path, read_po(path)) for path in pipeline.po_files(files or (pipeline.translations_folder(),))]
     found = [(path, entry, issue) for path, po in catalogs for entry, issue in pipeline.entry_issues(po, index)]
     if as_json:
         click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,
@@ -229,7 +237,7 @@ def status(files, glossary_files, as_json):
 
     index = pipeline.term_index(glossary_files, required=False)
     rows, broken = [], []
-    for path in pipeline.po_files(files or ("translations",)):
+    for path in pipeline.po_files(files or (pipeline.translations_folder(),)):
         if not path.exists() and not path.is_symlink():
             read_po(path)  # a PO that is not there at all: the usual one-line error, exit 2
         try:
@@ -335,13 +343,35 @@ def glossary_import(tbx, out, force):
     if not terms:
         raise LocalizeError(tbx, f"no English-Arabic terms ({skipped} entr{'y' if skipped == 1 else 'ies'} without English or Arabic)",
                             "check the termbase's xml:lang codes: en and ar")
-    target = Path(out) if out else Path("glossaries") / f"{Path(tbx).stem}.csv"
+    from localize.project import current
+
+    target = Path(out) if out else Path(current().path("glossaries")) / f"{Path(tbx).stem}.csv"
     if target.exists() and not force:
         raise LocalizeError(str(target), "already exists", "pass --force to replace it, or --out FILE")
     write_atomic(target, write_csv(terms))
     note = f", {skipped} entries without English or Arabic skipped" if skipped else ""
     click.echo(f"{target}: {len(terms)} terms{note}")
 
+
+
+@cli.command()
+@click.argument("folder", default=".")
+def init(folder):
+    """Make FOLDER (default: the current one) a localize project.
+
+    Writes localize.toml (the desk's defaults, every setting commented) and
+    creates translations/ar/ and glossaries/. Commands run anywhere below
+    FOLDER find it; PO files record article paths relative to it.
+
+    \b
+    Example:
+      localize init
+      localize init desk/
+    """
+    from localize.project import init as make_project
+
+    for path in make_project(Path(folder)):
+        click.echo(f"created {path}")
 
 
 def main():

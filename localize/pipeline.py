@@ -188,8 +188,24 @@ def draft_check(index):
 
 
 def glossary_paths(files) -> list[str]:
-    """The glossaries named, or else glossaries/*.csv of the current project."""
-    return list(files) or sorted(str(p) for p in Path("glossaries").glob("*.csv"))
+    """The glossaries named (or set in localize.toml), or else glossaries/*.csv of the project."""
+    from localize.project import current
+
+    return list(files) or sorted(str(p) for p in Path(current().path("glossaries")).glob("*.csv"))
+
+
+def translations_folder() -> str:
+    """The project's PO folder (localize.toml's ``translations``), from the current folder."""
+    from localize.project import current
+
+    return current().path(current().setting("translations"))
+
+
+def recorded_path(recorded: str) -> Path:
+    """A path a PO recorded (relative to the project's root), from the current folder."""
+    from localize.project import current
+
+    return Path(current().path(recorded)) if recorded else Path("")
 
 
 def term_index(files, required: bool):
@@ -218,15 +234,17 @@ def source_state(po) -> str:
     """unchanged, changed (re-run translate) or missing, from the hash the PO recorded."""
     from localize.files import digest
 
-    source = Path(po.metadata.get("X-Source-File", ""))
+    source = recorded_path(po.metadata.get("X-Source-File", ""))
     if not source.name or not source.is_file():
         return "missing"
     return "unchanged" if digest(source) == po.metadata.get("X-Source-SHA256") else "changed"
 
 
 def project_path(path: str) -> str:
-    """The article's path as the PO records it: relative to the project, with '/'."""
-    return Path(os.path.relpath(os.path.abspath(path))).as_posix()
+    """The article's path as the PO records it: relative to the project's root, with '/'."""
+    from localize.project import current
+
+    return Path(os.path.relpath(os.path.abspath(path), current().root)).as_posix()
 
 
 def check_owner(target, previous, path: str, sha256: str) -> None:
@@ -238,7 +256,7 @@ def check_owner(target, previous, path: str, sha256: str) -> None:
     recorded = previous.metadata.get("X-Source-File", "")
     if not recorded:
         return  # not written by localize: nothing says whose it is
-    here, there = Path(path), Path(recorded)
+    here, there = Path(path), recorded_path(recorded)
     if there.exists():
         if here.exists() and os.path.samefile(here, there):
             return
@@ -284,10 +302,10 @@ def load_translated_article(po_path, encoding: str | None = None):
                             "publish the PO that `localize translate ARTICLE` wrote")
     from localize.files import read_input
 
-    path = Path(source)
+    path = recorded_path(source)
     if not path.is_file():
         raise LocalizeError(str(po_path), f"its article {source} (X-Source-File) is not there",
-                            "put the article back, or run this from the folder `localize translate` ran in")
+                            "put the article back, or run this in the project `localize translate` ran in")
     data = read_input(path, "article")
     if hashlib.sha256(data).hexdigest() != recorded:
         raise LocalizeError(source, f"changed since {po_path} was written",

@@ -367,7 +367,7 @@ def test_a_po_whose_article_is_gone_is_refused(run, project):
     result = run("publish", str(po))
     assert result.exit_code == 2
     assert result.stderr == ("Error: translations/ar/story.po: its article story.md (X-Source-File) is not there "
-                             "(put the article back, or run this from the folder `localize translate` ran in)\n")
+                             "(put the article back, or run this in the project `localize translate` ran in)\n")
     assert not (project / "editions").exists()
 
 

@@ -1,0 +1,179 @@
+"""The project: its root (found upward from the current folder, like git) and ``localize.toml``.
+
+A desk's project is a folder with a ``localize.toml`` (``localize init`` makes
+one).  Every command finds it by walking up from the current folder, so
+``localize status`` works from any subfolder; the folders it names are
+relative to the root, and PO files record article paths relative to it.
+Without a ``localize.toml`` the current folder is the root and nothing else
+changes.  Options on the command line override the file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from localize.errors import LocalizeError
+
+CONFIG = "localize.toml"
+
+# key: (type, what it may hold, built-in default)
+SETTINGS = {
+    "translations": (str, "a folder", "translations"),
+    "editions": (str, "a folder", "editions"),
+    "glossaries": (list, "a list of CSV files", []),
+    "beam": (int, "a whole number from 1 to 32", 4),
+    "device": (str, '"auto", "cpu" or "cuda"', "auto"),
+    "threads": (int, "a whole number (0: one per core)", 0),
+    "max_length": (int, "a whole number from 8 to 1024", 256),
+    "chunk": (int, "a whole number of articles", 64),
+    "formats": (list, 'a list of "html", "bilingual", "md", "txt"', ["html"]),
+    "locale": (str, 'a Babel locale such as "ar" or "ar_IQ"', "ar"),
+    "digits": (str, '"western" or "arabic-indic"', "western"),
+}
+
+TEMPLATE = """\
+# localize.toml: this desk's defaults. Every command finds this file by walking up
+# from the current folder; options on the command line override it. Folders and
+# files are relative to this file's folder.
+
+translations = "translations"   # the PO files: translations/ar/<slug>.po
+editions = "editions"           # what `localize publish` writes
+glossaries = []                 # e.g. ["glossaries/news.csv"]; empty: glossaries/*.csv
+
+beam = 4                        # machine translation: beam size (1: greedy, fastest)
+device = "auto"                 # auto, cpu or cuda
+threads = 0                     # CPU threads for the model (0: one per core)
+max_length = 256                # most tokens in one machine draft
+chunk = 64                      # `localize batch`: articles per engine batch
+
+formats = ["html"]              # `localize publish`: html, bilingual, md, txt
+locale = "ar"                   # dates in editions, e.g. "ar_IQ" for Levantine month names
+digits = "western"              # or "arabic-indic"
+"""
+
+
+@dataclass
+class Project:
+    root: Path
+    config: dict = field(default_factory=dict)
+    found: bool = False  # a localize.toml was found
+
+    def setting(self, key: str):
+        return self.config.get(key, SETTINGS[key][2])
+
+    def path(self, relative: str | os.PathLike) -> str:
+        """A path given relative to the root, as a path from the current folder."""
+        return os.path.relpath(self.root / relative)
+
+    def default_map(self) -> dict:
+        """click's defaults per command, from the settings (options still override them)."""
+        out, glossaries = self.path(self.setting("translations")), tuple(self.setting_paths("glossaries"))
+        engine = {"out": out, "beam": self.setting("beam"), "device": self.setting("device"),
+                  "threads": self.setting("threads"), "max_length": self.setting("max_length"),
+                  "glossary_files": glossaries}
+        return {"translate": engine, "batch": {**engine, "chunk": self.setting("chunk")},
+                "check": {"glossary_files": glossaries}, "status": {"glossary_files": glossaries},
+                "publish": {"out": self.path(self.setting("editions")), "formats": tuple(self.setting("formats")),
+                            "locale": self.setting("locale"), "digits": self.setting("digits"),
+                            "glossary_files": glossaries},
+                "tm": {"export": {"folder": out}, "import": {"folder": out}}}
+
+    def setting_paths(self, key: str) -> list[str]:
+        return [self.path(item) for item in self.setting(key)]
+
+
+_current: Project | None = None
+
+
+def current() -> Project:
+    """The project of the current folder (found once per process, or set by ``load``)."""
+    return _current if _current is not None else load()
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` holding a localize.toml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG).is_file():
+            return folder
+    return None
+
+
+def load(start: Path | None = None) -> Project:
+    global _current
+    root = find_root(start)
+    if root is None:
+        _current = Project(Path.cwd())
+        return _current
+    _current = Project(root, read_config(root / CONFIG), True)
+    return _current
+
+
+def read_config(path: Path) -> dict:
+    """The settings of a localize.toml, checked: a mistake is one line naming the file and line."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    from localize.files import decode_text, read_input
+
+    where = os.path.relpath(path)
+    text = decode_text(read_input(path, "localize.toml"), where, what="localize.toml")
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None) or _line_of(str(error))
+        raise LocalizeError(f"{where}:{line}" if line else where, f"not valid TOML: {str(error).split(' (at')[0]}",
+                            "fix the file (see the README's localize.toml example)") from None
+    for key, value in config.items():
+        _check_setting(key, value, where, text)
+    return config
+
+
+def _check_setting(key: str, value, where: str, text: str) -> None:
+    line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(key)), None)
+    place = f"{where}:{line}" if line else where
+    if key not in SETTINGS:
+        raise LocalizeError(place, f"unknown setting {key!r}", f"the settings are: {', '.join(SETTINGS)}")
+    kind, what, _ = SETTINGS[key]
+    valid = isinstance(value, kind) and not isinstance(value, bool) and (
+        kind is not list or all(isinstance(item, str) for item in value))
+    choices = {"device": ("auto", "cpu", "cuda"), "digits": ("western", "arabic-indic")}
+    if valid and key in choices:
+        valid = value in choices[key]
+    if valid and key == "formats":
+        valid = all(item in ("html", "bilingual", "md", "txt") for item in value) and bool(value)
+    if valid and key in ("beam", "max_length", "chunk", "threads"):
+        low, high = {"beam": (1, 32), "max_length": (8, 1024), "chunk": (1, 100000), "threads": (0, 1024)}[key]
+        valid = low <= value <= high
+    if not valid:
+        raise LocalizeError(place, f"{key} = {value!r}: expected {what}", "fix the setting in localize.toml")
+
+
+def _line_of(message: str) -> int | None:
+    import re
+
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def init(folder: Path) -> list[Path]:
+    """Make ``folder`` a project: localize.toml, translations/ar/, glossaries/ (what is there is kept)."""
+    from localize.files import write_atomic
+
+    config = folder / CONFIG
+    if config.exists():
+        raise LocalizeError(str(config), "already exists: this is a localize project", "edit the file instead")
+    made = []
+    for sub in ("translations/ar", "glossaries"):
+        if not (folder / sub).is_dir():
+            try:
+                (folder / sub).mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise LocalizeError(str(folder / sub), f"cannot create the folder: {error.strerror}",
+                                    "check the folder's permissions") from None
+            made.append(folder / sub)
+    write_atomic(config, TEMPLATE)
+    return [config, *made]

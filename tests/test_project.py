@@ -1,0 +1,77 @@
+"""The project root (localize.toml, found upward like git) and its defaults."""
+
+import os
+
+import polib
+import pytest
+
+ARTICLE = "Talks resume\n\nThe talks resumed in Vienna. Iran sent a delegation.\n"
+GLOSSARY = "source,target,type,forbidden,variants,note\nVienna,فيينا,,,,\n"
+
+
+@pytest.fixture
+def desk(run, project):
+    """An initialised project with an article at its root and a subfolder to work from."""
+    result = run("init")
+    assert result.exit_code == 0
+    assert result.stdout == "created localize.toml\ncreated translations/ar\ncreated glossaries\n"
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (project / "glossaries/news.csv").write_text(GLOSSARY, encoding="utf-8")
+    (project / "incoming/today").mkdir(parents=True)
+    return project
+
+
+def test_init_writes_the_defaults_once(run, desk):
+    assert "beam = 4" in (desk / "localize.toml").read_text(encoding="utf-8")
+    result = run("init")
+    assert result.exit_code == 2 and result.stderr == (
+        "Error: localize.toml: already exists: this is a localize project (edit the file instead)\n")
+
+
+def test_every_command_finds_the_root_from_a_subfolder(run, desk, monkeypatch):
+    monkeypatch.chdir(desk / "incoming/today")
+    result = run("translate", "--no-mt", "../../a.txt")
+    assert result.exit_code == 0 and result.stdout == "../../translations/ar/a.po: 3 segments, 0 translated\n"
+    po = polib.pofile(str(desk / "translations/ar/a.po"))
+    assert po.metadata["X-Source-File"] == "a.txt"  # relative to the root, not to where it ran
+    assert po.find("2.1", by="msgctxt").occurrences == [("a.txt", "3")]
+    result = run("status")
+    assert result.exit_code == 0 and result.stdout.startswith(
+        "../../translations/ar/a.po: 3 segments, 0 reviewed, 0 drafts, 3 untranslated, 0 issues; source unchanged")
+    catalog = polib.pofile(str(desk / "translations/ar/a.po"), wrapwidth=0)
+    for entry, text in zip(catalog, ["استئناف المحادثات", "استؤنفت المحادثات في فيينا.", "أرسلت إيران وفداً."]):
+        entry.msgstr = text
+    catalog.save(str(desk / "translations/ar/a.po"))
+    assert run("check").stdout == "0 issues in 1 file\n"  # the glossary of the root was found
+    assert run("publish", "../../translations/ar").exit_code == 0
+    assert (desk / "editions/a.ar.html").exists()
+    monkeypatch.chdir(desk)
+    assert run("translate", "--no-mt", "a.txt").exit_code == 0  # the same PO from the root
+    assert polib.pofile(str(desk / "translations/ar/a.po")).find("2.1", by="msgctxt").msgstr
+
+
+def test_the_file_sets_defaults_and_options_override_them(run, desk):
+    (desk / "localize.toml").write_text('translations = "po"\neditions = "site"\nformats = ["html", "md"]\n'
+                                        'digits = "arabic-indic"\nbeam = 2\n', encoding="utf-8")
+    assert run("translate", "--no-mt", "a.txt").stdout == "po/ar/a.po: 3 segments, 0 translated\n"
+    assert run("translate", "--no-mt", "--out", "other", "a.txt").stdout.startswith("other/ar/a.po:")
+    result = run("publish", "--allow-draft", "po/ar/a.po")
+    assert result.exit_code == 0 and sorted(os.listdir(desk / "site")) == ["a.ar.html", "a.ar.md"]
+    assert run("publish", "--allow-draft", "--format", "txt", "--out", "x", "po/ar/a.po").exit_code == 0
+    assert os.listdir(desk / "x") == ["a.ar.txt"]
+    assert run("status").stdout.startswith("po/ar/a.po: 3 segments")
+
+
+@pytest.mark.parametrize("content, message", [
+    ('beam = 4\ndevice = "gpu\n', "localize.toml:2: not valid TOML"),
+    ("beam = 4\ncolour = 1\n", "localize.toml:2: unknown setting 'colour' (the settings are: translations,"),
+    ('beam = "fast"\n', "localize.toml:1: beam = 'fast': expected a whole number from 1 to 32"),
+    ('formats = ["pdf"]\n', "localize.toml:1: formats = ['pdf']: expected a list of"),
+    ('device = "gpu"\n', "localize.toml:1: device = 'gpu': expected \"auto\", \"cpu\" or \"cuda\""),
+    ("\x00", "localize.toml: binary file, not text"),
+])
+def test_a_bad_localize_toml_is_one_line_naming_the_line(run, desk, content, message):
+    (desk / "localize.toml").write_text(content, encoding="utf-8")
+    result = run("status")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: {message}") and result.stderr.count("\n") == 1
