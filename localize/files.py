@@ -149,6 +149,7 @@ def write_all(files: dict) -> None:
     old or its new version, never half of one.)
     """
     staged: list[tuple[str, Path]] = []
+    path = None  # the file being written when something fails
     try:
         for path, text in files.items():
             path = Path(path)
@@ -156,7 +157,8 @@ def write_all(files: dict) -> None:
         for temporary, path in staged:
             os.replace(temporary, path)
     except OSError as error:
-        place = getattr(error, "filename", None) or (staged[-1][1] if staged else next(iter(files), ""))
+        named = getattr(error, "filename", None)  # a folder that cannot be made; not our temporary file
+        place = named if named and not str(named).endswith(".tmp") else path
         raise LocalizeError(str(place), f"cannot write: {error.strerror or error}", _WRITE_HINT) from None
     except UnicodeEncodeError:  # text from somewhere with undecodable bytes (surrogates) in it
         raise LocalizeError(str(path), "cannot write: the text has characters that are not valid Unicode",

@@ -222,6 +222,19 @@ def test_a_termbase_without_english_arabic_terms_writes_nothing(run, project):
     assert not (project / "g.csv").exists()
 
 
+def test_a_full_disk_leaves_no_edition_half_written(run, project):
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    assert run("translate", "--no-mt", "a.txt").exit_code == 0
+    formats = [arg for fmt in ("html", "bilingual", "md", "txt") for arg in ("--format", fmt)]
+    assert run("publish", "--allow-draft", *formats, "--out", "sizes", "translations/ar/a.po").exit_code == 0
+    sizes = sorted((path.stat().st_size, path.name) for path in (project / "sizes").iterdir())
+    assert sizes[0][0] < sizes[-1][0] - 1
+    limit = sizes[-1][0] - 1  # every page fits but the largest
+    result = run_limited(["publish", "--allow-draft", *formats, "translations/ar/a.po"], project, limit=limit)
+    assert_one_line(result, f"editions/{sizes[-1][1]}")
+    assert not (project / "editions").exists() or os.listdir(project / "editions") == []
+
+
 def test_a_dangling_symlink_as_out_is_one_line(run, project):
     (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
     os.symlink(project / "gone", project / "out")
