@@ -42,9 +42,7 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
     from localize import models
     from localize.batch import discover, in_shard, parse_shard
     from localize.cli_tm import load_memory
-    from localize.files import lock_folder
-
-    from localize.files import check_writable, printable
+    from localize.files import check_writable, lock_folder, printable
 
     if report:
         check_writable(report)  # before the night's work, not after it
@@ -65,11 +63,11 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
         rows, pending = [], []
         for path, slug in articles:
             row = {"file": printable(path.as_posix()), "po": printable(_target(slug, out).as_posix()), "status": "",
-                   "slug": slug, "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": ""}
+                   "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": ""}
             rows.append(row)
-            _classify(path, row, everything)
+            redo = _classify(path, row, everything)
             if not row["status"]:
-                pending.append((path, row))
+                pending.append((path, slug, redo, row))
         memory = load_memory(out)
         options = pipeline.engine_options(beam, device, threads, max_length)
         progress = _Progress(len(pending))
@@ -88,8 +86,9 @@ def _target(slug: str, out: str) -> Path:
     return Path(out) / "ar" / f"{slug}.po"
 
 
-def _classify(path: Path, row: dict, everything: bool) -> None:
-    """Mark a row failed (unreadable) or unchanged (same hash as its PO records)."""
+def _classify(path: Path, row: dict, everything: bool) -> bool:
+    """Mark a row failed (unreadable) or unchanged (same hash as its PO records); True for an
+    unchanged article that --all redoes (reported as "redone", not "updated")."""
     from localize.batch import recorded_hash
     from localize.files import check_file_name, printable, read_input
 
@@ -98,15 +97,13 @@ def _classify(path: Path, row: dict, everything: bool) -> None:
         data = read_input(path, "article")
     except LocalizeError as error:
         row["status"], row["error"] = "failed", printable(error.message)
-        return
+        return False
     target = Path(row["po"])
-    if not target.exists():
-        return
-    if recorded_hash(target) == hashlib.sha256(data).hexdigest():
-        if everything:
-            row["redo"] = True  # reported as "redone", not "updated"
-        else:
-            row["status"] = "unchanged"
+    if not target.exists() or recorded_hash(target) != hashlib.sha256(data).hexdigest():
+        return False
+    if not everything:
+        row["status"] = "unchanged"
+    return everything
 
 
 def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> None:
@@ -115,10 +112,10 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
     from localize.files import digest, printable, write_all
 
     jobs, rows, seen, digests = [], {}, {}, {}
-    for path, row in chunk:
-        existed, redo = Path(row["po"]).exists(), row.pop("redo", False)
+    for path, slug, redo, row in chunk:
+        existed = Path(row["po"]).exists()
         try:
-            target, po = pipeline.prepare(str(path), out, None, None, index, digests, row.pop("slug"))
+            target, po = pipeline.prepare(str(path), out, None, None, index, digests, slug)
         except LocalizeError as error:
             row["status"], row["error"] = "failed", printable(error.message)
             progress.article(row)
