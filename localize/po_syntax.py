@@ -73,8 +73,8 @@ def _check_lines(rows: list[str], where: str) -> None:
             _check_previous(line[2:].strip(), where, number)
             continue
         elif line.startswith("#"):
-            if state in _INCOMPLETE or state == "msgid_plural":
-                raise _fail(where, started, _INCOMPLETE.get(state, "msgid_plural without msgstr[N]"))
+            if state in _INCOMPLETE:
+                raise _fail(where, started, _INCOMPLETE[state])
             state = None
             continue
         if not line:
@@ -89,8 +89,8 @@ def _check_lines(rows: list[str], where: str) -> None:
             continue
         _check_string(keyword["string"], where, number)
         state, started = _next_state(state, started, keyword, where, number)
-    if state in _INCOMPLETE or state == "msgid_plural":
-        raise _fail(where, started, _INCOMPLETE.get(state, "msgid_plural without msgstr[N]"))
+    if state in _INCOMPLETE:
+        raise _fail(where, started, _INCOMPLETE[state])
 
 
 def _next_state(state, started, keyword, where: str, number: int):
@@ -98,13 +98,13 @@ def _next_state(state, started, keyword, where: str, number: int):
     complete = state in (None, "msgstr", "msgstr[]")
     if name in ("msgctxt", "msgid"):
         if not complete and not (name == "msgid" and state == "msgctxt"):
-            raise _fail(where, started, _INCOMPLETE.get(state, "msgid_plural without msgstr[N]"))
+            raise _fail(where, started, _INCOMPLETE[state])
         return name, started if state == "msgctxt" else number
     if name == "msgid_plural":
         if state != "msgid":
             raise _fail(where, number, "msgid_plural without msgid")
         raise _fail(where, number, "a plural entry (msgid_plural)", _PLURAL_FIX)
-    if state != "msgid" and not (state == "msgstr[]" and index):
+    if state != "msgid" and not (state == "msgstr[]" and index and int(index) > 0):
         raise _fail(where, number, f"{name} without msgid")
     if index is None:
         return "msgstr", started

@@ -85,6 +85,8 @@ def line_of(text: str, marker: str, entry: bool = False) -> int:
      "a plural entry (msgid_plural)"),
     (REVIEWED, REVIEWED.replace('msgstr "', 'msgstr[0] "x"\nmsgstr[1] "'), "msgstr[1]",
      "msgstr[1] without msgid_plural"),
+    (REVIEWED, REVIEWED.replace('msgstr "', 'msgstr[0] "x"\nmsgstr[0] "'), 'msgstr[0] "است',
+     "msgstr[0] without msgid"),  # polib would keep only the second
     ("cut", "", 'msgctxt "2.2"', "msgid without msgstr (the file may be cut off)"),
     ('"استؤنفت', '"\\qاستؤنفت', "\\q", "escape sequence \\q in a string"),
     ('"استؤنفت', '"\\101استؤنفت', "\\101", "escape sequence \\1 in a string"),
