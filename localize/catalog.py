@@ -17,7 +17,7 @@ import polib
 
 from localize import __version__
 from localize.article import Article
-from localize.errors import LocalizeError
+from localize.files import LINE_BREAKING
 from localize.records import Segment
 
 LANGUAGE = "ar"
@@ -52,7 +52,7 @@ def header(article: Article, source_path: str, now: datetime | None = None) -> d
     }
 
 
-_NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_NOT_IN_A_LINE = re.compile(f"[{LINE_BREAKING}]+")
 
 
 def one_line(note: str) -> str:

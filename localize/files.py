@@ -42,7 +42,10 @@ def _stat(path: Path, what: str) -> os.stat_result:
         raise LocalizeError(str(path), f"cannot read file: {error.strerror}", "check the file") from None
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# What cannot stand in one line of text (control characters and the Unicode line and paragraph
+# separators): escaped in messages here, a space in the PO comments the tool writes (catalog).
+LINE_BREAKING = "\x00-\x1f\x7f-\x9f\u2028\u2029"
+_UNPRINTABLE = re.compile(f"[{LINE_BREAKING}\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
