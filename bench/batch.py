@@ -53,7 +53,7 @@ def main() -> None:
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(work / "packages")}
     os.environ["ARGOS_PACKAGES_DIR"] = env["ARGOS_PACKAGES_DIR"]
     from localize import models
-    from localize.article import parse_article
+    from localize.readers import parse_article
     from localize.mt import Engine, Options
     from localize.segment import segment_article
 

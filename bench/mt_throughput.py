@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from localize.article import parse_article  # noqa: E402
+from localize.readers import parse_article  # noqa: E402
 from localize.segment import segment_article, sentences  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "articles" / "iran-imis.txt"

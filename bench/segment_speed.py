@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from localize.article import parse_article  # noqa: E402
+from localize.readers import parse_article  # noqa: E402
 from localize.segment import split  # noqa: E402
 
 

@@ -23,7 +23,7 @@ def discover(paths) -> list[tuple[Path, str]]:
     their slugs: the path below the folder given ('incoming/a/story.txt' -> 'a-story'), so that
     same-name articles in different folders get different POs; a file named directly (or at the
     top of the folder) keeps its file name, as with ``localize translate``."""
-    from localize.article import slugify
+    from localize.records import slugify
 
     found: dict[Path, str] = {}
     for argument in paths:

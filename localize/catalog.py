@@ -10,14 +10,15 @@ and earlier entries whose English is gone are kept as obsolete (``#~``).
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timezone
 
 import polib
 
 from localize import __version__
-from localize.article import Article
-from localize.files import LINE_BREAKING
+from localize.records import Article
+from localize.files import LINE_BREAKING, MAX_PO_BYTES, decode_text, read_input
 from localize.records import Segment
 
 LANGUAGE = "ar"
@@ -299,3 +300,9 @@ def summary(po: polib.POFile) -> dict:
 def reviewed(entry: polib.POEntry) -> bool:
     """A reviewer's finished entry: translated and not fuzzy."""
     return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
+
+
+def read_po(path: str | os.PathLike):
+    """A PO file, strictly parsed (see ``parse_catalog``)."""
+    data = read_input(path, "PO file", MAX_PO_BYTES)
+    return parse_catalog(decode_text(data, str(path), what="PO file"), str(path))

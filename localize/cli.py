@@ -20,7 +20,6 @@ from localize.cli_models import models
 from localize.cli_publish import publish
 from localize.cli_tm import tm
 from localize.errors import LocalizeError
-from localize.files import read_po
 from localize.wording import count
 
 FORMATS = ("txt", "md", "html")
@@ -171,7 +170,7 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
 
 
 def _report(target, po, drafted, remembered) -> None:
-    from localize.catalog import summary
+    from localize.catalog import read_po, summary
 
     counts = summary(po)
     done, total = counts["reviewed"] + counts["drafts"], counts["segments"]
@@ -197,6 +196,7 @@ def check(files, glossary_files, as_json):
       localize check translations/ar/iran-imis.po
       localize check --json --glossary glossaries/news.csv translations
     """
+    from localize.catalog import read_po
     from localize.glossary import format_issue
 
     index = pipeline.term_index(glossary_files, required=True)
@@ -232,7 +232,7 @@ def status(files, glossary_files, as_json):
       localize status
       localize status --json translations/ar/iran-imis.po
     """
-    from localize.catalog import summary
+    from localize.catalog import read_po, summary
     from localize.files import printable
 
     index = pipeline.term_index(glossary_files, required=False)

@@ -12,7 +12,8 @@ from localize.errors import LocalizeError
 def load_memory(folder: str):
     """The memory of a translations folder: reviewed entries of every PO under it
     (sorted by path), then the TMX files imported into ``<folder>/tm``."""
-    from localize.files import read_input, read_po
+    from localize.catalog import read_po
+    from localize.files import read_input
     from localize.tm import Memory, read_tmx, units_from_catalog
 
     root = Path(folder)
@@ -53,7 +54,7 @@ def tm_export(tmx, folder, force):
     Example:
       localize tm export desk.tmx
     """
-    from localize.files import read_po
+    from localize.catalog import read_po
     from localize.tm import units_from_catalog, write_tmx
 
     target = Path(tmx)

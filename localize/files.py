@@ -296,14 +296,6 @@ def _locked(path: Path, folder, on_wait, wait: bool, fcntl):
         handle.close()
 
 
-def read_po(path: str | os.PathLike):
-    """A PO file, strictly parsed (see ``catalog.parse_catalog``)."""
-    from localize.catalog import parse_catalog
-
-    data = read_input(path, "PO file", MAX_PO_BYTES)
-    return parse_catalog(decode_text(data, str(path), what="PO file"), str(path))
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -14,12 +14,11 @@ from typing import NamedTuple
 import click
 
 from localize.errors import LocalizeError
-from localize.files import read_po
 from localize.wording import count
 
 
 def load_article(path: str, fmt: str | None, encoding: str | None):
-    from localize.article import parse_article
+    from localize.readers import parse_article
     from localize.files import read_input
 
     return parse_article(read_input(path, "article"), path, fmt, encoding)
@@ -128,7 +127,7 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict, slug: str 
     """
     from dataclasses import replace
 
-    from localize.catalog import build_catalog
+    from localize.catalog import build_catalog, read_po
     from localize.files import check_file_name, digest
     from localize.glossary import reviewer_notes
     from localize.segment import segment_article
@@ -293,7 +292,8 @@ def load_translated_article(po_path, encoding: str | None = None):
     The article is found by the PO's X-Source-File (relative to the folder
     ``translate`` ran in) and must still have the bytes X-Source-SHA256 records.
     """
-    from localize.article import parse_article
+    from localize.catalog import read_po
+    from localize.readers import parse_article
 
     po = read_po(po_path)
     source, recorded = po.metadata.get("X-Source-File", ""), po.metadata.get("X-Source-SHA256", "")

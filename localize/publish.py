@@ -22,7 +22,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from localize import __version__
-from localize.article import Article, Block, Inline
+from localize.records import Article, Block, Inline
 from localize.errors import LocalizeError
 from localize.publish_text import SAFE_SCHEMES, markdown_escape, markdown_text, placeholders, plain_text
 

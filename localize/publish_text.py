@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
-from localize.article import Inline
+from localize.records import Inline
 from localize.segment import TAG
 
 TAG_SPLIT = re.compile(f"({TAG})")

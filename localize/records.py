@@ -1,8 +1,22 @@
-"""The record types that flow between stages."""
+"""The record types that flow between stages.
+
+An ``Article`` is what a reader (``localize.readers``) makes of a file: a title
+and a sequence of ``Block`` values (title, heading, paragraph, quote,
+list_item), each with the line it starts on.  Inline markup (links, emphasis,
+images, line breaks) is replaced by numbered placeholders, ``<1>...</1>`` for a
+pair and ``<2/>`` for a standalone element; each placeholder's ``Inline`` keeps
+the original markup so the publisher can put it back where the translator left
+the placeholder.  This module imports no reader.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import PurePath
+
+BLOCK_KINDS = ("title", "heading", "paragraph", "quote", "list_item")
 
 
 @dataclass(frozen=True)
@@ -34,3 +48,87 @@ class Segment:
     reviewed: bool = False
     notes: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Inline:
+    """One inline element replaced by a placeholder in the block text."""
+
+    id: int
+    open: str
+    close: str = ""  # empty for a standalone element such as an image
+    description: str = ""
+    html: tuple[str, str] | None = None  # the HTML for open/close when they are Markdown
+
+    @property
+    def placeholder(self) -> str:
+        return f"<{self.id}>...</{self.id}>" if self.close else f"<{self.id}/>"
+
+    @property
+    def html_markup(self) -> tuple[str, str]:
+        """The element as HTML start and end tags (unsanitised: the article's own markup)."""
+        return self.html if self.html is not None else (self.open, self.close)
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    text: str
+    line: int
+    level: int = 0  # heading level (1-6) or list nesting depth
+    marker: str = ""  # list marker as written ("-", "1.")
+    inline: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str
+    format: str
+    blocks: tuple[Block, ...]
+    metadata: dict = field(default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def title(self) -> str | None:
+        return next((block.text for block in self.blocks if block.kind == "title"), None)
+
+    @property
+    def slug(self) -> str:
+        return slugify(PurePath(self.source).stem)
+
+
+def slugify(name: str) -> str:
+    """A file-name-safe slug that keeps the letters of every script (Arabic names stay Arabic):
+    'Talks in Vienna' -> 'talks-in-vienna', 'خبر عاجل' -> 'خبر-عاجل', 'a/story' -> 'a-story'."""
+    slug = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", name).strip()).strip("-.").lower()
+    return slug or "article"
+
+
+class InlineText:
+    """Builds a block's text while numbering its inline elements."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.inline: list[Inline] = []
+
+    def text(self, text: str) -> None:
+        self.parts.append(text)
+
+    def open(self, open_markup: str, close_markup: str, description: str,
+             html: tuple[str, str] | None = None) -> int:
+        number = len(self.inline) + 1
+        self.inline.append(Inline(number, open_markup, close_markup, description, html))
+        self.parts.append(f"<{number}>")
+        return number
+
+    def close(self, number: int) -> None:
+        self.parts.append(f"</{number}>")
+
+    def single(self, markup: str, description: str, html: str | None = None) -> None:
+        number = len(self.inline) + 1
+        self.inline.append(Inline(number, markup, "", description, None if html is None else (html, "")))
+        self.parts.append(f"<{number}/>")
+
+    def build(self) -> tuple[str, tuple[Inline, ...]]:
+        text = re.sub(r"\s+", " ", "".join(self.parts)).strip()
+        return text, tuple(self.inline)

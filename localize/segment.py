@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from localize.records import Segment
 
 if TYPE_CHECKING:
-    from localize.article import Article
+    from localize.records import Article
 
 TAG = r"</?\d+/?>"
 _TAG_RE = re.compile(TAG)

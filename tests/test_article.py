@@ -3,7 +3,9 @@ import codecs
 import pytest
 
 from conftest import FIXTURES, SAMPLE
-from localize.article import detect_format, parse_article, parse_date, slugify
+from localize.readers import detect_format, parse_article
+from localize.readers.text import parse_date
+from localize.records import slugify
 from localize.errors import LocalizeError
 
 

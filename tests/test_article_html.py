@@ -1,7 +1,7 @@
 import pytest
 
 from conftest import FIXTURES
-from localize.article import parse_article
+from localize.readers import parse_article
 from localize.errors import LocalizeError
 
 

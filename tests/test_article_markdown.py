@@ -1,5 +1,5 @@
 from conftest import FIXTURES
-from localize.article import parse_article
+from localize.readers import parse_article
 
 
 def article():

@@ -8,7 +8,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import FIXTURES, SAMPLE
-from localize.article import parse_article
+from localize.readers import parse_article
 from localize.catalog import build_catalog, parse_catalog, render, reviewed
 from localize.errors import LocalizeError
 from localize.segment import segment_article

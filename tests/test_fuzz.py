@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from localize.cli import cli
-from localize.files import read_po
+from localize.catalog import read_po
 
 EXAMPLES = int(os.environ.get("LOCALIZE_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

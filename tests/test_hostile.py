@@ -17,7 +17,7 @@ import polib
 import pytest
 from markdown_it import MarkdownIt
 
-from localize.files import read_po
+from localize.catalog import read_po
 
 ARTICLE = "Talks resume\n\nThe talks resumed in Vienna. Iran sent a delegation.\n"
 MSGFMT = shutil.which("msgfmt")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from localize.article import Inline
+from localize.records import Inline
 from localize.publish import html_fragment
 from localize.publish_text import markdown_escape
 

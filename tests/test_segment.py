@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLE, load_cases
-from localize.article import parse_article
+from localize.readers import parse_article
 from localize.segment import outline, segment_article, sentences, split
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from localize.article import parse_article
+from localize.readers import parse_article
 from localize.catalog import add_draft, build_catalog, parse_catalog, render, reviewed
 from localize.segment import segment_article
 

@@ -14,7 +14,8 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
-from localize.article import Block, InlineText, parse_date
+from localize.readers.text import parse_date
+from localize.records import Block, InlineText
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.DOTALL)
 _PAIRS = {"em": "emphasis", "strong": "bold", "s": "strikethrough"}

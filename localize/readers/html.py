@@ -16,7 +16,7 @@ from html import escape
 from lxml import etree
 from lxml import html as lxml_html
 
-from localize.article import Block, InlineText
+from localize.records import Block, InlineText
 from localize.errors import LocalizeError
 
 DROP_TAGS = ("script", "style", "noscript", "template", "nav", "footer", "aside", "form",

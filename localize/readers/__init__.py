@@ -1,0 +1,55 @@
+"""Read an article (plain text, Markdown or HTML) into an ``Article`` of blocks.
+
+One module per format (``text``, ``markdown``, ``html``) and ``detect`` for
+what a file is; the record types they produce are in ``localize.records``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+from localize.errors import LocalizeError
+from localize.files import decode_text
+from localize.readers.detect import FORMATS, detect_format
+from localize.readers.html import read_html
+from localize.readers.markdown import read_markdown
+from localize.readers.text import read_plain_text
+from localize.records import Article
+
+__all__ = ["FORMATS", "clean_text", "detect_format", "parse_article"]
+
+
+def parse_article(data: bytes, source: str, fmt: str | None = None,
+                  encoding: str | None = None) -> Article:
+    """Parse the bytes of an article file; ``source`` names it in errors and the PO."""
+    text = clean_text(decode_text(data, source, encoding))
+    fmt = fmt or detect_format(source, text)
+    if fmt == "html":
+        blocks, metadata = read_html(text, source)
+    elif fmt == "md":
+        blocks, metadata = read_markdown(text)
+    elif fmt == "txt":
+        blocks, metadata = read_plain_text(text)
+    else:
+        raise LocalizeError(source, f"unknown format {fmt!r}", "use txt, md or html")
+    if not any(block.text.strip() for block in blocks):
+        raise LocalizeError(source, "no article text found", "give an article with a title and paragraphs")
+    blocks = sorted(blocks, key=lambda block: block.kind != "title")  # the title first, once
+    blocks = [replace(b, kind="heading") if b.kind == "title" and i else b for i, b in enumerate(blocks)]
+    return Article(source, fmt, tuple(blocks), metadata, hashlib.sha256(data).hexdigest())
+
+
+# Line breaks that str.splitlines() (and so PO readers) honour besides "\n", and
+# control characters: neither belongs in a segment (msgfmt rejects <EOT>, lxml
+# refuses control characters, a U+2028 in a PO comment splits the line).
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # and what XML forbids
+
+
+def clean_text(text: str) -> str:
+    """An article's text with every line break as "\n" and control characters as spaces."""
+    return _CONTROLS.sub(" ", _LINE_BREAKS.sub("\n", text))
+
+
