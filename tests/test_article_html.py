@@ -16,20 +16,22 @@ def test_article_content_only():
                   "tracking", "injected", "color: red"):
         assert noise not in text
     assert [b.kind for b in blocks] == [
-        "title", "paragraph", "paragraph", "heading", "paragraph", "quote", "list_item",
-        "list_item", "paragraph"]
+        "title", "paragraph", "heading", "paragraph", "quote", "list_item", "list_item"]
     assert blocks[0].text == "Iran blasts calls for disbanding IMIS"
+    # the byline is the article's metadata, not a sentence to translate
+    assert page().metadata["byline"] == "By Staff \u00b7 Dec. 7, 2017"
+    assert "By Staff" not in text
 
 
 def test_entities_are_decoded_and_whitespace_collapsed():
-    paragraph = page().blocks[2]
+    paragraph = page().blocks[1]
     assert paragraph.text == ("Calls for dismantling the <1>Iranian Militias in Iraq and Syria</1> "
                               "(IMIS) have raised the ire of Iran. Tehran\u2019s reaction was swift & angry.")
-    assert page().blocks[5].text == "\u201cCertainly, such plots will be foiled.\u201d"
+    assert page().blocks[4].text == "\u201cCertainly, such plots will be foiled.\u201d"
 
 
 def test_inline_tags_become_placeholders_that_keep_the_markup():
-    paragraph = page().blocks[4]
+    paragraph = page().blocks[3]
     assert paragraph.text == "Shamkhani met <1>Sheikh Humam Hamoudi</1> in Tehran.<2/>He spoke for an hour."
     link, line_break = paragraph.inline
     assert (link.open, link.close) == ('<a href="https://example.org/hamoudi">', "</a>")
@@ -41,7 +43,7 @@ def test_lines_metadata_and_list_markers():
     assert article.blocks[0].line == 17
     assert article.metadata["published"] == "2017-12-07T16:26:00+03:00"
     assert article.metadata["lang"] == "en"
-    assert article.blocks[6].marker == "-"
+    assert article.blocks[5].marker == "-"
 
 
 def test_without_article_element_the_densest_content_is_used():
