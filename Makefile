@@ -10,6 +10,9 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 $(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
+	# pip 23 (what python3.11 -m venv brings) fails to resolve lxml[html_clean], which
+	# trafilatura and readability-lxml both ask for: take a pip that can
+	$(PIP) install "pip>=24"
 	$(PIP) install -c constraints.txt torch==2.13.0
 	$(PIP) install -c constraints.txt -e '.[test,bench]'
 	touch $@

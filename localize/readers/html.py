@@ -158,19 +158,38 @@ def _extracted(text: str, candidates: list[Block], captions: set) -> list[Block]
         for block, keep in zip(candidates, kept):
             if keep:
                 known.update(_trigrams(_words(block.text)))
+        fresh = set()
         for number in sorted(prose):
             grams = _trigrams(_words(candidates[number].text))
-            repeated = sum(gram in known for gram in grams) >= 0.5 * len(grams)
-            if number > start and id(candidates[number]) not in captions and not repeated:
-                kept[number] = True
+            if id(candidates[number]) not in captions and sum(g in known for g in grams) < 0.5 * len(grams):
+                fresh.add(number)
                 known.update(grams)
-        while low > 0 and kept[low - 1]:
-            low -= 1
-        while high + 1 < len(kept) and kept[high + 1]:
-            high += 1
+        for number in fresh:  # long paragraphs after the story's start that trafilatura cut off
+            if number > start and len(_words(candidates[number].text)) >= PROSE:
+                kept[number] = True
+        number, gap = start - 1, 0  # an opening in a container of its own, just before the story
+        while number >= 0 and (number in fresh or (gap < 2 and len(_words(candidates[number].text)) < 4)):
+            kept[number], gap = number in fresh, 0 if number in fresh else gap + 1
+            number -= 1
+        low, high = _widened(low, high, kept, candidates)
         kept = [keep and low <= number <= high for number, keep in enumerate(kept)]
     chosen = [block for block, keep in zip(candidates, kept) if keep]
     return chosen or None
+
+
+def _widened(low: int, high: int, kept: list[bool], candidates: list[Block]) -> tuple[int, int]:
+    """The span grown over the held blocks next to it, across a gap of up to two short blocks
+    (an "Advertisement" between the two containers a story is split into)."""
+    def step(position: int, direction: int) -> int:
+        while True:
+            probe, gap = position + direction, 0
+            while 0 <= probe < len(kept) and not kept[probe] and gap < 2 \
+                    and len(_words(candidates[probe].text)) < 4:
+                probe, gap = probe + direction, gap + 1
+            if not (0 <= probe < len(kept) and kept[probe]):
+                return position
+            position = probe
+    return step(low, -1), step(high, 1)
 
 
 def _held(story: str, candidates: list[Block]) -> list[bool] | None:
@@ -258,7 +277,7 @@ def _story_span(text: str, candidates: list[Block], kept: list[bool]):
     kept_words = sum(len(_words(block.text)) for block, keep in zip(candidates, kept) if keep)
     if held_words < 0.5 * kept_words:
         return None
-    prose = {n for n in held if candidates[n].kind == "paragraph" and len(_words(candidates[n].text)) >= PROSE}
+    prose = {n for n in held if candidates[n].kind == "paragraph" and len(_words(candidates[n].text)) >= 8}
     return (held[0], held[-1]), prose
 
 
