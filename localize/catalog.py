@@ -49,6 +49,7 @@ def header(article: Article, source_path: str, now: datetime | None = None) -> d
         "X-Generator": f"localize {__version__}",
         "X-Source-File": source_path,
         "X-Source-Format": article.format,
+        "X-Source-Encoding": article.encoding,
         "X-Source-SHA256": article.sha256,
     }
 

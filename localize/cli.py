@@ -88,7 +88,9 @@ def segment(article, as_json, fmt, encoding):
     """
     from localize.segment import outline
 
-    result = outline(pipeline.load_article(article, fmt, encoding))
+    loaded = pipeline.load_article(article, fmt, encoding)
+    _warn_suspect(article, loaded.suspect)
+    result = outline(loaded)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -98,6 +100,14 @@ def segment(article, as_json, fmt, encoding):
         click.echo(f"{number} {block['kind']} (line {block['line']})")
         for sentence, text in enumerate(block["segments"], 1):
             click.echo(f"  {number}.{sentence}  {text}")
+
+
+def _warn_suspect(source: str, why: str) -> None:
+    if why:
+        from localize.files import printable
+
+        click.echo(f"Warning: {printable(source)}: {why}: an index page, or its story was not found; "
+                   "check the blocks with `localize segment` before review", err=True)
 
 
 def translation_options(command):
@@ -156,8 +166,10 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
     model = None if no_mt else models.find()  # no model: say so before any work
     index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, lambda: click.echo(f"waiting for another localize run writing {out} ...", err=True)):
-        read = {}
-        jobs = [pipeline.prepare(path, out, fmt, encoding, index, read) for path in articles]
+        read, suspects = {}, {}
+        jobs = [pipeline.prepare(path, out, fmt, encoding, index, read, suspects=suspects) for path in articles]
+        for target, po in jobs:
+            _warn_suspect(po.metadata["X-Source-File"], suspects.get(target, ""))
         pipeline.check_unique_targets(jobs)
         memory = load_memory(out)
         options = pipeline.engine_options(beam, device, threads, max_length)

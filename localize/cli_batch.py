@@ -22,7 +22,9 @@ from localize.wording import count
               help="Articles per engine batch; each chunk's POs are written before the next starts.")
 @click.option("--all", "everything", is_flag=True,
               help="Also redo articles whose source is unchanged (e.g. after a glossary change).")
-def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, threads, max_length,
+@click.option("--encoding", metavar="NAME",
+              help="Encoding of the articles that are not UTF-8 (e.g. cp1256); UTF-8 ones are read as UTF-8.")
+def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, device, threads, max_length,
           trust_exact_memory, glossary_files):
     """Prepare every new or changed article under PATHs for review.
 
@@ -30,7 +32,9 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
     those whose source is unchanged since their PO was written, and translates
     the new segments of all the others together (memory first, then one model,
     in chunks of --chunk articles). A broken article is reported and skipped;
-    exit code 1 if any failed. Only one batch runs per output folder.
+    exit code 1 if any failed. Only one batch runs per output folder. A web
+    page whose article keeps little of the page's text (an index page, a story
+    not found) is listed under "suspect".
 
     \b
     Example:
@@ -49,6 +53,7 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
     started = datetime.now(timezone.utc)
     run_info = {"localize": __version__, "started": started.isoformat(timespec="seconds"),
                 "options": {"paths": list(paths), "out": out, "all": everything, "chunk": chunk, "shard": shard,
+                            "encoding": encoding,
                             "no_mt": no_mt, "beam": beam, "device": device, "threads": threads,
                             "max_length": max_length, "trust_exact_memory": trust_exact_memory,
                             "glossaries": list(glossary_files)}}
@@ -63,7 +68,8 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
         rows, pending = [], []
         for path, slug in articles:
             row = {"file": printable(path.as_posix()), "po": printable(_target(slug, out).as_posix()), "status": "",
-                   "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": ""}
+                   "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": "",
+                   "suspect": ""}
             rows.append(row)
             redo = _classify(path, row, everything)
             if not row["status"]:
@@ -73,13 +79,26 @@ def batch(paths, report, shard, chunk, everything, out, no_mt, beam, device, thr
         progress = _Progress(len(pending))
         for start in range(0, len(pending), chunk):
             _run_chunk(pending[start:start + chunk], out, index, memory, model, options,
-                       trust_exact_memory, progress)
+                       trust_exact_memory, progress, encoding)
             progress.chunk(start // chunk + 1, -(-len(pending) // chunk))
         progress.close()
     ended = datetime.now(timezone.utc)
     run_info.update(ended=ended.isoformat(timespec="seconds"), seconds=round((ended - started).total_seconds(), 3))
     _summarize(rows, report, run_info)
     sys.exit(1 if any(row["status"] == "failed" for row in rows) else 0)
+
+
+def _encoding(encoding: str | None, path: Path) -> str | None:
+    """--encoding for the articles that are not UTF-8: a UTF-8 file of the same night stays UTF-8."""
+    if encoding is None:
+        return None
+    from localize.files import read_input
+
+    try:
+        read_input(path, "article").decode("utf-8")
+    except (UnicodeDecodeError, LocalizeError):
+        return encoding
+    return None
 
 
 def _target(slug: str, out: str) -> Path:
@@ -106,16 +125,17 @@ def _classify(path: Path, row: dict, everything: bool) -> bool:
     return everything
 
 
-def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> None:
+def _run_chunk(chunk, out, index, memory, model, options, trust, progress, encoding=None) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article."""
     from localize.catalog import summary
     from localize.files import digest, printable, write_all
 
-    jobs, rows, seen, digests = [], {}, {}, {}
+    jobs, rows, seen, digests, suspects = [], {}, {}, {}, {}
     for path, slug, redo, row in chunk:
         existed = Path(row["po"]).exists()
         try:
-            target, po = pipeline.prepare(str(path), out, None, None, index, digests, slug)
+            target, po = pipeline.prepare(str(path), out, None, _encoding(encoding, path), index, digests, slug,
+                                          suspects)
         except LocalizeError as error:
             row["status"], row["error"] = "failed", printable(error.message)
             progress.article(row)
@@ -127,6 +147,7 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress) -> No
             continue
         seen[target] = row["file"]
         row["status"] = "redone" if redo else "updated" if existed else "new"
+        row["suspect"] = suspects.get(target, "")
         jobs.append((target, po))
         rows[target] = (row, digests[target])
     drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust)
@@ -189,16 +210,20 @@ def _summarize(rows: list[dict], report: str | None, run_info: dict) -> None:
 
     counts = {status: sum(1 for row in rows if row["status"] == status)
               for status in ("new", "updated", "redone", "unchanged", "failed")}
+    counts["suspect"] = sum(1 for row in rows if row["suspect"] and row["status"] != "failed")
     summed = ("segments", "machine_drafts", "memory_drafts", "issues")
     totals = {"articles": len(rows), **counts, **{key: sum(row[key] for row in rows) for key in summed}}
     redone = f", {counts['redone']} redone" if counts["redone"] else ""
     click.echo(f"articles: {counts['new']} new, {counts['updated']} updated{redone}, {counts['unchanged']} "
-               f"unchanged, {counts['failed']} failed")
+               f"unchanged, {counts['failed']} failed" + (f", {counts['suspect']} suspect" if counts["suspect"] else ""))
     click.echo(f"drafts: {totals['machine_drafts']} machine, {totals['memory_drafts']} from memory; "
                f"issues: {totals['issues']}")
     for row in rows:
         if row["status"] == "failed":
             click.echo(f"failed: {row['error']}")
+        elif row["suspect"]:
+            click.echo(f"suspect: {row['file']}: {row['suspect']}: an index page, or its story was not found; "
+                       f"read {row['po']} before it goes to review")
     if report:
         write_atomic(report, json.dumps({"run": run_info, "totals": totals, "articles": rows},
                                         ensure_ascii=False, indent=2) + "\n")

@@ -25,7 +25,7 @@ from localize.publish import DIGITS, FORMATS, SUFFIXES
               help="Digits for the dates and numbers the tool writes (the translations are kept as reviewed).")
 @click.option("--locale", default="ar", show_default=True, metavar="LOCALE",
               help="Babel locale for dates, e.g. ar_IQ for Levantine month names.")
-@click.option("--encoding", metavar="NAME", help="Encoding of the articles if not UTF-8 (as given to translate).")
+@click.option("--encoding", metavar="NAME", help="Encoding of the articles (default: the one translate read them with).")
 @click.option("--strict", is_flag=True, help="All or nothing: publish no PO while any of them is not ready.")
 @click.option("--verbose", "-v", is_flag=True, help="List every segment that holds a PO back.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was published (and what was held back) as JSON.")

@@ -103,6 +103,46 @@ _EMPTY_HINTS = {"article": "give an article with text in it",
                 "PO file": "restore the PO from version control, or delete it and run localize translate again"}
 
 
+def codec_of(data: bytes, encoding: str | None) -> str:
+    """The codec ``decode_text`` reads these bytes with: the one named, else UTF-16 for a
+    UTF-16 byte-order mark, else UTF-8."""
+    if encoding:
+        return encoding
+    return "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8"
+
+
+# What the legacy encodings a desk meets are for (charset-normalizer's names).
+_LANGUAGES = {"cp1256": "Arabic, Windows", "iso8859_6": "Arabic, ISO", "cp720": "Arabic, DOS",
+              "mac_arabic": "Arabic, Mac", "cp1252": "Western European, Windows",
+              "latin_1": "Western European, ISO", "iso8859_15": "Western European, ISO",
+              "cp1250": "Central European, Windows", "cp1251": "Cyrillic, Windows",
+              "cp1255": "Hebrew, Windows", "cp1254": "Turkish, Windows", "cp1253": "Greek, Windows",
+              "mac_roman": "Western European, Mac", "cp437": "DOS", "cp850": "DOS"}
+
+
+def likely_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess at the encoding of ``data`` (Python's codec name), if any.
+
+    Only the first 64 KiB are looked at: enough to tell cp1256 from cp1252,
+    and an error message must come fast."""
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data[:65536])
+    best = results.best()
+    if best is None:
+        return None
+    possible = {name for match in results if match.chaos <= best.chaos and match.coherence >= best.coherence - 0.01
+                for name in match.could_be_from_charset}
+    sample = data[:65536]
+    if "cp1256" in possible:  # the desk's legacy Arabic, when the bytes read as Arabic letters in it
+        letters = [c for c in sample.decode("cp1256", errors="replace") if ord(c) > 127]
+        if letters and sum("\u0600" <= c <= "\u06ff" for c in letters) >= 0.5 * len(letters):
+            return "cp1256"
+    if "cp1252" in possible:
+        return "cp1252"
+    return best.encoding
+
+
 def decode_text(data: bytes, where: str, encoding: str | None = None, what: str = "article") -> str:
     """Decode UTF-8 (with or without BOM), or the encoding the user named.
 
@@ -115,8 +155,13 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
         raise empty
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in data and not (utf16 or encoding):
+        likely = likely_encoding(data) if what == "article" and len(data) >= 32 else None
+        if likely and likely.startswith(("utf_16", "utf_32")):
+            name = likely.replace("_", "-")
+            raise LocalizeError(where, f"not UTF-8: it looks like {name.upper()} text without a byte-order mark",
+                                f"name its encoding with --encoding {name}")
         raise LocalizeError(where, f"binary file, not text (a NUL byte at byte {data.index(0)})", give)
-    codec = encoding or ("utf-16" if utf16 else "utf-8-sig")
+    codec = "utf-8-sig" if codec_of(data, encoding) == "utf-8" else codec_of(data, encoding)
     try:
         text = data.decode(codec).lstrip("\ufeff")
     except LookupError:
@@ -124,10 +169,13 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
     except UnicodeDecodeError as error:
         if encoding or utf16:
             raise LocalizeError(where, f"not valid {codec} at byte {error.start}", "check --encoding") from None
-        raise LocalizeError(
-            where, f"not valid UTF-8 at byte {error.start}",
-            "convert it to UTF-8, or name its encoding with --encoding, e.g. --encoding cp1252",
-        ) from None
+        likely = likely_encoding(data) if what == "article" else None
+        if likely and likely not in ("utf_8", "ascii"):
+            hint = f"name its encoding with --encoding {likely}, or convert it to UTF-8"
+            raise LocalizeError(where, f"not valid UTF-8 at byte {error.start}; it looks like {likely} "
+                                f"({_LANGUAGES.get(likely, 'legacy encoding')})", hint) from None
+        raise LocalizeError(where, f"not valid UTF-8 at byte {error.start}",
+                            "convert it to UTF-8, or name its encoding with --encoding (e.g. cp1256)") from None
     if "\x00" in text:
         raise LocalizeError(where, f"binary file, not text (a NUL character at character {text.index(chr(0))})", give)
     if not text.strip():

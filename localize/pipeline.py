@@ -119,11 +119,13 @@ def machine_drafts(jobs, model, options) -> dict:
     return counts
 
 
-def prepare(path: str, out: str, fmt, encoding, index, digests: dict, slug: str | None = None):
+def prepare(path: str, out: str, fmt, encoding, index, digests: dict, slug: str | None = None,
+            suspects: dict | None = None):
     """Read an article and its existing PO, and build the new PO (nothing written yet).
 
     ``digests[target]`` gets the PO's hash as it was before it was read, for
-    ``check_unchanged`` to compare with just before writing.
+    ``check_unchanged`` to compare with just before writing; ``suspects[target]``
+    says why a web page's reading looks incomplete (see ``Article.suspect``).
     """
     from dataclasses import replace
 
@@ -139,6 +141,8 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict, slug: str 
     previous = read_po(target) if digests[target] is not None else None
     if previous is not None:
         check_owner(target, previous, path, article.sha256)
+    if suspects is not None and article.suspect:
+        suspects[target] = article.suspect
     segments = [replace(s, notes=tuple(reviewer_notes(s.source, index))) for s in segment_article(article)]
     return target, build_catalog(article, segments, project_path(path), previous)
 
@@ -310,6 +314,7 @@ def load_translated_article(po_path, encoding: str | None = None):
     if hashlib.sha256(data).hexdigest() != recorded:
         raise LocalizeError(source, f"changed since {po_path} was written",
                             f"run `localize translate {source}`, review the new segments, then publish")
+    encoding = encoding or po.metadata.get("X-Source-Encoding") or None  # as translate read it
     return po, parse_article(data, source, po.metadata.get("X-Source-Format") or None, encoding), source
 
 

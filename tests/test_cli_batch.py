@@ -189,7 +189,8 @@ def test_the_report_says_when_what_and_how_and_failures_are_printed_once(run, pr
     report = json.loads((project / "report.json").read_text(encoding="utf-8"))
     assert report["totals"]["redone"] == 3 and report["run"]["model"] is None
     assert {row["status"] for row in report["articles"]} == {"redone", "failed"}
-    assert all(set(row) == {"file", "po", "status", "segments", "machine_drafts", "memory_drafts", "issues", "error"}
+    assert all(set(row) == {"file", "po", "status", "segments", "machine_drafts", "memory_drafts", "issues", "error",
+                            "suspect"}
                for row in report["articles"])
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from localize.errors import LocalizeError
-from localize.files import decode_text
+from localize.files import codec_of, decode_text
 from localize.readers.detect import FORMATS, detect_format
 from localize.readers.html import read_html
 from localize.readers.markdown import read_markdown
@@ -26,8 +26,9 @@ def parse_article(data: bytes, source: str, fmt: str | None = None,
     """Parse the bytes of an article file; ``source`` names it in errors and the PO."""
     text = clean_text(decode_text(data, source, encoding))
     fmt = fmt or detect_format(source, text)
+    page_words = 0
     if fmt == "html":
-        blocks, metadata = read_html(text, source)
+        blocks, metadata, page_words = read_html(text, source)
     elif fmt == "md":
         blocks, metadata = read_markdown(text)
     elif fmt == "txt":
@@ -38,7 +39,8 @@ def parse_article(data: bytes, source: str, fmt: str | None = None,
         raise LocalizeError(source, "no article text found", "give an article with a title and paragraphs")
     blocks = sorted(blocks, key=lambda block: block.kind != "title")  # the title first, once
     blocks = [replace(b, kind="heading") if b.kind == "title" and i else b for i, b in enumerate(blocks)]
-    return Article(source, fmt, tuple(blocks), metadata, hashlib.sha256(data).hexdigest())
+    return Article(source, fmt, tuple(blocks), metadata, hashlib.sha256(data).hexdigest(),
+                   codec_of(data, encoding), page_words)
 
 
 # Line breaks that str.splitlines() (and so PO readers) honour besides "\n", and

@@ -60,7 +60,8 @@ _FURNITURE = re.compile(  # page furniture that extractors keep: whole blocks, s
     re.IGNORECASE)
 
 
-def read_html(text: str, source: str) -> tuple[list[Block], dict]:
+def read_html(text: str, source: str) -> tuple[list[Block], dict, int]:
+    """The article's blocks, its metadata, and the words of the page's paragraphs (12 words or more)."""
     document = _parse(text, source)
     metadata = _metadata(document)
     byline = next((e for e in document.iter() if isinstance(e.tag, str)
@@ -90,8 +91,8 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict]:
         title = Block("title", reference_titles[0], 0)
     if title is not None:
         blocks.insert(0, _unwrapped(title))
-    metadata["visible_words"] = _word_count(body.text_content())
-    return blocks, metadata
+    page_words = sum(count for paragraph in body.iter("p") if (count := _word_count(paragraph.text_content())) >= 12)
+    return blocks, metadata, page_words
 
 
 def _parse(text: str, source: str):
