@@ -123,23 +123,24 @@ _LANGUAGES = {"cp1256": "Arabic, Windows", "iso8859_6": "Arabic, ISO", "cp720": 
 def likely_encoding(data: bytes) -> str | None:
     """charset-normalizer's best guess at the encoding of ``data`` (Python's codec name), if any.
 
-    Only the first 64 KiB are looked at: enough to tell cp1256 from cp1252,
-    and an error message must come fast."""
+    Bytes whose high half reads as Arabic letters in cp1256 are cp1256 (what an
+    Arabic desk's legacy files are) unless charset-normalizer reads them as
+    another language; cp1252 wins the ties it is in.  Only the
+    first 64 KiB are looked at: an error message must come fast."""
     from charset_normalizer import from_bytes
 
-    results = from_bytes(data[:65536])
+    sample = data[:65536]
+    results = from_bytes(sample)
     best = results.best()
+    letters = [c for c in sample.decode("cp1256", errors="replace") if ord(c) > 127]
+    arabic = bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) >= 0.5 * len(letters)
+    if arabic and (best is None or best.coherence == 0 or any("cp1256" in m.could_be_from_charset for m in results)):
+        return "cp1256"  # the desk's legacy Arabic, where nothing reads the bytes as another language
     if best is None:
         return None
-    possible = {name for match in results if match.chaos <= best.chaos and match.coherence >= best.coherence - 0.01
-                for name in match.could_be_from_charset}
-    sample = data[:65536]
-    if "cp1256" in possible:  # the desk's legacy Arabic, when the bytes read as Arabic letters in it
-        letters = [c for c in sample.decode("cp1256", errors="replace") if ord(c) > 127]
-        if letters and sum("\u0600" <= c <= "\u06ff" for c in letters) >= 0.5 * len(letters):
-            return "cp1256"
-    if "cp1252" in possible:
-        return "cp1252"
+    if any("cp1252" in match.could_be_from_charset for match in results
+           if match.chaos <= best.chaos and match.coherence >= best.coherence - 0.01):
+        return "cp1252"  # ahead of the encodings that read the same bytes as well (cp1250, cp1254)
     return best.encoding
 
 

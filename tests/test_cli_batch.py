@@ -201,3 +201,20 @@ def test_counts_are_in_correct_english(run, project):
     result = run("batch", "--all", "--no-mt", "one.txt")
     assert "redone: one.txt -> translations/ar/one.po: 1 segment, 0 machine drafts, 0 from memory, 0 issues" \
         in result.stderr
+
+
+def test_batch_encoding_reads_the_legacy_articles_and_leaves_utf8_ones_alone(run, project):
+    (project / "incoming").mkdir()
+    arabic_quote = "Iran's envoy said: \u00ab\u0644\u0646 \u0646\u0642\u0628\u0644\u00bb, and left."
+    (project / "incoming/legacy.txt").write_bytes(f"Talks in Vienna\n\n{arabic_quote}\n".encode("cp1256"))
+    (project / "incoming/modern.txt").write_text("Caf\u00e9 talks\n\nThe caf\u00e9 opened.\n", encoding="utf-8")
+    result = run("batch", "--no-mt", "incoming")
+    assert result.exit_code == 1  # without --encoding the legacy file fails, and says what to do
+    assert ("failed: incoming/legacy.txt: not valid UTF-8 at byte 36; it looks like cp1256 (Arabic, Windows) "
+            "(name its encoding with --encoding cp1256, or convert it to UTF-8)") in result.stdout.splitlines()
+    result = run("batch", "--no-mt", "--encoding", "cp1256", "incoming")
+    assert result.exit_code == 0
+    legacy = polib.pofile(str(project / "translations/ar/legacy.po"))
+    assert legacy.metadata["X-Source-Encoding"] == "cp1256" and legacy[1].msgid == arabic_quote
+    modern = polib.pofile(str(project / "translations/ar/modern.po"))
+    assert modern.metadata["X-Source-Encoding"] == "utf-8" and modern[0].msgid == "Caf\u00e9 talks"

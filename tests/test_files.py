@@ -34,3 +34,18 @@ def test_huge_input_is_refused(tmp_path):
         stream.truncate(MAX_INPUT_BYTES + 1)
     with pytest.raises(LocalizeError, match="too large"):
         read_input(big, "article")
+
+
+def test_an_undecodable_article_is_told_its_likely_encoding(run, project):
+    (project / "utf16.txt").write_bytes("Talks in Vienna\n\nThe talks resumed on Sunday.\n".encode("utf-16-le"))
+    result = run("segment", "utf16.txt")
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: utf16.txt: not UTF-8: it looks like UTF-16-LE text without a byte-order mark "
+        "(name its encoding with --encoding utf-16-le)\n"))
+    assert run("segment", "--encoding", "utf-16-le", "utf16.txt").exit_code == 0
+    (project / "arabic.txt").write_bytes("\u0627\u0644\u0645\u062d\u0627\u062f\u062b\u0627\u062a \u0641\u064a "
+                                         "\u0641\u064a\u064a\u0646\u0627\n\n\u0627\u0633\u062a\u0624\u0646\u0641\u062a "
+                                         "\u0627\u0644\u0645\u062d\u0627\u062f\u062b\u0627\u062a.\n".encode("cp1256"))
+    result = run("segment", "arabic.txt")
+    assert result.exit_code == 2 and "it looks like cp1256 (Arabic, Windows)" in result.stderr
+    assert "--encoding cp1256" in result.stderr

@@ -6,6 +6,7 @@ bench/news_corpus.py says how it was chosen, bench/articles.py compares the
 reader with trafilatura and readability-lxml on it.
 """
 
+import json
 import sys
 
 import pytest
@@ -118,3 +119,52 @@ def test_no_real_page_loses_most_of_its_story(corpus_scores):
     other stories; bgr.com: shop widgets): none falls under 0.7."""
     worst = sorted(corpus_scores["rows"], key=lambda row: row[1])[:3]
     assert all(recall >= 0.7 for _, recall, *_ in worst), worst
+
+
+def _index_page() -> bytes:
+    teasers = "".join(f"<div class='teaser'><h2><a href='/s{i}'>Story number {i} about the talks</a></h2>"
+                      f"<p>{STORY[i % 5]} More on story {i}.</p></div>" for i in range(12))
+    return _page(f"<h1>Latest news</h1>{teasers}", "<title>Latest news | Example</title>")
+
+
+def _lost_story_page() -> bytes:
+    """A CMS that puts the story in an <aside>: the reader finds only the headline."""
+    return _page(f"<article><h1>Talks in Vienna to resume next week</h1></article>"
+                 f"<aside class='story'>{_paragraphs(STORY * 2)}</aside>")
+
+
+def test_a_page_whose_story_was_not_found_is_a_warning_from_segment_and_translate(run, project):
+    (project / "lost.html").write_bytes(_lost_story_page())
+    result = run("segment", "lost.html")
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: lost.html: the article keeps 0 of the 170 words of the page's paragraphs "
+                             "(0%): an index page, or its story was not found; check the blocks with "
+                             "`localize segment` before review\n")
+    result = run("translate", "--no-mt", "lost.html")
+    assert result.exit_code == 0 and result.stderr.startswith("Warning: lost.html: the article keeps 0 of the 170")
+    (project / "index.html").write_bytes(_index_page())
+    result = run("translate", "--no-mt", "index.html")
+    assert "Warning: index.html: 12 of its 12 paragraphs are teasers under a link to another page" in result.stderr
+
+
+def test_batch_lists_suspect_pages_in_its_summary_and_report(run, project):
+    (project / "incoming").mkdir()
+    (project / "incoming/lost.html").write_bytes(_lost_story_page())
+    (project / "incoming/index.html").write_bytes(_index_page())
+    (project / "incoming/good.html").write_bytes(
+        _page(f"<article><h1>Talks in Vienna to resume next week</h1>{_paragraphs(STORY)}</article>"))
+    result = run("batch", "--no-mt", "--report", "report.json", "incoming")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("articles: 3 new, 0 updated, 0 unchanged, 0 failed, 2 suspect\n")
+    assert ("suspect: incoming/lost.html: the article keeps 0 of the 170 words of the page's paragraphs (0%): "
+            "an index page, or its story was not found; read translations/ar/lost.po before it goes to review"
+            in result.stdout.splitlines())
+    report = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    suspect = {row["file"]: row["suspect"] for row in report["articles"]}
+    assert suspect["incoming/good.html"] == "" and suspect["incoming/index.html"].startswith("12 of its 12")
+    assert report["totals"]["suspect"] == 2
+
+
+def test_no_real_page_is_suspect():
+    assert [name for name, html, _ in articles.pages()
+            if parse_article(html.encode(), "page.html").suspect] == []

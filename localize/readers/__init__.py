@@ -26,9 +26,9 @@ def parse_article(data: bytes, source: str, fmt: str | None = None,
     """Parse the bytes of an article file; ``source`` names it in errors and the PO."""
     text = clean_text(decode_text(data, source, encoding))
     fmt = fmt or detect_format(source, text)
-    page_words = 0
+    page: dict = {}
     if fmt == "html":
-        blocks, metadata, page_words = read_html(text, source)
+        blocks, metadata, page = read_html(text, source)
     elif fmt == "md":
         blocks, metadata = read_markdown(text)
     elif fmt == "txt":
@@ -40,7 +40,7 @@ def parse_article(data: bytes, source: str, fmt: str | None = None,
     blocks = sorted(blocks, key=lambda block: block.kind != "title")  # the title first, once
     blocks = [replace(b, kind="heading") if b.kind == "title" and i else b for i, b in enumerate(blocks)]
     return Article(source, fmt, tuple(blocks), metadata, hashlib.sha256(data).hexdigest(),
-                   codec_of(data, encoding), page_words)
+                   codec_of(data, encoding), **page)
 
 
 # Line breaks that str.splitlines() (and so PO readers) honour besides "\n", and

@@ -60,8 +60,10 @@ _FURNITURE = re.compile(  # page furniture that extractors keep: whole blocks, s
     re.IGNORECASE)
 
 
-def read_html(text: str, source: str) -> tuple[list[Block], dict, int]:
-    """The article's blocks, its metadata, and the words of the page's paragraphs (12 words or more)."""
+def read_html(text: str, source: str) -> tuple[list[Block], dict, dict]:
+    """The article's blocks, its metadata, and what the page holds besides (``Article.suspect``):
+    the words of its paragraphs of 12 words or more, and how many of the kept paragraphs are
+    teasers (right under a heading that is one link)."""
     document = _parse(text, source)
     metadata = _metadata(document)
     byline = next((e for e in document.iter() if isinstance(e.tag, str)
@@ -69,6 +71,9 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict, int]:
     if byline is not None and 0 < len(" ".join(byline.text_content().split())) < 120:
         metadata["byline"] = " ".join(byline.text_content().split())
     reference_titles = _reference_titles(document)
+    page_words = sum(count for paragraph in document.iter("p")  # all of the page's prose, asides too
+                     if (count := _word_count(paragraph.text_content())) >= 12
+                     and not any(a.tag in ("template", "noscript") for a in paragraph.iterancestors()))
     _drop_non_content(document)
     body = document.find("body")
     body = body if body is not None else document
@@ -86,13 +91,13 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict, int]:
         inside.walk(root)
         chosen = [block for block in inside.blocks if block.kind != "title"]
     blocks = _without_furniture(chosen, metadata)
+    teasers = _teasers(walker.blocks, {id(block) for block in blocks})
     title = next((block for block in walker.blocks if block.kind == "title"), None)
     if title is None and reference_titles:
         title = Block("title", reference_titles[0], 0)
     if title is not None:
         blocks.insert(0, _unwrapped(title))
-    page_words = sum(count for paragraph in body.iter("p") if (count := _word_count(paragraph.text_content())) >= 12)
-    return blocks, metadata, page_words
+    return blocks, metadata, {"page_words": page_words, "teasers": teasers}
 
 
 def _parse(text: str, source: str):
@@ -284,6 +289,16 @@ def _story_span(text: str, candidates: list[Block], kept: list[bool]):
 
 def _trigrams(words: list[str]) -> Counter:
     return Counter(tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2)))
+
+
+def _teasers(page: list[Block], kept: set) -> int:
+    count = 0
+    for before, block in zip(page, page[1:]):
+        if id(block) in kept and block.kind == "paragraph" and before.kind in ("heading", "title"):
+            match = re.fullmatch(r"<(\d+)>.*</\1>", before.text)
+            count += bool(match) and any(item.id == int(match[1]) and item.description.startswith("link")
+                                         for item in before.inline)
+    return count
 
 
 def _without_furniture(blocks: list[Block], metadata: dict) -> list[Block]:
