@@ -244,8 +244,9 @@ def _text_lines(edition: Edition, markdown: bool):
 
 
 def _front_matter(edition: Edition, context: dict) -> str:
-    """YAML front matter for static site generators (JSON strings are valid YAML)."""
-    fields = {"title": context["title_ar"], "lang": "ar", "dir": "rtl", "source": edition.source}
+    """YAML front matter for static site generators (JSON strings are valid YAML); the article's
+    path on the desk's disk is not the readers' business, so it is not there."""
+    fields = {"title": context["title_ar"], "lang": "ar", "dir": "rtl"}
     fields.update({item["key"]: item["iso"] for item in context["metadata"] if item["iso"]})
     if edition.draft:
         fields["draft"] = True

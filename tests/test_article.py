@@ -59,7 +59,7 @@ def test_hard_wrapped_paragraphs_lists_and_quotes():
 
 @pytest.mark.parametrize("value,expected", [
     ("Thursday\u060c 07 December 2017 04:26 PM", "2017-12-07T16:26:00"),
-    ("December 7, 2017", "2017-12-07T00:00:00"),
+    ("December 7, 2017", "2017-12-07"),  # a date alone stays a date
     ("2017-12-07 09:30", "2017-12-07T09:30:00"),
     ("sometime last week", None),
 ])

@@ -1,3 +1,5 @@
+import polib
+
 from conftest import FIXTURES
 from localize.readers import parse_article
 
@@ -40,7 +42,7 @@ def test_inline_code_images_and_hard_breaks_are_standalone_placeholders():
 def test_front_matter_is_metadata():
     metadata = article().metadata
     assert metadata["author"] == "Desk Reporter"
-    assert metadata["date"] == "2017-12-07T00:00:00"
+    assert metadata["date"] == "2017-12-07"
 
 
 def test_front_matter_title_is_the_title():
@@ -65,3 +67,33 @@ def test_list_items_keep_their_marker_and_depth_and_inline_markup_its_html():
     assert link.html_markup == ('<a href="https://e.com/" title="T">', "</a>")
     assert code.html_markup == ("<code>code</code>", "")
     assert (em.open, em.html_markup) == ("*", ("<em>", "</em>"))
+
+
+def test_a_front_matter_title_and_the_same_h1_are_one_title():
+    data = (b"---\ntitle: Talks resume in Vienna\ndate: 2017-12-08\nsource: ../drafts/talks.docx\n---\n\n"
+            b"# Talks resume *in* Vienna\n\nThe talks resumed.\n")
+    blocks = parse_article(data, "a.md").blocks
+    assert [(b.kind, b.text, b.line) for b in blocks] == [
+        ("title", "Talks resume <1>in</1> Vienna", 7), ("paragraph", "The talks resumed.", 9)]
+    different = b"---\ntitle: Talks resume\n---\n\n# Diplomats return to Vienna\n\nThe talks resumed.\n"
+    assert [(b.kind, b.text) for b in parse_article(different, "a.md").blocks] == [
+        ("title", "Talks resume"), ("heading", "Diplomats return to Vienna"), ("paragraph", "The talks resumed.")]
+
+
+def test_a_date_alone_is_published_as_a_date_and_the_source_path_is_not_published(run, project):
+    (project / "talks.md").write_text("---\ntitle: Talks resume\ndate: 2017-12-08\nsource: /home/desk/drafts/t.docx\n"
+                                      "---\n\n# Talks resume\n\nThe talks resumed.\n", encoding="utf-8")
+    assert run("translate", "--no-mt", "talks.md").exit_code == 0
+    po = polib.pofile(str(project / "translations/ar/talks.po"))
+    assert [entry.msgid for entry in po] == ["Talks resume", "The talks resumed."]  # one title, translated once
+    for entry, arabic in zip(po, ["استئناف المحادثات", "استؤنفت المحادثات."]):
+        entry.msgstr, entry.flags = arabic, []
+    po.save()
+    assert run("publish", "--format", "html", "--format", "md", "translations/ar/talks.po").exit_code == 0
+    page = (project / "editions/talks.ar.html").read_text(encoding="utf-8")
+    assert "الجمعة، 8 ديسمبر 2017" in page and "ص" not in page.split("8 ديسمبر 2017")[1][:10]
+    assert page.count("<h1") == 1 and "<h2" not in page
+    markdown = (project / "editions/talks.ar.md").read_text(encoding="utf-8")
+    front_matter = markdown.split("---\n")[1]
+    assert 'published: "2017-12-08"\n' in front_matter and "source" not in front_matter
+    assert "drafts" not in page and "drafts" not in markdown

@@ -48,9 +48,20 @@ def read_markdown(text: str) -> tuple[list[Block], dict]:
             block = _block(token.children, line, heading_level, context, markers)
             if block.text:
                 blocks.append(block)
-    if blocks and blocks[0].kind == "heading" and not metadata.get("title"):
+    first = 1 if metadata.get("title") else 0  # the first block after a front-matter title
+    if len(blocks) > first and blocks[first].kind == "heading" and blocks[first].level == 1 and (
+            not first or _plain(blocks[first].text) == _plain(metadata["title"])):
+        # "# Headline" is the title; under a front-matter title: the same headline, once
+        blocks[0:first + 1] = [Block("title", blocks[first].text, blocks[first].line, 1,
+                                                 inline=blocks[first].inline)]
+    elif not first and blocks and blocks[0].kind == "heading":
         blocks[0] = Block("title", blocks[0].text, blocks[0].line, 1, inline=blocks[0].inline)
     return blocks, metadata
+
+
+def _plain(text: str) -> str:
+    """A headline's words, for comparing a front-matter title with a # heading."""
+    return " ".join(re.sub(r"</?\d+/?>", "", text).split()).casefold()
 
 
 def _front_matter(text: str) -> tuple[dict, int, str]:

@@ -63,7 +63,8 @@ def _trailing_metadata(lines: list[str]) -> dict:
 
 
 def parse_date(value: str) -> str | None:
-    """ISO 8601 for the dates news sites print ('Thursday، 07 December 2017 04:26 PM')."""
+    """ISO 8601 for the dates news sites print ('Thursday، 07 December 2017 04:26 PM'); a date alone
+    ('2017-12-08') stays a date."""
     cleaned = re.sub(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", "", value, flags=re.IGNORECASE)
     cleaned = re.sub(r"[,\u060c]", " ", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
@@ -72,9 +73,11 @@ def parse_date(value: str) -> str | None:
                "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
     for fmt in formats:
         try:
-            return datetime.strptime(cleaned, fmt).isoformat()
+            moment = datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
+        # a date without a time stays a date: publishing must not invent "12:00 AM"
+        return moment.isoformat() if "%H" in fmt or "%I" in fmt else moment.date().isoformat()
     return None
 
 
