@@ -474,3 +474,26 @@ def test_messages_name_what_is_wrong(run, project):
     result = run("status", "nul.po")
     assert result.exit_code == 1 and "nul.po: broken: nul.po: binary file, not text" in result.stdout
     assert "give a gettext PO file" in result.stdout and ".txt, .md or .html" not in result.stdout
+
+
+def test_deep_markup_is_read_whole_or_refused_in_one_line(run, project):
+    """libxml2 stops at depth 255 unless told otherwise (400 unclosed <div><p> kept 252 paragraphs),
+    and at 2,048 always; markdown-it at 20 levels (a list 3,000 deep kept 18 items)."""
+    deep = "<html><body>" + "".join(f"<div><p>Paragraph {n} of a deep page." for n in range(400)) + "</body></html>"
+    (project / "deep.html").write_text(deep, encoding="utf-8")
+    assert run("translate", "--no-mt", "deep.html").exit_code == 0
+    po = polib.pofile(str(project / "translations/ar/deep.po"))
+    assert [entry.msgid for entry in po][-3:] == [f"Paragraph {n} of a deep page." for n in (397, 398, 399)]
+    assert len(po) == 400
+    deeper = "<html><body>" + "<div><p>Deeper. " * 3000 + "</body></html>"
+    (project / "deeper.html").write_text(deeper, encoding="utf-8")
+    result = run("translate", "--no-mt", "deeper.html")
+    assert (result.exit_code, result.stderr) == (2, (
+        "Error: deeper.html: elements nested more than 2,048 deep, where the HTML parser (libxml2) stops and "
+        "would drop the rest (flatten the page, or give the article as text or Markdown)\n"))
+    assert not (project / "translations/ar/deeper.po").exists()
+    (project / "list.md").write_text("# T\n\n" + "".join("  " * n + f"- item {n}\n" for n in range(2000)),
+                                     encoding="utf-8")
+    assert run("translate", "--no-mt", "list.md").exit_code == 0
+    po = polib.pofile(str(project / "translations/ar/list.po"))
+    assert len(po) == 2001 and po[-1].msgid == "item 1999"

@@ -6,8 +6,10 @@ what a file is; the record types they produce are in ``localize.records``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import sys
 from dataclasses import replace
 
 from localize.errors import LocalizeError
@@ -27,20 +29,33 @@ def parse_article(data: bytes, source: str, fmt: str | None = None,
     text = clean_text(decode_text(data, source, encoding))
     fmt = fmt or detect_format(source, text)
     page: dict = {}
-    if fmt == "html":
-        blocks, metadata, page = read_html(text, source)
-    elif fmt == "md":
-        blocks, metadata = read_markdown(text)
-    elif fmt == "txt":
-        blocks, metadata = read_plain_text(text)
-    else:
-        raise LocalizeError(source, f"unknown format {fmt!r}", "use txt, md or html")
+    with _deep_recursion():  # the readers walk nested markup recursively, to any depth they read
+        if fmt == "html":
+            blocks, metadata, page = read_html(text, source)
+        elif fmt == "md":
+            blocks, metadata = read_markdown(text, source)
+        elif fmt == "txt":
+            blocks, metadata = read_plain_text(text)
+        else:
+            raise LocalizeError(source, f"unknown format {fmt!r}", "use txt, md or html")
     if not any(block.text.strip() for block in blocks):
         raise LocalizeError(source, "no article text found", "give an article with a title and paragraphs")
     blocks = sorted(blocks, key=lambda block: block.kind != "title")  # the title first, once
     blocks = [replace(b, kind="heading") if b.kind == "title" and i else b for i, b in enumerate(blocks)]
     return Article(source, fmt, tuple(blocks), metadata, hashlib.sha256(data).hexdigest(),
                    codec_of(data, encoding), **page)
+
+
+@contextlib.contextmanager
+def _deep_recursion(limit: int = 60_000):
+    """Room for markup nested as deep as the readers accept (HTML: 2,048, libxml2's limit;
+    Markdown: 10,000).  Python 3.11 keeps Python-to-Python calls off the C stack."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 # Line breaks that str.splitlines() (and so PO readers) honour besides "\n", and

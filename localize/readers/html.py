@@ -19,6 +19,7 @@ The parser never fetches anything from the network, and reads any depth
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from html import escape
@@ -65,6 +66,7 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict, dict]:
     the words of its paragraphs of 12 words or more, and how many of the kept paragraphs are
     teasers (right under a heading that is one link)."""
     document = _parse(text, source)
+    original = copy.deepcopy(document)  # for the extractors: parsed once, at any depth (huge_tree)
     metadata = _metadata(document)
     byline = next((e for e in document.iter() if isinstance(e.tag, str)
                    and re.search(r"byline", e.get("class", "") + " " + e.get("itemprop", ""), re.IGNORECASE)), None)
@@ -84,7 +86,7 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict, dict]:
     captions = {id(walker.blocks[n]) for n in walker.captions}
     # trafilatura's time grows faster than the page on long lists (4,000 items: 2 s):
     # a page with more blocks than any article is read with our own heuristics
-    chosen = _extracted(text, candidates, captions) if len(candidates) <= MAX_EXTRACTED_BLOCKS else None
+    chosen = _extracted(original, candidates, captions) if len(candidates) <= MAX_EXTRACTED_BLOCKS else None
     if chosen is None:
         root = _content_root(document)
         inside = _Walker(title_element, walker.holders)
@@ -106,6 +108,9 @@ def _parse(text: str, source: str):
         document = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise LocalizeError(source, f"cannot parse HTML: {error}", "give a complete HTML page") from None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise LocalizeError(source, "elements nested more than 2,048 deep, where the HTML parser (libxml2) stops "
+                            "and would drop the rest", "flatten the page, or give the article as text or Markdown")
     if document is None or document.find("body") is None and not document.text_content().strip():
         raise LocalizeError(source, "no article text found", "give an HTML page with an article in it")
     return document
@@ -141,7 +146,7 @@ def _words(text: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(_TAGS_ONLY.sub(" ", text))]
 
 
-def _extracted(text: str, candidates: list[Block], captions: set) -> list[Block] | None:
+def _extracted(original, candidates: list[Block], captions: set) -> list[Block] | None:
     """The candidate blocks that are the story, in page order; None when trafilatura finds none.
 
     trafilatura says which blocks hold the story (``_held``); readability-lxml
@@ -152,11 +157,11 @@ def _extracted(text: str, candidates: list[Block], captions: set) -> list[Block]
     """
     import trafilatura
 
-    result = trafilatura.bare_extraction(text, include_comments=False, include_tables=True)
+    result = trafilatura.bare_extraction(copy.deepcopy(original), include_comments=False, include_tables=True)
     kept = _held(result.text if result is not None and result.text else "", candidates)
     if kept is None:
         return None
-    span = _story_span(text, candidates, kept)
+    span = _story_span(original, candidates, kept)
     if span is not None:
         (low, high), prose = span
         start = kept.index(True)
@@ -257,13 +262,13 @@ def _held(story: str, candidates: list[Block]) -> list[bool] | None:
 PROSE = 30
 
 
-def _story_span(text: str, candidates: list[Block], kept: list[bool]):
+def _story_span(original, candidates: list[Block], kept: list[bool]):
     """The first and last candidate that readability-lxml's article holds, if it holds enough."""
     from readability import Document
     from readability.readability import Unparseable
 
     try:
-        summary = Document(text).summary()
+        summary = Document(original).summary()
     except (Unparseable, ValueError, etree.LxmlError):
         return None
     stream = _words(" ".join(lxml_html.fromstring(summary).itertext()))

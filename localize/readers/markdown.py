@@ -14,6 +14,7 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+from localize.errors import LocalizeError
 from localize.readers.text import parse_date
 from localize.records import Block, InlineText
 
@@ -21,9 +22,15 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.DOTALL
 _PAIRS = {"em": "emphasis", "strong": "bold", "s": "strikethrough"}
 
 
-def read_markdown(text: str) -> tuple[list[Block], dict]:
+MAX_NESTING = 10_000
+
+
+def read_markdown(text: str, source: str = "article") -> tuple[list[Block], dict]:
     metadata, offset, text = _front_matter(text)
-    tokens = MarkdownIt("commonmark").enable("strikethrough").parse(text)
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("strikethrough").parse(text)
+    if tokens and max(token.level for token in tokens) >= MAX_NESTING - 1:  # markdown-it stops there
+        raise LocalizeError(source, f"lists or quotes nested more than {MAX_NESTING:,} levels deep, "
+                            "which localize cannot read whole", "flatten the nesting; nothing was written")
     blocks: list[Block] = []
     if metadata.get("title"):
         blocks.append(Block("title", metadata["title"], 2))
