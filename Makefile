@@ -52,6 +52,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/glossary_speed.py
 	$(BIN)/python bench/mt_throughput.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/articles.py
 
 clean:
 	rm -rf $(VENV) build editions *.egg-info .pytest_cache .hypothesis

@@ -102,8 +102,21 @@ def test_a_page_wrapped_in_a_form_is_read():
 
 
 @pytest.fixture(scope="module")
-def corpus_scores():
-    return articles.score(articles.localize_reader, articles.pages())
+def corpus():
+    """Each real page, read once: (name, article, expected)."""
+    return [(name, parse_article(html.encode(), "page.html"), expected) for name, html, expected in articles.pages()]
+
+
+@pytest.fixture(scope="module")
+def corpus_scores(corpus):
+    read = {expected["url"]: article for _, article, expected in corpus}
+    pages = [(name, expected["url"], expected) for name, _, expected in corpus]
+
+    def reader(url):
+        article = read[url]
+        return article.title or "", "\n".join(block.text for block in article.blocks if block.kind != "title")
+
+    return articles.score(reader, pages)
 
 
 def test_real_news_pages_keep_the_story(corpus_scores):
@@ -165,6 +178,5 @@ def test_batch_lists_suspect_pages_in_its_summary_and_report(run, project):
     assert report["totals"]["suspect"] == 2
 
 
-def test_no_real_page_is_suspect():
-    assert [name for name, html, _ in articles.pages()
-            if parse_article(html.encode(), "page.html").suspect] == []
+def test_no_real_page_is_suspect(corpus):
+    assert [name for name, article, _ in corpus if article.suspect] == []
