@@ -43,6 +43,7 @@ INLINE_NAMES = {"a": "link", "em": "emphasis", "i": "italic", "strong": "bold", 
                 "abbr": "abbreviation", "sup": "superscript", "sub": "subscript", "mark": "highlight",
                 "small": "small print", "code": "code", "time": "time", "span": "span"}
 MAX_EXTRACTED_BLOCKS = 2000
+PROSE = 30  # words: a paragraph this long that readability-lxml holds and trafilatura cut is the story
 _WORD = re.compile(r"\w+")
 _TAGS_ONLY = re.compile(r"</?\d+/?>")
 _CAPTION = re.compile(r"caption|credit", re.IGNORECASE)
@@ -210,9 +211,10 @@ def _held(story: str, candidates: list[Block]) -> list[bool] | None:
     AMP or a print view, gives one copy).  A block is held when its words are
     one of the text's lines, or when most of its word trigrams are in the text
     (a block the extractor split at a <br> or joined with its neighbour).
-    Short blocks (a table cell, "Pos", a one-word heading) and quotes (an
-    embedded tweet) are held when they lie between two held blocks and, for
-    short blocks, their words are in the text.
+    Short blocks (a table cell, "Pos", a one-word heading) whose words are in
+    the text are held when they follow a held block, up to the next held block
+    or the end of the page; quotes the text lacks (an embedded tweet) only when
+    they lie between two held blocks.
     """
     lines = [line for line in map(_words, story.splitlines()) if line]
     if sum(map(len, lines)) < 20:
@@ -257,9 +259,6 @@ def _held(story: str, candidates: list[Block]) -> list[bool] | None:
         else:
             following = kept[number]
     return kept
-
-
-PROSE = 30
 
 
 def _story_span(original, candidates: list[Block], kept: list[bool]):
@@ -352,7 +351,7 @@ def _reference_titles(document) -> list[str]:
 
 def _site_name_cut(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    return re.split(r"\s+[|\u2013\u2014:-]+\s+[^|\u2013\u2014-]+$", text)[0] if len(text) > 0 else text
+    return re.split(r"\s+[|\u2013\u2014:-]+\s+[^|\u2013\u2014-]+$", text)[0]
 
 
 def _title_element(document, references: list[str]):
@@ -382,10 +381,6 @@ def _unwrapped(title: Block) -> Block:
     while inline and (match := re.fullmatch(rf"<{inline[0].id}>(.*)</{inline[0].id}>", text, re.DOTALL)):
         text, inline = match[1].strip(), inline[1:]
     return Block("title", text, title.line, title.level, title.marker, inline)
-
-
-def _contains(root, element) -> bool:
-    return any(ancestor is root for ancestor in element.iterancestors()) or element is root
 
 
 class _Walker:
