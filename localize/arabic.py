@@ -11,7 +11,10 @@ words after normalising both sides, with these proclitics on its first word:
   and pronoun suffixes on its last word (حكومة -> حكومته).
 
 Proper names take no article they do not have: "السورية" (Syrian) is not the
-name "سورية".
+name "سورية".  But a name's nisba adjective stands for it in natural Arabic
+("Iraq's prime minister" is "رئيس الوزراء العراقي"): ``find_nisba`` finds the
+adjective derived from the approved name by rule, in every gender, number and
+definiteness, with the same clitics.
 """
 
 from __future__ import annotations
@@ -37,13 +40,16 @@ def normalize(text: str) -> str:
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the offset in ``text``."""
-    characters, offsets = [], []
-    for offset, character in enumerate(text):
-        if _DIACRITICS.match(character):
-            continue
-        characters.append(character.translate(_LETTERS))
-        offsets.append(offset)
-    return "".join(characters), offsets
+    if not _DIACRITICS.search(text):  # the usual case: one character for one
+        return text.translate(_LETTERS), list(range(len(text)))
+    kept, offsets = [], []
+    for run in _KEPT_RUN.finditer(text):  # runs between diacritics, at C speed
+        kept.append(run.group())
+        offsets.extend(range(run.start(), run.end()))
+    return "".join(kept).translate(_LETTERS), offsets
+
+
+_KEPT_RUN = re.compile("[^\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 
 
 @lru_cache(maxsize=65536)
@@ -73,8 +79,127 @@ def _with_suffixes(body: str) -> str:
 
 
 def find_form(normalized_text: str, form: str, common_noun: bool = False):
-    """Spans (in the normalised text) where ``form`` occurs."""
-    pattern = form_pattern(form, common_noun)
-    if pattern is None:
+    """Spans (in the normalised text) where ``form`` occurs: what ``form_pattern`` finds.
+
+    A plain scan for the form's first word (no regular expression to build for
+    each of a glossary's thousands of forms): each hit is checked for a clitic
+    before it, the form's other words after it, and a word's end."""
+    shape = _form_shape(form, common_noun)
+    if shape is None:
         return []
-    return [match.span() for match in pattern.finditer(normalized_text)]
+    core, rest, prefixes, endings = shape
+    spans, length = [], len(normalized_text)
+    position = normalized_text.find(core)
+    while position >= 0:
+        start = position
+        while start > 0 and _word_character(normalized_text[start - 1]):
+            start -= 1
+        end = position + len(core) if normalized_text[start:position] in prefixes else -1
+        for word in rest:
+            if end < 0:
+                break
+            gap = end
+            while gap < length and normalized_text[gap].isspace():
+                gap += 1
+            end = gap + len(word) if gap > end and normalized_text.startswith(word, gap) else -1
+        if end >= 0:
+            stop = end
+            while stop < length and _word_character(normalized_text[stop]):
+                stop += 1
+            if normalized_text[end:stop] in endings:
+                spans.append((start, stop))
+        position = normalized_text.find(core, position + 1)
+    return spans
+
+
+def _word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+_CONJUNCTIONS = ("", "\u0648", "\u0641")
+_ARTICLE_FORMS = (ARTICLE, "\u0628" + ARTICLE, "\u0643" + ARTICLE, "\u0644\u0644")
+_PREPOSITIONS = ("", "\u0628", "\u0643", "\u0644")
+_SUFFIX_LIST = ("\u0647", "\u0647\u0627", "\u0647\u0645", "\u0647\u0645\u0627", "\u0647\u0646",
+                "\u0643\u0645", "\u0646\u0627")
+
+
+@lru_cache(maxsize=65536)
+def _form_shape(form: str, common_noun: bool):
+    """(first word less its article, the other words, the prefixes the first word may take,
+    the endings the last word may take after what is matched of it)."""
+    words = normalize(form).split()
+    if not words:
+        return None
+    endings = frozenset({""})
+    if common_noun:  # pronoun suffixes; a final ة becomes ت before one (حكومة -> حكومته)
+        if words[-1].endswith("\u0647") and len(words[-1]) > 1:
+            words[-1] = words[-1][:-1]
+            endings = frozenset({"\u0647", *("\u062a" + suffix for suffix in _SUFFIX_LIST)})
+        else:
+            endings = frozenset({"", *_SUFFIX_LIST})
+    first = words[0]
+    if first.startswith(ARTICLE) and len(first) > 2:
+        core, heads = first[2:], _ARTICLE_FORMS
+    elif common_noun:
+        core, heads = first, _PREPOSITIONS + _ARTICLE_FORMS
+    else:
+        core, heads = first, _PREPOSITIONS
+    prefixes = frozenset(conjunction + head for conjunction in _CONJUNCTIONS for head in heads)
+    return core, tuple(words[1:]), prefixes, endings
+
+
+def nisba_stem(name: str) -> str | None:
+    """The masculine nisba adjective of a one-word name, normalised: إيران -> ايراني,
+    العراق -> عراقي, سوريا / سورية -> سوري, تركيا -> تركي, فرنسا -> فرنسي, اليمن -> يمني,
+    السعودية -> سعودي.  None for a name of several words or under three letters."""
+    words = normalize(name).split()
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if word.startswith(ARTICLE) and len(word) > 4:
+        word = word[2:]
+    if len(word) < 3:
+        return None
+    if word.endswith("\u064a\u0627") or word.endswith("\u064a\u0647"):  # سوريا, سورية -> سوري
+        return word[:-1]
+    if word.endswith(("\u0627", "\u0647")):  # فرنسا -> فرنسي
+        return word[:-1] + "\u064a"
+    return word if word.endswith("\u064a") else word + "\u064a"
+
+
+# What may stand before a nisba adjective in its word: و/ف, then ب/ك/ل or the article.
+_NISBA_PREFIXES = frozenset(conjunction + rest for conjunction in ("", "\u0648", "\u0641")
+                            for rest in ("", "\u0628", "\u0643", "\u0644", ARTICLE, "\u0628" + ARTICLE,
+                                         "\u0643" + ARTICLE, "\u0644\u0644"))
+_NISBA_SUFFIXES = ("", "\u0647", "\u064a\u0646", "\u0648\u0646", "\u0627\u0646", "\u062a\u0627\u0646",
+                   "\u062a\u064a\u0646", "\u0627\u062a")
+
+
+@lru_cache(maxsize=65536)
+def _cached_stem(name: str) -> str | None:
+    return nisba_stem(name)
+
+
+def find_nisba(normalized_text: str, name: str):
+    """Spans (in the normalised text) of the nisba adjective of ``name``: والإيرانية, العراقيين ...
+
+    A plain scan for the stem (no regular expression to build per name): each
+    hit is the adjective when the rest of its word is a clitic before it and
+    an ending after it."""
+    stem = _cached_stem(name)
+    spans = []
+    if stem is None:
+        return spans
+    position = normalized_text.find(stem)
+    while position >= 0:
+        start = position
+        while start > 0 and normalized_text[start - 1].isalnum():
+            start -= 1
+        end = position + len(stem)
+        while end < len(normalized_text) and normalized_text[end].isalnum():
+            end += 1
+        if normalized_text[start:position] in _NISBA_PREFIXES \
+                and normalized_text[position + len(stem):end] in _NISBA_SUFFIXES:
+            spans.append((start, end))
+        position = normalized_text.find(stem, position + 1)
+    return spans

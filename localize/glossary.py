@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from localize import arabic
 from localize.errors import LocalizeError
+from localize.protect import blank_markup
 from localize.records import Issue
 
 COLUMNS = ("source", "target", "type", "forbidden", "variants", "note")
@@ -124,6 +125,10 @@ def lint(terms: list[Term]) -> list[str]:
     problems, seen = [], {}
     for term in terms:
         key = _key(term.source)
+        if not key or "\x00" in term.source:
+            problems.append(f"{term.origin}: {term.source!r} can never be found in an article "
+                            "(no letters or digits, or a NUL character)")
+            continue
         if key in seen:
             first = seen[key]
             if arabic.normalize(first.target) == arabic.normalize(term.target):
@@ -155,29 +160,33 @@ class TermIndex:
     """All terms of a glossary, indexed by first word for one-pass lookup."""
 
     def __init__(self, terms: list[Term]):
-        self.by_first: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        self.by_first: dict[str, list[tuple[tuple[str, ...], Term, tuple]]] = {}
         for term in terms:
             key = _key(term.source)
             if key:
-                self.by_first.setdefault(key[0], []).append((key, term))
+                self.by_first.setdefault(key[0], []).append((key, term, _shape(term.source)))
         for entries in self.by_first.values():
             entries.sort(key=lambda item: -len(item[0]))
 
     def latin_allowed(self) -> frozenset[str]:
         """Lower-cased words of do-not-translate terms (they may stay in Latin script)."""
-        return frozenset(word.lower() for entries in self.by_first.values() for _, term in entries
+        return frozenset(word.lower() for entries in self.by_first.values() for _, term, _ in entries
                          if term.type == "dnt" for word in term.words)
 
     def find(self, text: str) -> list[Match]:
-        """Non-overlapping term matches, longest first, in text order."""
+        """Non-overlapping term matches, longest first, in text order.
+
+        Placeholders, URLs and e-mail addresses are not prose: no term is found
+        in them (``.../iraq-popular-mobilization-forces.pdf``)."""
+        text = blank_markup(text)
         words = list(_WORD.finditer(text))
         found = []
         for index, word in enumerate(words):
             for lookup in _lookup_keys(word.group()):
-                for key, term in self.by_first.get(lookup, ()):
-                    end = _match_at(text, words, index, key)
-                    if end is not None:
-                        found.append((index, end, term))
+                for key, term, shape in self.by_first.get(lookup, ()):
+                    span = _match_at(text, words, index, key, shape)
+                    if span is not None:
+                        found.append((index, *span, term))
         return _longest(text, words, found)
 
 
@@ -198,18 +207,34 @@ def _singulars(word: str) -> list[str]:
     return []
 
 
-def _match_at(text: str, words, index: int, key: tuple[str, ...]) -> int | None:
-    """Index after the last word if ``key`` matches the words from ``index``."""
+def _shape(source: str) -> tuple[tuple[str, ...], str, str]:
+    """What a term has besides its words: the separators between them ("." in U.S., "&" in
+    AT&T) and the punctuation before and after them ("++" in C++, "." in .NET)."""
+    words = list(_WORD.finditer(source))
+    if not words:
+        return (), "", ""
+    between = tuple(source[a.end():b.start()].strip() for a, b in zip(words, words[1:]))
+    return between, source[:words[0].start()].strip(), source[words[-1].end():].strip()
+
+
+def _match_at(text: str, words, index: int, key: tuple[str, ...], shape) -> tuple[int, int, int] | None:
+    """(index after the last word, start, end) if ``key`` matches the words from ``index``."""
     if index + len(key) > len(words):
         return None
+    between, prefix, suffix = shape
     for offset, expected in enumerate(key):
         word = words[index + offset]
-        if offset and not _JOINER.fullmatch(text[words[index + offset - 1].end():word.start()]):
-            return None
+        if offset:
+            gap = text[words[index + offset - 1].end():word.start()]
+            if not (_JOINER.fullmatch(gap) or (between[offset - 1] and gap == between[offset - 1])):
+                return None
         last = offset == len(key) - 1
         if not _word_matches(word.group(), expected, last):
             return None
-    return index + len(key)
+    start, end = words[index].start(), words[index + len(key) - 1].end()
+    if prefix and not text[:start].endswith(prefix) or suffix and not text.startswith(suffix, end):
+        return None  # C++ is not the C of "Vitamin C"
+    return index + len(key), start - len(prefix), end + len(suffix)
 
 
 def _word_matches(word: str, expected: str, last: bool) -> bool:
@@ -222,11 +247,10 @@ def _word_matches(word: str, expected: str, last: bool) -> bool:
 def _longest(text: str, words, found) -> list[Match]:
     taken: set[int] = set()
     chosen = []
-    for start, end, term in sorted(found, key=lambda item: (item[0] - item[1], item[0])):
-        if taken.isdisjoint(range(start, end)):
-            taken.update(range(start, end))
-            chosen.append(Match(term, words[start].start(), words[end - 1].end(),
-                                text[words[start].start():words[end - 1].end()]))
+    for index, after, start, end, term in sorted(found, key=lambda item: (item[0] - item[1], item[0])):
+        if taken.isdisjoint(range(index, after)):
+            taken.update(range(index, after))
+            chosen.append(Match(term, start, end, text[start:end]))
     return sorted(chosen, key=lambda match: match.start)
 
 
@@ -241,6 +265,7 @@ def verify(source: str, translation: str, index: TermIndex) -> list[Issue]:
     """
     if not translation.strip():
         return []
+    translation = blank_markup(translation)  # no term in a URL, an address or a placeholder
     normalized, offsets = arabic.normalize_with_offsets(translation)
     verdicts: dict = {}
     issues = []
@@ -262,13 +287,15 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
         return Issue("dnt-altered", term.source, term.source, "", (match.start, match.end))
     accepted = sorted(span for form in term.accepted
                       for span in arabic.find_form(normalized, form, term.common_noun))
-    covers = _cover(accepted)
+    covers = _cover(accepted)  # a nisba adjective does not excuse a forbidden form: سورية
+                               # is the forbidden name, even though it also reads "Syrian"
     for form in term.forbidden:
         for start, end in arabic.find_form(normalized, form, term.common_noun):
             if not covers(start, end):
                 found = translation[offsets[start]:offsets[end - 1] + 1]
                 return Issue("forbidden-term", term.source, term.target, found, (match.start, match.end))
-    if not accepted:
+    if not accepted and not (not term.common_noun and any(
+            arabic.find_nisba(normalized, form) for form in term.accepted)):
         return Issue("missing-term", term.source, term.target, "", (match.start, match.end))
     return None
 

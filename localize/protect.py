@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from localize.segment import TAG
 
-PROTECTED = re.compile(
+_NOT_PROSE = (
     TAG
     # A URL, not its final punctuation: greedy to the next space, then back to the last
     # character that is not punctuation (one pass; a lazy match with a look-ahead is quadratic).
@@ -23,8 +23,9 @@ PROTECTED = re.compile(
     # An e-mail address, starting only where a word starts (else every letter of a long
     # word is a start and the scan is quadratic).
     + r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-    + r"|(?<![\w.])\d+(?:[.,:/]\d+)*"  # 2017, 1,200, 3.5, 12:30, 2017/18
 )
+NOT_PROSE = re.compile(_NOT_PROSE)  # placeholders, URLs, e-mail addresses: no terms in there
+PROTECTED = re.compile(_NOT_PROSE + r"|(?<![\w.])\d+(?:[.,:/]\d+)*")  # and 2017, 1,200, 3.5, 12:30, 2017/18
 MASK = "\u2985{}\u2986"  # ⦅n⦆: SentencePiece's NFKC turns ｟｠ into these, so use them as is
 MASK_TOKEN = re.compile("(\u2581?)\u2985(\\d+)\u2986")
 MASK_TEXT = re.compile("\u2985(\\d+)\u2986")
@@ -121,3 +122,9 @@ def kind(value: str) -> str:
     if value[:1].isdigit():
         return "number"
     return "url"
+
+
+def blank_markup(text: str) -> str:
+    """``text`` with its placeholders, URLs and e-mail addresses as spaces (offsets kept):
+    ``.../iraq-popular-mobilization-forces.pdf`` holds no glossary term."""
+    return NOT_PROSE.sub(lambda match: " " * len(match.group()), text)

@@ -194,3 +194,66 @@ def test_tbx_external_entities_are_not_resolved(tmp_path):
 def test_not_a_termbase():
     with pytest.raises(LocalizeError, match="not a TBX file"):
         read_tbx(b"<html><body/></html>", "x.tbx")
+
+
+HOUSE = TermIndex(load_glossary((ROOT / "glossaries/news.csv").read_bytes(), "news.csv"))
+
+
+@pytest.mark.parametrize("source, translation", [
+    ("Iran's Supreme National Security Council", "المجلس الأعلى للأمن القومي الإيراني"),
+    ("Iraq's prime minister", "رئيس الوزراء العراقي"),
+    ("Iraq's forces", "القوّات العراقيّة"),  # shadda and all
+    ("Iraq's militias", "الميليشيات العراقية"),
+    ("Iran's diplomats", "الدبلوماسيون الإيرانيون"),
+    ("Iran's diplomats", "للدبلوماسيين الإيرانيين"),
+    ("Iran's women", "الإيرانيات"),
+    ("the envoys of Iran", "مبعوثان إيرانيان"),
+    ("Iran's position", "والإيرانية"),
+    ("Syria's government", "الحكومة السورية"),
+    ("Syria's government", "نفت الحكومة السوريّة"),
+    ("Turkey's army", "الجيش التركي"),
+    ("Turkey's officials", "المسؤولون الأتراك والتركيين"),
+    ("Yemen's rebels", "المتمردون اليمنيون"),
+    ("Lebanon's banks", "المصارف اللبنانية"),
+    ("France's president", "الرئيس الفرنسي"),
+    ("Saudi Arabia's king", "الملك السعودي"),
+])
+def test_a_names_nisba_adjective_satisfies_the_term(source, translation):
+    assert verify(source, translation, HOUSE) == []
+
+
+def test_a_forbidden_form_is_caught_where_it_stands_as_the_name():
+    issues = verify("Iraqi forces entered Syria", "دخلت القوات العراقية سورية", HOUSE)
+    assert [(issue.type, issue.term, issue.found) for issue in issues] == [("forbidden-term", "Syria", "سورية")]
+    assert verify("The government of Syria denied it", "نفت الحكومة السورية ذلك", HOUSE) == []
+
+
+def test_a_nisba_is_a_whole_word_and_common_nouns_get_none():
+    assert [issue.type for issue in verify("Iraq", "الإعراقي", HOUSE)] == ["missing-term"]
+    index = TermIndex([Term("militia", "ميليشيا")])
+    assert [issue.type for issue in verify("the militia", "الميليشي", index)] == ["missing-term"]
+
+
+def test_urls_addresses_and_placeholders_are_not_prose():
+    source = ("The report (https://example.org/iraq-popular-mobilization-forces-2017.pdf) was sent to "
+              "iran.desk@example.org by <1>the envoy</1>.")
+    assert HOUSE.find(source) == []
+    index = TermIndex([Term("Iraq", "العراق"), Term("example", "مثال", "term")])
+    arabic_url = "أُرسل التقرير (https://example.org/iraq.pdf) إلى العراق."
+    assert verify("The report on Iraq (https://example.org/iraq.pdf).", arabic_url, index) == []
+    # an approved form inside a URL is not a rendering
+    assert [i.type for i in verify("Iraq", "https://العراق.example/", index)] == ["missing-term"]
+
+
+def test_terms_with_punctuation_match_as_written():
+    index = TermIndex([Term("U.S.", "الولايات المتحدة"), Term("C++", "سي++", "dnt"), Term("AT&T", "إيه تي آند تي")])
+    assert [m.text for m in index.find("The U.S. envoy met AT&T staff")] == ["U.S.", "AT&T"]
+    assert index.find("Vitamin C is good for you") == []
+    assert [m.text for m in index.find("Written in C++ by hand")] == ["C++"]
+
+
+def test_terms_that_can_never_match_fail_the_check():
+    problems = lint([Term("...", "نقاط", origin="g.csv:2"), Term("a\x00b", "ب", origin="g.csv:3")])
+    assert problems == ["g.csv:2: '...' can never be found in an article (no letters or digits, or a NUL character)",
+                        "g.csv:3: 'a\\x00b' can never be found in an article (no letters or digits, or a NUL "
+                        "character)"]
