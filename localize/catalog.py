@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import polib
 
@@ -118,7 +119,8 @@ def annotate_drafts(po: polib.POFile, check) -> None:
     """Add ``check(entry)``'s lines to the ``#.`` comment of every draft (fuzzy) entry."""
     for entry in po:
         if entry.msgstr and "fuzzy" in entry.flags and not entry.obsolete:
-            entry.comment = "\n".join(filter(None, [entry.comment, *map(one_line, check(entry))]))
+            lines = check(entry)  # first: it may mark the entry's glossary lines
+            entry.comment = "\n".join(filter(None, [entry.comment, *map(one_line, lines)]))
 
 
 def _inline_notes(article: Article) -> dict[int, dict[int, str]]:
@@ -274,14 +276,46 @@ def parse_catalog(text: str, where: str) -> polib.POFile:
 _IGNORE_COMMENT = re.compile(r"^\s*ignore:\s*(?P<types>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
-def ignored_issues(entry: polib.POEntry) -> frozenset[str]:
-    """Issue types a reviewer accepted for this entry: a translator comment line
-    ``# ignore: length-ratio, latin-word`` (what any PO editor can type) or a
-    Weblate-style flag ``#, ignore-length-ratio``."""
-    types = {flag[len("ignore-"):] for flag in entry.flags if flag.startswith("ignore-")}
+class Ignores(NamedTuple):
+    """What a reviewer accepted on an entry: whole issue types, (type, term) pairs, and the
+    items that name no issue type (reported as ``unknown-ignore``, never silently passed)."""
+
+    types: frozenset
+    terms: frozenset  # (type, term lower-cased)
+    unknown: tuple
+
+
+def ignored_issues(entry: polib.POEntry) -> Ignores:
+    """The ``# ignore:`` lines of an entry (what any PO editor can type), and Weblate-style
+    ``#, ignore-TYPE`` flags.
+
+    ``# ignore: length-ratio, latin-word`` accepts those types for the entry;
+    ``# ignore: missing-term Iran`` (a type, then a term) accepts that term only.
+    """
+    from localize.qa import ISSUE_TYPES
+
+    types, terms, unknown = set(), set(), []
+    for flag in entry.flags:
+        if flag.startswith("ignore-"):
+            if flag[7:] in ISSUE_TYPES:
+                types.add(flag[7:])
+            else:
+                unknown.append(flag)
     for match in _IGNORE_COMMENT.finditer(entry.tcomment or ""):
-        types.update(name.strip().lower() for name in re.split(r"[,\s]+", match["types"]) if name.strip())
-    return frozenset(types)
+        for item in filter(None, (part.strip() for part in match["types"].split(","))):
+            words = item.split()
+            if all(word.lower() in ISSUE_TYPES for word in words):  # "length-ratio latin-word"
+                types.update(word.lower() for word in words)
+            elif words[0].lower() in ISSUE_TYPES:
+                terms.add((words[0].lower(), " ".join(words[1:]).lower()))
+            else:
+                unknown.append(item)
+    return Ignores(frozenset(types), frozenset(terms), tuple(unknown))
+
+
+def ignore_lines(entry: polib.POEntry) -> list[str]:
+    """The entry's ``ignore:`` translator-comment lines, as written (for carrying them along)."""
+    return [match.group(0).strip() for match in _IGNORE_COMMENT.finditer(entry.tcomment or "")]
 
 
 def translated_entries(po: polib.POFile):

@@ -192,38 +192,65 @@ def _report(target, po, drafted, remembered) -> None:
     click.echo(f"{target}: {count(total, 'segment')}, {done} translated{new}")
 
 
+def _issue_type(ctx, param, values):
+    from localize.qa import ISSUE_TYPES
+
+    for value in values:
+        if value not in ISSUE_TYPES:
+            raise click.BadParameter(f"{value!r} is not an issue type; use one of {', '.join(sorted(ISSUE_TYPES))}")
+    return values
+
+
 @cli.command()
 @click.argument("files", nargs=-1)
 @_glossary_option
+@click.option("--type", "types", multiple=True, metavar="TYPE", callback=_issue_type,
+              help="Only issues of this type (repeatable), e.g. missing-term.")
+@click.option("--reviewed-only", is_flag=True, help="Only reviewed entries (not drafts).")
 @click.option("--json", "as_json", is_flag=True, help="Print the issues as a JSON list.")
-def check(files, glossary_files, as_json):
+def check(files, glossary_files, types, reviewed_only, as_json):
     """Check translated entries (drafts and reviewed) against the glossary.
 
     Also reports placeholders, URLs, e-mail addresses and numbers of the
     English that the Arabic lacks. FILES are PO files or folders of them
-    (default: translations). Exit code 1 if any issue is found.
+    (default: translations). Prints the issues and their totals per type.
+    Exit code 1 if any issue is found.
 
     \b
     Example:
       localize check translations/ar/iran-imis.po
+      localize check --type missing-term --type forbidden-term --reviewed-only
       localize check --json --glossary glossaries/news.csv translations
     """
-    from localize.catalog import read_po
+    from localize.catalog import read_po, reviewed
     from localize.glossary import format_issue
 
     index = pipeline.term_index(glossary_files, required=True)
     catalogs = [(path, read_po(path)) for path in pipeline.po_files(files or (pipeline.translations_folder(),))]
-    found = [(path, entry, issue) for path, po in catalogs for entry, issue in pipeline.entry_issues(po, index)]
+    found = [(path, entry, issue) for path, po in catalogs for entry, issue in pipeline.entry_issues(po, index)
+             if (not types or issue.type in types) and (not reviewed_only or reviewed(entry))]
     if as_json:
-        click.echo(json.dumps([{"file": str(path), "msgctxt": entry.msgctxt, "msgid": entry.msgid,
-                                "type": issue.type, "term": issue.term, "expected": issue.expected,
-                                "found": issue.found} for path, entry, issue in found],
+        click.echo(json.dumps([{"file": str(path), "line": entry.linenum, "msgctxt": entry.msgctxt,
+                                "msgid": entry.msgid, "type": issue.type, "term": issue.term,
+                                "expected": issue.expected, "found": issue.found} for path, entry, issue in found],
                               ensure_ascii=False, indent=2))
     else:
         _print_issues(found, format_issue)
+        totals = _type_totals(issue for _, _, issue in found)
+        by_type = f" ({', '.join(f'{name} {number}' for name, number in totals.items())})" if totals else ""
         click.echo(f"{len(found)} issue{'s' if len(found) != 1 else ''} in {len(catalogs)} file"
-                   f"{'s' if len(catalogs) != 1 else ''}")
+                   f"{'s' if len(catalogs) != 1 else ''}{by_type}")
     sys.exit(1 if found else 0)
+
+
+def _type_totals(counted) -> dict:
+    """{type: count}, most frequent first, from issues or from {type: count} dicts."""
+    from collections import Counter
+
+    totals = Counter()
+    for item in counted:
+        totals.update(item if isinstance(item, dict) else [item.type])
+    return dict(totals.most_common())
 
 
 @cli.command()
@@ -257,11 +284,13 @@ def status(files, glossary_files, as_json):
         except LocalizeError as error:  # one broken PO: say so, and show all the others
             broken.append({"file": str(path), "error": printable(error.message)})
             continue
-        row = {"file": str(path), **summary(po), "issues": len(pipeline.entry_issues(po, index)),
+        issues = [issue for _, issue in pipeline.entry_issues(po, index)]
+        row = {"file": str(path), **summary(po), "issues": len(issues), "issue_types": _type_totals(issues),
                "source": po.metadata.get("X-Source-File", ""), "source_state": pipeline.source_state(po)}
         rows.append(row)
     keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
     total = {key: sum(row[key] for row in rows) for key in keys}
+    total["issue_types"] = _type_totals(row["issue_types"] for row in rows)
     total["changed_sources"] = sum(1 for row in rows if row["source_state"] != "unchanged")
     total["broken"] = len(broken)
     if as_json:

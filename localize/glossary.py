@@ -321,22 +321,42 @@ def reviewer_notes(source: str, index: TermIndex) -> list[str]:
     for match in index.find(source):
         term = match.term
         if term.type == "dnt":
-            notes.append(f"glossary: {term.source} = keep as is (do not translate)")
+            notes.append(f"glossary: {term.source} = keep as is (do not translate)"
+                         + (f"; {term.note}" if term.note else ""))
             continue
         line = f"glossary: {term.source} = {term.target}"
         if term.variants:
             line += f" (also: {', '.join(term.variants)})"
         if term.forbidden:
             line += f" (not: {', '.join(term.forbidden)})"
+        if term.note:
+            line += f"; {term.note}"
         notes.append(line)
     return list(dict.fromkeys(notes))
+
+
+GLOSSARY_ISSUES = ("missing-term", "forbidden-term", "dnt-altered")
+
+
+def draft_verdict(issue: Issue) -> str:
+    """What a glossary issue says on the term's own ``glossary:`` line of a draft."""
+    if issue.type == "missing-term":
+        return "missing"
+    if issue.type == "forbidden-term":
+        return f"uses the forbidden {cut(issue.found)}"
+    return "altered"
+
+
+def cut(text: str, limit: int = 60) -> str:
+    """A found value short enough for one line of a report ('...' where cut)."""
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
 def format_issue(issue: Issue) -> str:
     if issue.type == "missing-term":
         return f"{issue.type}: {issue.term} (expected {issue.expected})"
     if issue.type == "forbidden-term":
-        return f"{issue.type}: {issue.term} (found {issue.found}, use {issue.expected})"
+        return f"{issue.type}: {issue.term} (found {cut(issue.found)}, use {issue.expected})"
     if issue.type == "dnt-altered":
         return f"{issue.type}: {issue.term} (keep {issue.expected} as is)"
     from localize.qa import describe

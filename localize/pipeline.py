@@ -62,6 +62,8 @@ def memory_drafts(jobs, memory, trust: bool) -> dict:
                 entry.msgstr = unit.target
             else:
                 add_draft(entry, unit.target, f"translation memory, exact match ({unit.origin})")
+            if unit.ignores:  # the reviewer's decisions travel with the translation they were made on
+                entry.tcomment = "\n".join(dict.fromkeys(filter(None, [*entry.tcomment.splitlines(), *unit.ignores])))
             counts[target] = counts.get(target, 0) + 1
     return counts
 
@@ -165,29 +167,55 @@ def _size(size: int) -> str:
 
 
 def issue_finder(index):
-    """``find(entry)``: the glossary and QA issues of one translated entry, less the
-    issue types a reviewer accepted on it (``# ignore: TYPE``)."""
+    """``find(entry)``: the glossary and QA issues of one translated entry, less what a
+    reviewer accepted on it (``# ignore: TYPE`` or ``# ignore: TYPE TERM``), plus an
+    ``unknown-ignore`` issue for each ignore item that names no type or no term of the entry."""
     from localize.catalog import ignored_issues
     from localize.glossary import verify
     from localize.qa import Context
     from localize.qa import check as qa_check
+    from localize.records import Issue
 
     context = Context(index.latin_allowed())
 
     def find(entry):
-        ignored = ignored_issues(entry)
+        ignores = ignored_issues(entry)
         found = [*verify(entry.msgid, entry.msgstr, index), *qa_check(entry.msgid, entry.msgstr, context)]
-        return [issue for issue in found if issue.type not in ignored]
+        kept = [issue for issue in found
+                if issue.type not in ignores.types and (issue.type, issue.term.lower()) not in ignores.terms]
+        unknown = list(ignores.unknown)
+        if ignores.terms:  # a term must be the entry's: a typo never silences anything
+            held = {match.term.source.lower() for match in index.find(entry.msgid)}
+            held.update(issue.term.lower() for issue in found)
+            unknown += [f"{kind} {term}" for kind, term in sorted(ignores.terms) if term not in held]
+        return kept + [Issue("unknown-ignore", term=item, found=item) for item in unknown]
 
     return find
 
 
 def draft_check(index):
-    """``check(entry)``: the ``issue:`` lines for a draft's ``#.`` comment."""
-    from localize.glossary import format_issue
+    """``check(entry)``: the ``issue:`` lines for a draft's ``#.`` comment.
+
+    A glossary issue of a term the comment already names (``glossary: Iran =
+    إيران``) is said on that line (``[draft: missing]``), so each term appears
+    once per entry."""
+    from localize.glossary import GLOSSARY_ISSUES, draft_verdict, format_issue
 
     find = issue_finder(index)
-    return lambda entry: [f"issue: {format_issue(issue)}" for issue in find(entry)]
+
+    def check(entry):
+        lines, comment = [], entry.comment.splitlines()
+        for issue in find(entry):
+            named = next((number for number, line in enumerate(comment)
+                          if issue.type in GLOSSARY_ISSUES and line.startswith(f"glossary: {issue.term} =")), None)
+            if named is None:
+                lines.append(f"issue: {format_issue(issue)}")
+            elif "[draft: " not in comment[named]:
+                comment[named] += f" [draft: {draft_verdict(issue)}]"
+        entry.comment = "\n".join(comment)
+        return lines
+
+    return check
 
 
 def glossary_paths(files) -> list[str]:

@@ -160,8 +160,23 @@ _MESSAGES = {
 }
 
 
+# Every issue type ``check`` reports (the glossary's and QA's), for ``# ignore:`` lines and --type.
+ISSUE_TYPES = frozenset({
+    "missing-term", "forbidden-term", "dnt-altered", "unknown-ignore",
+    "empty-translation", "untranslated", "changed-number", "missing-number",
+    *(f"{change}-{kind}" for change in ("missing", "duplicated") for kind in ("placeholder", "url", "email")),
+    "unbalanced-brackets", "unbalanced-quotes", "latin-word", "question-mark", "length-ratio",
+    "bidi-control", "control-character"})
+
+
 def describe(issue: Issue) -> str:
-    """One line for a QA issue, as ``check`` and the PO's ``#. issue:`` lines show it."""
+    """One line for a QA issue, as ``check`` and the PO's ``#. issue:`` lines show it (values
+    cut to 60 characters: a 500-character token is not worth a screenful)."""
+    from dataclasses import replace
+
+    from localize.glossary import cut
+
+    issue = replace(issue, term=cut(issue.term), found=cut(issue.found))
     if issue.type in _MESSAGES:
         return f"{issue.type}: {_MESSAGES[issue.type]}"
     if issue.type == "changed-number":
@@ -178,4 +193,7 @@ def describe(issue: Issue) -> str:
         return f"{issue.type}: {issue.term} (an invisible control character; delete it)"
     if issue.type == "length-ratio":
         return f"{issue.type}: the translation is {issue.found} times the length of the English"
+    if issue.type == "unknown-ignore":
+        return (f"{issue.type}: '{issue.term}' (not an issue type, or a term this entry's English does not hold; "
+                "fix the # ignore: line)")
     return issue.type

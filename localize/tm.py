@@ -22,6 +22,7 @@ class Unit:
     source: str
     target: str
     origin: str  # "file:msgctxt" or "file.tmx"
+    ignores: tuple[str, ...] = ()  # the reviewer's "ignore: ..." lines, carried with an exact reuse
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,10 @@ class Memory:
 
 def units_from_catalog(po, where: str) -> list[Unit]:
     """The reviewed entries of a PO (translated, not fuzzy, not obsolete)."""
-    from localize.catalog import reviewed
+    from localize.catalog import ignore_lines, reviewed
 
-    return [Unit(entry.msgid, entry.msgstr, f"{where}:{entry.msgctxt}") for entry in po if reviewed(entry)]
+    return [Unit(entry.msgid, entry.msgstr, f"{where}:{entry.msgctxt}", tuple(ignore_lines(entry)))
+            for entry in po if reviewed(entry)]
 
 
 def suggestion_note(suggestion: Suggestion) -> str:

@@ -30,7 +30,7 @@ def reviewed_po(project, translations):
 def test_translate_lists_approved_renderings_for_the_reviewer(run, project):
     path = reviewed_po(project, {})
     po = polib.pofile(str(path))
-    assert "glossary: Ali Khamenei = علي خامنئي" in po[1].comment.splitlines()
+    assert "glossary: Ali Khamenei = علي خامنئي; Iran's Supreme Leader." in po[1].comment.splitlines()  # with its note
     assert "glossary: Tehran = طهران" in po[3].comment.splitlines()
 
 
@@ -47,7 +47,7 @@ def test_check_reports_issues_by_file_and_entry(run, project):
         "translations/ar/iran-imis.po\n"
         f"  translations/ar/iran-imis.po:{entry.linenum}: [3.2] {entry.msgid[:60]}\n"
         "    missing-term: Tehran (expected طهران)\n"
-        "1 issue in 1 file\n")
+        "1 issue in 1 file (missing-term 1)\n")
 
 
 def test_check_json(run, project):
@@ -55,8 +55,9 @@ def test_check_json(run, project):
                                    "في العراق يجب أن \"تعود إلى ديارها\".", True)})
     result = run("check", "--json", "translations")
     assert result.exit_code == 1
+    entry = next(e for e in polib.pofile("translations/ar/iran-imis.po") if e.msgctxt == "24.1")
     assert json.loads(result.stdout) == [
-        {"file": "translations/ar/iran-imis.po", "msgctxt": "24.1",
+        {"file": "translations/ar/iran-imis.po", "line": entry.linenum, "msgctxt": "24.1",
          "msgid": "Similarly, in October, US Secretary of State Rex Tillerson said that Iranian militias "
                   "in Iraq should \"go home\".",
          "type": "forbidden-term", "term": "Rex Tillerson", "expected": "ريكس تيلرسون", "found": "تيليرسون"},
@@ -129,6 +130,75 @@ def test_drafts_get_their_glossary_issues_in_the_po(run, project):
     run("translate", "--no-mt", "iran-imis.txt")
     po = polib.pofile(str(path))
     draft = next(e for e in po if e.msgctxt == "3.2")
-    assert "issue: missing-term: Tehran (expected طهران)" in draft.comment.splitlines()
+    # each term once: the issue is said on the term's own glossary line
+    assert "glossary: Tehran = طهران [draft: missing]" in draft.comment.splitlines()
+    assert not any("missing-term" in line for line in draft.comment.splitlines())
+    run("translate", "--no-mt", "iran-imis.txt")  # a re-run says it once, not twice
+    again = next(e for e in polib.pofile(str(path)) if e.msgctxt == "3.2")
+    assert again.comment == draft.comment
     finished = next(e for e in po if e.msgctxt == "2.1")
     assert not any(line.startswith("issue:") for line in finished.comment.splitlines())
+
+
+SHIA = "الميليشيات الشيعية ثروة ثمينة لطهران التي تستخدمها في العراق وسوريا واليمن لإقامة الهلال الشيعي."
+
+
+def _issues(run, *options):
+    result = run("check", "--json", *options, "translations/ar/iran-imis.po")
+    return [(row["msgctxt"], row["type"], row["term"]) for row in json.loads(result.stdout)]
+
+
+def _comment(path, msgctxt, tcomment):
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgctxt == msgctxt)
+    entry.tcomment = tcomment
+    po.save(str(path))
+
+
+def test_an_ignore_line_can_name_one_term_and_a_typo_is_reported(run, project):
+    path = reviewed_po(project, {"5.1": (SHIA, False)})
+    assert ("5.1", "missing-term", "Iran") in _issues(run)
+    _comment(path, "5.1", "ignore: missing-term Iran")
+    assert [issue for issue in _issues(run) if issue[0] == "5.1"] == []
+    _comment(path, "5.1", "ignore: missing-term Irna")  # a typo silences nothing, and says so
+    assert [issue for issue in _issues(run) if issue[0] == "5.1"] == [
+        ("5.1", "missing-term", "Iran"), ("5.1", "unknown-ignore", "missing-term irna")]
+    _comment(path, "5.1", "ignore: missing-trem")
+    assert ("5.1", "unknown-ignore", "missing-trem") in _issues(run)
+    _comment(path, "5.1", "ignore: missing-term")  # a whole type keeps its meaning
+    assert [issue for issue in _issues(run) if issue[0] == "5.1"] == []
+    _comment(path, "5.1", "ignore: length-ratio latin-word")  # several types on one line, as before
+    assert ("5.1", "missing-term", "Iran") in _issues(run)
+    assert not any(issue[1] == "unknown-ignore" for issue in _issues(run))
+
+
+def test_an_exact_memory_reuse_carries_the_reviewers_ignore_lines(run, project):
+    path = reviewed_po(project, {"5.1": (SHIA, False)})
+    _comment(path, "5.1", "ignore: missing-term Iran")
+    (project / "other.txt").write_text("Shia assets\n\n" + polib.pofile(str(path)).find("5.1", by="msgctxt").msgid
+                                       + "\n", encoding="utf-8")
+    assert run("translate", "--no-mt", "other.txt").exit_code == 0
+    reused = polib.pofile(str(project / "translations/ar/other.po")).find("2.1", by="msgctxt")
+    assert reused.msgstr == SHIA and "fuzzy" in reused.flags
+    assert reused.tcomment == "ignore: missing-term Iran"
+    assert not any("missing-term" in line for line in reused.comment.splitlines()
+                   if not line.startswith("glossary: Iran"))
+
+
+def test_check_filters_by_type_and_reviewed_entries_and_totals_by_type(run, project):
+    reviewed_po(project, {"5.1": (SHIA, False), "3.2": ("لم يكن هذا مفاجئاً.", True)})
+    everything = _issues(run)
+    assert {kind for _, kind, _ in everything} >= {"missing-term", "length-ratio"}
+    assert {kind for _, kind, _ in _issues(run, "--type", "length-ratio")} == {"length-ratio"}
+    assert {context for context, _, _ in _issues(run, "--reviewed-only")} == {"5.1"}
+    result = run("check", "translations/ar/iran-imis.po")
+    totals = result.stdout.splitlines()[-1]
+    assert totals.startswith(f"{len(everything)} issues in 1 file (") and "missing-term " in totals
+    result = run("check", "--type", "missing-trem")
+    assert result.exit_code == 2 and "'missing-trem' is not an issue type" in result.stderr
+
+
+def test_long_found_values_are_cut_in_reports(run, project):
+    reviewed_po(project, {"2.1": ("خامنئي " + "x" * 500, False)})
+    line = next(line for line in run("check").stdout.splitlines() if "latin-word" in line)
+    assert len(line) < 140 and line.rstrip().endswith("(translate, or make do-not-translate terms)")

@@ -37,7 +37,8 @@ def test_status_says_when_the_source_changed_or_is_gone(run, project):
     report = json.loads(run("status", "--json").stdout)
     assert report["files"][0]["source_state"] == "missing"
     assert report["total"] == {"files": 1, "segments": 28, "reviewed": 1, "drafts": 1, "untranslated": 26,
-                               "issues": 1, "changed_sources": 1, "broken": 0}
+                               "issues": 1, "issue_types": {"length-ratio": 1}, "changed_sources": 1, "broken": 0}
+    assert report["files"][0]["issue_types"] == {"length-ratio": 1}
 
 
 def test_one_broken_po_is_listed_as_broken_and_the_others_are_shown(run, project):
