@@ -334,6 +334,7 @@ def glossary():
     Example:
       localize glossary check glossaries/news.csv
       localize glossary import termbase.tbx --out glossaries/termbase.csv
+      localize glossary export glossaries/news.csv --out news.tbx
     """
 
 
@@ -378,7 +379,8 @@ def glossary_import(tbx, out, force):
       localize glossary import termbase.tbx --out glossaries/termbase.csv
     """
     from localize.files import read_input, write_atomic
-    from localize.glossary import read_tbx, write_csv
+    from localize.glossary import write_csv
+    from localize.termbase import read_tbx
 
     terms, skipped = read_tbx(read_input(tbx, "TBX file"), tbx)
     if not terms:
@@ -392,6 +394,37 @@ def glossary_import(tbx, out, force):
     write_atomic(target, write_csv(terms))
     note = f", {skipped} entries without English or Arabic skipped" if skipped else ""
     click.echo(f"{target}: {len(terms)} terms{note}")
+
+
+@glossary.command("export")
+@click.argument("glossary_file", metavar="GLOSSARY.csv")
+@click.option("--format", "fmt", type=click.Choice(("tbx", "csv")), default="tbx", show_default=True,
+              help="tbx: TBX-Basic for Weblate, Translate Toolkit and CAT tools; csv: the glossary, formula-safe.")
+@click.option("--out", required=True, metavar="FILE", help="Where to write it.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def glossary_export(glossary_file, fmt, out, force):
+    """Write a glossary CSV as TBX-Basic (or as CSV again).
+
+    Each Arabic form is one TBX entry, as Weblate keeps them: the approved form
+    preferred, variants admitted, forbidden forms "forbidden"; the note is the
+    entry's description; do-not-translate terms have translationNote "no".
+
+    \b
+    Example:
+      localize glossary export glossaries/news.csv --out news.tbx
+      localize glossary export glossaries/news.csv --format csv --out shared/news.csv
+    """
+    from localize.files import read_input, write_atomic
+    from localize.glossary import load_glossary, write_csv
+    from localize.termbase import write_tbx
+
+    terms = load_glossary(read_input(glossary_file, "glossary"), glossary_file)
+    if not terms:
+        raise LocalizeError(glossary_file, "no terms", "give a glossary CSV with at least one term")
+    if Path(out).exists() and not force:
+        raise LocalizeError(out, "already exists", "pass --force to replace it")
+    write_atomic(out, write_tbx(terms).decode("utf-8") if fmt == "tbx" else write_csv(terms))
+    click.echo(f"{out}: {len(terms)} terms ({fmt})")
 
 
 

@@ -77,7 +77,7 @@ def load_glossary(data: bytes, where: str) -> list[Term]:
             if len(row) != len(header):
                 raise LocalizeError(f"{where}:{line}", f"{len(row)} fields, the header has {len(header)}",
                                     "quote fields that contain commas")
-            terms.append(_term(dict(zip(columns, row)), f"{where}:{line}"))
+            terms.append(_term({column: _unsafe(cell) for column, cell in zip(columns, row)}, f"{where}:{line}"))
     except csv.Error as error:
         raise LocalizeError(f"{where}:{reader.line_num}", f"broken CSV quoting ({error})",
                             "close the quoted field") from None
@@ -364,73 +364,26 @@ def format_issue(issue: Issue) -> str:
     return describe(issue)
 
 
-# --- CSV out, TBX in -------------------------------------------------------------
+# --- CSV out ---------------------------------------------------------------------
+
+_FORMULA = ("=", "+", "-", "@")
+
 
 def write_csv(terms: list[Term]) -> str:
+    """The glossary as CSV; a cell that a spreadsheet would run as a formula (=, +, -, @
+    first) gets a leading apostrophe, which ``load_glossary`` takes off again."""
     stream = io.StringIO(newline="")
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
     for term in terms:
-        writer.writerow([term.source, term.target, term.type, "|".join(term.forbidden),
-                         "|".join(term.variants), term.note])
+        writer.writerow([_safe(cell) for cell in (term.source, term.target, term.type, "|".join(term.forbidden),
+                                                  "|".join(term.variants), term.note)])
     return stream.getvalue()
 
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_REJECTED = ("deprecated", "superseded", "notrecommended")
+def _safe(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(_FORMULA) else cell
 
 
-def read_tbx(data: bytes, where: str) -> tuple[list[Term], int]:
-    """English-Arabic terms of a TBX (ISO 30042 / TBX-Basic, v2 or v3) termbase.
-
-    Preferred and admitted Arabic terms become the target and variants,
-    deprecated or superseded ones the forbidden forms.  Returns the terms and
-    how many entries were skipped for lacking English or Arabic.
-    """
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        raise LocalizeError(f"{where}:{error.lineno or 1}", f"malformed TBX: {error.msg}",
-                            "fix the XML or export the termbase again") from None
-    if etree.QName(root).localname not in ("martif", "tbx"):
-        raise LocalizeError(where, "not a TBX file (no <martif> or <tbx> root)", "give a TBX termbase")
-    terms, skipped = [], 0
-    for entry in root.iter("{*}termEntry", "{*}conceptEntry"):
-        term = _tbx_entry(entry, where)
-        if term is None:
-            skipped += 1
-        else:
-            terms.append(term)
-    return terms, skipped
-
-
-def _tbx_entry(entry, where: str) -> Term | None:
-    forms: dict[str, list[tuple[str, str]]] = {}
-    for langset in entry.iter("{*}langSet"):
-        language = (langset.get(_XML_LANG) or langset.get("lang") or "").lower().split("-")[0]
-        for holder in langset.iter("{*}tig", "{*}ntig", "{*}termSec"):
-            element = next(holder.iter("{*}term"), None)
-            if element is None or not "".join(element.itertext()).strip():
-                continue
-            status = " ".join("".join(note.itertext()) for note in holder.iter("{*}termNote")
-                              if note.get("type") == "administrativeStatus").lower()
-            forms.setdefault(language, []).append(("".join(element.itertext()).strip(), status))
-    english = [text for text, status in forms.get("en", []) if not _rejected(status)]
-    accepted = [text for text, status in _preferred_first(forms.get("ar", [])) if not _rejected(status)]
-    if not english or not accepted:
-        return None
-    forbidden = tuple(text for text, status in forms.get("ar", []) if _rejected(status))
-    notes = [" ".join("".join(d.itertext()).split()) for d in entry.iter("{*}descrip", "{*}note")]
-    return Term(english[0], accepted[0], "term", forbidden, tuple(accepted[1:]),
-                "; ".join(note for note in notes if note), f"{where}:{entry.sourceline}")
-
-
-def _preferred_first(forms):
-    return sorted(forms, key=lambda form: "preferred" not in form[1])
-
-
-def _rejected(status: str) -> bool:
-    return any(word in status.replace(" ", "") for word in _REJECTED)
+def _unsafe(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:2] in _FORMULA and cell[1:2] else cell

@@ -202,3 +202,27 @@ def test_long_found_values_are_cut_in_reports(run, project):
     reviewed_po(project, {"2.1": ("خامنئي " + "x" * 500, False)})
     line = next(line for line in run("check").stdout.splitlines() if "latin-word" in line)
     assert len(line) < 140 and line.rstrip().endswith("(translate, or make do-not-translate terms)")
+
+
+def test_glossary_export_writes_tbx_and_import_reads_it_back(run, project):
+    (project / "glossaries").mkdir()
+    shutil.copy(ROOT / "glossaries/news.csv", project / "glossaries/news.csv")
+    result = run("glossary", "export", "glossaries/news.csv", "--out", "news.tbx")
+    assert result.exit_code == 0 and result.stdout.startswith("news.tbx: ") and "terms (tbx)" in result.stdout
+    assert run("glossary", "export", "glossaries/news.csv", "--out", "news.tbx").exit_code == 2  # no overwrite
+    result = run("glossary", "import", "news.tbx", "--out", "again.csv")
+    assert result.exit_code == 0
+    from localize.glossary import load_glossary
+
+    def rows(path):
+        return [(t.source, t.target, t.type, t.forbidden, t.variants, t.note)
+                for t in load_glossary(path.read_bytes(), path.name)]
+
+    assert rows(project / "again.csv") == rows(project / "glossaries/news.csv")
+
+
+def test_a_termbase_with_no_english_arabic_terms_is_exit_2(run, project):
+    (project / "fr.tbx").write_text('<martif><text><body><termEntry><langSet xml:lang="fr"><tig><term>Syrie</term>'
+                                    '</tig></langSet></termEntry></body></text></martif>', encoding="utf-8")
+    result = run("glossary", "import", "fr.tbx")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: fr.tbx: no English-Arabic terms")

@@ -2,8 +2,8 @@ import pytest
 
 from conftest import ROOT
 from localize.errors import LocalizeError
-from localize.glossary import (Term, TermIndex, lint, load_glossary, read_tbx, reviewer_notes, verify,
-                               write_csv)
+from localize.glossary import Term, TermIndex, lint, load_glossary, reviewer_notes, verify, write_csv
+from localize.termbase import read_tbx
 
 HEADER = "source,target,type,forbidden,variants,note\n"
 
@@ -187,8 +187,9 @@ def test_tbx_external_entities_are_not_resolved(tmp_path):
     data = (f'<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY x SYSTEM "file://{secret}">]>'
             '<martif><text><body><termEntry><langSet xml:lang="en"><tig><term>A &x;</term></tig></langSet>'
             '<langSet xml:lang="ar"><tig><term>ب</term></tig></langSet></termEntry></body></text></martif>')
-    terms, _ = read_tbx(data.encode(), "x.tbx")
-    assert "TOP-SECRET" not in terms[0].source
+    with pytest.raises(LocalizeError, match="x.tbx:1: unresolved entity reference &x;") as error:
+        read_tbx(data.encode(), "x.tbx")  # never resolved, and never part of a term either
+    assert "TOP-SECRET" not in str(error.value)
 
 
 def test_not_a_termbase():
@@ -257,3 +258,66 @@ def test_terms_that_can_never_match_fail_the_check():
     assert problems == ["g.csv:2: '...' can never be found in an article (no letters or digits, or a NUL character)",
                         "g.csv:3: 'a\\x00b' can never be found in an article (no letters or digits, or a NUL "
                         "character)"]
+
+
+TBX3 = """<?xml version="1.0" encoding="UTF-8"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
+<tbxHeader><fileDesc><sourceDesc><p>desk</p></sourceDesc></fileDesc></tbxHeader>
+<text><body>
+<conceptEntry id="c1">
+ <descrip type="definition">The country.</descrip>
+ <langSec xml:lang="en-US"><termSec><term>Syria</term></termSec></langSec>
+ <langSec xml:lang="AR-sy">
+  <termSec><term>سوريا</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec>
+  <termSec><term>سورية</term><termNote type="administrativeStatus">obsolete</termNote></termSec>
+  <termSec><term>سوريّا</term><termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></termSec>
+ </langSec>
+</conceptEntry>
+<conceptEntry id="c2">
+ <langSec xml:lang="en_GB"><termSec><term>BBC</term><termNote type="translationNote">no</termNote></termSec></langSec>
+</conceptEntry>
+</body></text></tbx>"""
+
+
+def test_tbx_v3_regions_statuses_and_do_not_translate():
+    terms, skipped = read_tbx(TBX3.encode(), "desk.tbx")
+    assert skipped == 0
+    syria, bbc = terms
+    assert (syria.source, syria.target, syria.variants, syria.forbidden, syria.note) == (
+        "Syria", "سوريا", ("سوريّا",), ("سورية",), "The country.")
+    assert (bbc.source, bbc.type) == ("BBC", "dnt")
+
+
+def test_weblate_style_entries_one_form_each_are_one_term():
+    entry = ('<termEntry><langSet xml:lang="en"><tig><term>Syria</term></tig></langSet><langSet xml:lang="ar">'
+             '<tig><term>{}</term><termNote type="administrativeStatus">{}</termNote></tig></langSet></termEntry>')
+    data = ("<martif><text><body>" + entry.format("سوريا", "preferredTerm-admn-sts")
+            + entry.format("سورية", "forbidden") + "</body></text></martif>")
+    terms, _ = read_tbx(data.encode(), "weblate.tbx")
+    assert [(t.source, t.target, t.forbidden) for t in terms] == [("Syria", "سوريا", ("سورية",))]
+
+
+def test_formulas_are_written_so_a_spreadsheet_does_not_run_them():
+    terms = [Term("=HYPERLINK(\"x\")", "+1", "term", ("-2",), ("@me",), "=note")]
+    text = write_csv(terms)
+    assert text.splitlines()[1] == "\"'=HYPERLINK(\"\"x\"\")\",'+1,term,'-2,'@me,'=note"
+    again = load_glossary(text.encode(), "g.csv")[0]
+    assert (again.source, again.target, again.forbidden, again.variants, again.note) == (
+        '=HYPERLINK("x")', "+1", ("-2",), ("@me",), "=note")
+
+
+def test_export_to_tbx_is_read_back_by_translate_toolkit_and_by_us(tmp_path):
+    from translate.storage.tbx import tbxfile
+
+    from localize.termbase import write_tbx
+
+    house = load_glossary((ROOT / "glossaries/news.csv").read_bytes(), "news.csv")
+    data = write_tbx(house)
+    store = tbxfile.parsestring(data)
+    pairs = {(unit.source, unit.target) for unit in store.units}
+    for term in house:
+        assert all((term.source, form) in pairs for form in (term.target, *term.variants, *term.forbidden) if form)
+    again, skipped = read_tbx(data, "news.tbx")
+    assert skipped == 0
+    assert [(t.source, t.target, t.type, t.forbidden, t.variants, t.note) for t in again] == [
+        (t.source, t.target, t.type, t.forbidden, t.variants, t.note) for t in house]
