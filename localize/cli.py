@@ -396,6 +396,64 @@ def glossary_import(tbx, out, force):
     click.echo(f"{target}: {len(terms)} terms{note}")
 
 
+@glossary.command("suggest")
+@click.argument("paths", nargs=-1)
+@_glossary_option
+@click.option("--min", "least", type=click.IntRange(1, None), default=2, show_default=True,
+              help="Only names found at least this often.")
+@click.option("--limit", type=click.IntRange(1, None), default=50, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as a JSON list.")
+def glossary_suggest(paths, glossary_files, least, limit, as_json):
+    """List names that recur in articles and reviewed POs but the glossary lacks.
+
+    PATHs are articles (.txt, .md, .html), PO files, or folders of them
+    (default: translations). Candidates are runs of capitalised words and
+    acronyms, not a sentence's first word; each with how often it occurs, in
+    which articles, and an example sentence; those in the most articles first.
+
+    \b
+    Example:
+      localize glossary suggest
+      localize glossary suggest incoming/ translations/ --min 3 --json
+    """
+    from localize.suggest import candidates
+
+    index = pipeline.term_index(glossary_files, required=False)
+    found = [c for c in candidates(_sentences(paths or (pipeline.translations_folder(),)), index)
+             if c.count >= least][:limit]
+    if as_json:
+        click.echo(json.dumps([{"term": c.term, "kind": c.kind, "count": c.count, "articles": c.articles,
+                                "example": c.example} for c in found], ensure_ascii=False, indent=2))
+        return
+    for c in found:
+        where = c.articles[0] + (f" and {count(len(c.articles) - 1, 'other')}" if len(c.articles) > 1 else "")
+        click.echo(f"{c.term} ({c.kind}): {count(c.count, 'time')} in {count(len(c.articles), 'article')} "
+                   f"({where})\n  e.g. {c.example[:160]}")
+    click.echo(f"{count(len(found), 'candidate')}")
+
+
+def _sentences(paths):
+    """(article, sentence) of every segment of the articles and every entry of the POs."""
+    from localize.batch import SUFFIXES, discover
+    from localize.catalog import read_po
+    from localize.readers import parse_article
+    from localize.files import read_input
+    from localize.segment import segment_article
+
+    for argument in paths:
+        folder = Path(argument)
+        pos = sorted(folder.rglob("*.po")) if folder.is_dir() else [folder] if folder.suffix == ".po" else []
+        for po_path in pos:
+            po = read_po(po_path)
+            article = po.metadata.get("X-Source-File") or str(po_path)
+            yield from ((article, entry.msgid) for entry in po if not entry.obsolete)
+        articles = [path for path, _ in discover([argument]) if path.suffix.lower() in SUFFIXES] \
+            if folder.is_dir() or folder.suffix != ".po" else []
+        for path in articles:
+            article = parse_article(read_input(path, "article"), str(path))
+            yield from ((path.as_posix(), segment.source) for segment in segment_article(article))
+
+
 @glossary.command("export")
 @click.argument("glossary_file", metavar="GLOSSARY.csv")
 @click.option("--format", "fmt", type=click.Choice(("tbx", "csv")), default="tbx", show_default=True,

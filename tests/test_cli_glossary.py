@@ -226,3 +226,32 @@ def test_a_termbase_with_no_english_arabic_terms_is_exit_2(run, project):
                                     '</tig></langSet></termEntry></body></text></martif>', encoding="utf-8")
     result = run("glossary", "import", "fr.tbx")
     assert result.exit_code == 2 and result.stderr.startswith("Error: fr.tbx: no English-Arabic terms")
+
+
+def test_glossary_suggest_lists_recurring_names_the_glossary_lacks(run, project):
+    shutil.copy(SAMPLE, project / "iran-imis.txt")
+    (project / "other.md").write_text("# Talks\n\nShia leaders met in Baghdad. Iran's Supreme National Security "
+                                      "Council said IMIS must stay. Officials from the SNSC agreed.\n",
+                                      encoding="utf-8")
+    (project / "empty.csv").write_text(HEADER + "Baghdad,بغداد,term,,,\n", encoding="utf-8")
+    result = run("glossary", "suggest", "--glossary", "empty.csv", "--min", "1", "--json", "iran-imis.txt",
+                 "other.md")
+    assert result.exit_code == 0
+    found = {row["term"]: row for row in json.loads(result.stdout)}
+    assert found["IMIS"]["kind"] == "acronym" and found["IMIS"]["articles"] == ["iran-imis.txt", "other.md"]
+    assert found["Supreme National Security Council"]["count"] >= 2
+    assert "Baghdad" not in found  # the glossary has it
+    assert "Shia" not in {row["term"] for row in json.loads(result.stdout) if row["articles"] == ["other.md"]}
+    ranked = list(found)
+    assert ranked.index("IMIS") < ranked.index("Ali Shamkhani")  # in two articles before one
+    assert "IMIS" in found["IMIS"]["example"]
+    house = run("glossary", "suggest", "--glossary", str(ROOT / "glossaries/news.csv"), "iran-imis.txt")
+    assert "\nIran (" not in "\n" + house.stdout and "Tehran (" not in house.stdout
+
+
+def test_glossary_suggest_reads_reviewed_pos(run, project):
+    reviewed_po(project, {})
+    (project / "empty.csv").write_text(HEADER + "Baghdad,بغداد,term,,,\n", encoding="utf-8")
+    result = run("glossary", "suggest", "--glossary", "empty.csv", "--json")
+    terms = {row["term"]: row for row in json.loads(result.stdout)}
+    assert terms["Tehran"]["articles"] == ["iran-imis.txt"] and terms["Tehran"]["count"] >= 3
