@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from localize import arabic
 from localize.errors import LocalizeError
@@ -167,6 +168,7 @@ class TermIndex:
                 self.by_first.setdefault(key[0], []).append((key, term, _shape(term.source)))
         for entries in self.by_first.values():
             entries.sort(key=lambda item: -len(item[0]))
+        self._entries_of: dict[str, list] = {}
 
     def latin_allowed(self) -> frozenset[str]:
         """Lower-cased words of do-not-translate terms (they may stay in Latin script)."""
@@ -181,20 +183,31 @@ class TermIndex:
         text = blank_markup(text)
         words = list(_WORD.finditer(text))
         found = []
+        entries_of = self._entries_of
         for index, word in enumerate(words):
-            for lookup in _lookup_keys(word.group()):
-                for key, term, shape in self.by_first.get(lookup, ()):
-                    span = _match_at(text, words, index, key, shape)
-                    if span is not None:
-                        found.append((index, *span, term))
+            entries = entries_of.get(word.group())
+            if entries is None:
+                entries = self._entries(word.group())
+            for key, term, shape in entries:
+                span = _match_at(text, words, index, key, shape)
+                if span is not None:
+                    found.append((index, *span, term))
         return _longest(text, words, found)
 
+    def _entries(self, word: str) -> list:
+        """The terms whose first word this word may be (plural, possessive, case), remembered."""
+        entries = [entry for lookup in _lookup_keys(word) for entry in self.by_first.get(lookup, ())]
+        if len(self._entries_of) < 200_000:
+            self._entries_of[word] = entries
+        return entries
 
-def _lookup_keys(word: str) -> list[str]:
+
+@lru_cache(maxsize=65536)
+def _lookup_keys(word: str) -> tuple[str, ...]:
     if _is_acronym(word):  # "ISIS", but also "BAGHDAD" in a dateline
-        return [word, word.lower(), *_singulars(word.lower())]
+        return (word, word.lower(), *_singulars(word.lower()))
     base = word.lower()
-    return [base, *_singulars(base)]
+    return (base, *_singulars(base))
 
 
 def _singulars(word: str) -> list[str]:

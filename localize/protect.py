@@ -127,4 +127,6 @@ def kind(value: str) -> str:
 def blank_markup(text: str) -> str:
     """``text`` with its placeholders, URLs and e-mail addresses as spaces (offsets kept):
     ``.../iraq-popular-mobilization-forces.pdf`` holds no glossary term."""
+    if "<" not in text and "@" not in text and "http" not in text and "www." not in text:
+        return text  # the usual sentence: nothing to blank, no scan
     return NOT_PROSE.sub(lambda match: " " * len(match.group()), text)
