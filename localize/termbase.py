@@ -61,17 +61,23 @@ def read_tbx(data: bytes, where: str) -> tuple[list[Term], int]:
 
 
 def _entry(entry):
+    from lxml import etree
+
     forms: dict[str, list[tuple[str, str]]] = {}
-    dnt = any(_text(note).strip().lower() == "no" for note in entry.iter("{*}termNote", "{*}descrip")
-              if note.get("type") in ("translationNote", "Translation needed"))
+    dnt = any(_text(note).strip().lower() == "no" for note in entry.iter()
+              if isinstance(note.tag, str) and (note.get("type") in ("translationNote", "Translation needed")
+                                                or etree.QName(note).localname == "translationNote"))
     for section in entry.iter("{*}langSet", "{*}langSec"):
         language = re.split(r"[-_]", (section.get(_XML_LANG) or section.get("lang") or "").strip())[0].lower()
         for holder in section.iter("{*}tig", "{*}ntig", "{*}termSec"):
             element = next(holder.iter("{*}term"), None)
             text = " ".join(_text(element).split()) if element is not None else ""
             if text:
-                status = " ".join(_text(note) for note in holder.iter("{*}termNote")
-                                  if note.get("type") == "administrativeStatus").lower().replace(" ", "")
+                status = " ".join(_text(note) for note in holder.iter()  # DCA: termNote type=...; DCT:
+                                  if isinstance(note.tag, str) and (  # <basic:administrativeStatus>
+                                      note.get("type") == "administrativeStatus"
+                                      or etree.QName(note).localname == "administrativeStatus"))
+                status = status.lower().replace(" ", "")
                 forms.setdefault(language, []).append((text, status))
     english = [text for text, status in forms.get("en", []) if not _rejected(status)]
     arabic = forms.get("ar", [])

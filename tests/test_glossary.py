@@ -321,3 +321,14 @@ def test_export_to_tbx_is_read_back_by_translate_toolkit_and_by_us(tmp_path):
     assert skipped == 0
     assert [(t.source, t.target, t.type, t.forbidden, t.variants, t.note) for t in again] == [
         (t.source, t.target, t.type, t.forbidden, t.variants, t.note) for t in house]
+
+
+def test_tbx_v3_dct_style_elements():
+    data = ("""<tbx type="TBX-Basic" style="dct" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2"
+ xmlns:basic="http://www.tbxinfo.net/ns/basic"><text><body><conceptEntry id="c1">
+ <langSec xml:lang="en"><termSec><term>Syria</term></termSec></langSec>
+ <langSec xml:lang="ar"><termSec><term>سوريا</term></termSec>
+ <termSec><term>سورية</term><basic:administrativeStatus>supersededTerm-admn-sts</basic:administrativeStatus></termSec>
+ </langSec></conceptEntry></body></text></tbx>""")
+    terms, _ = read_tbx(data.encode(), "dct.tbx")
+    assert [(t.source, t.target, t.forbidden) for t in terms] == [("Syria", "سوريا", ("سورية",))]
