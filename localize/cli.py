@@ -226,21 +226,26 @@ def check(files, glossary_files, types, reviewed_only, as_json):
     from localize.glossary import format_issue
 
     index = pipeline.term_index(glossary_files, required=True)
-    catalogs = [(path, read_po(path)) for path in pipeline.po_files(files or (pipeline.translations_folder(),))]
-    found = [(path, entry, issue) for path, po in catalogs for entry, issue in pipeline.entry_issues(po, index)
-             if (not types or issue.type in types) and (not reviewed_only or reviewed(entry))]
+    paths = pipeline.po_files(files or (pipeline.translations_folder(),))
+    records, totals = [], {}
+    for path in paths:  # one PO at a time: memory stays flat however large the archive
+        found = [(path, entry, issue) for entry, issue in pipeline.entry_issues(read_po(path), index)
+                 if (not types or issue.type in types) and (not reviewed_only or reviewed(entry))]
+        totals = _type_totals([totals, *(issue for _, _, issue in found)])
+        if as_json:
+            records += [{"file": str(path), "line": entry.linenum, "msgctxt": entry.msgctxt, "msgid": entry.msgid,
+                         "type": issue.type, "term": issue.term, "expected": issue.expected, "found": issue.found}
+                        for path, entry, issue in found]
+        else:
+            _print_issues(found, format_issue)
+    number = sum(totals.values())
     if as_json:
-        click.echo(json.dumps([{"file": str(path), "line": entry.linenum, "msgctxt": entry.msgctxt,
-                                "msgid": entry.msgid, "type": issue.type, "term": issue.term,
-                                "expected": issue.expected, "found": issue.found} for path, entry, issue in found],
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        _print_issues(found, format_issue)
-        totals = _type_totals(issue for _, _, issue in found)
-        by_type = f" ({', '.join(f'{name} {number}' for name, number in totals.items())})" if totals else ""
-        click.echo(f"{len(found)} issue{'s' if len(found) != 1 else ''} in {len(catalogs)} file"
-                   f"{'s' if len(catalogs) != 1 else ''}{by_type}")
-    sys.exit(1 if found else 0)
+        by_type = f" ({', '.join(f'{name} {amount}' for name, amount in totals.items())})" if totals else ""
+        click.echo(f"{number} issue{'s' if number != 1 else ''} in {len(paths)} file"
+                   f"{'s' if len(paths) != 1 else ''}{by_type}")
+    sys.exit(1 if number else 0)
 
 
 def _type_totals(counted) -> dict:

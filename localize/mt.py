@@ -4,8 +4,10 @@
 sentences with stanza and sending CTranslate2 batches of 32 tokens.  Here the
 segments are already sentences: every segment of a run is tokenised with the
 package's SentencePiece model in one call, identical segments are sent once,
-and all of them go to **one** ``translate_batch`` call, which sorts them by
-length and batches by tokens.  The model is loaded once per process.
+and they go to ``translate_batch`` in a few calls, one per decoding bound (a
+draft may be at most about twice its source, so a model that does not stop
+costs that, not ``--max-length``); CTranslate2 sorts each by length and
+batches by tokens.  The model is loaded once per process.
 
 ``ctranslate2`` and ``sentencepiece`` are imported here only, when a
 translation actually runs.
@@ -36,7 +38,9 @@ class Options:
     device: str = "auto"
     threads: int = 0  # 0: CTranslate2 picks (one per core)
     length_penalty: float = 0.2
-    max_decoding_length: int = 256
+    max_decoding_length: int = 256  # the cap; each segment's own bound follows its length (below)
+    length_ratio: float = 2.0  # a draft may have up to this many tokens per source token ...
+    length_margin: int = 10  # ... plus these
     max_source_tokens: int = 200  # longer segments are translated in pieces
     batch_tokens: int = 4096
     compute_type: str = "auto"
@@ -134,28 +138,48 @@ class Engine:
         bare = piece[1:] if piece.startswith("\u2581") else piece
         return bare if self.processor.piece_to_id(bare) != self.processor.unk_id() else piece
 
+    def bound(self, source_tokens: int) -> int:
+        """The most tokens a draft of this many source tokens may have: a multiple of the source
+        plus a margin, rounded up to a step of 16 (so segments share a few bounds), capped.  A
+        model that does not stop (a known failure of small models) costs that, not the cap."""
+        options = self.options
+        wanted = int(options.length_ratio * source_tokens) + options.length_margin
+        return min(options.max_decoding_length, -(-wanted // 16) * 16)
+
     def _decode(self, batch: list[list[str]], progress) -> list[list[str]]:
+        """One asynchronous ``translate_batch`` per decoding bound (sequences grouped by length,
+        so one long sentence does not set the bound for the short ones), results in order."""
         if not batch:
             return []
-        options = self.options
-        prefix = [[self.target_prefix]] * len(batch) if self.target_prefix else None
+        groups: dict[int, list[int]] = {}
+        for number, tokens in enumerate(batch):
+            groups.setdefault(self.bound(len(tokens)), []).append(number)
+        order = [number for numbers in groups.values() for number in numbers]
         try:
-            results = self.translator.translate_batch(
-                batch, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
-                asynchronous=progress is not None, beam_size=options.beam_size,
-                length_penalty=options.length_penalty, max_input_length=0,
-                max_decoding_length=options.max_decoding_length, replace_unknowns=True,
-            )
-            if progress is not None:
-                results = _wait(results, progress)
+            pending = [result for bound, numbers in groups.items()
+                       for result in self._submit([batch[n] for n in numbers], bound, progress is not None)]
+            results = _wait(pending, progress) if progress is not None else pending
         except (RuntimeError, MemoryError) as error:  # e.g. out of (GPU) memory
             first = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
             raise LocalizeError(self.model.label, f"translation failed on {self.device}: {first}",
                                 "try a smaller --beam, --device cpu, or fewer articles at once") from None
-        hypotheses = [result.hypotheses[0] for result in results]
-        if self.target_prefix:
-            hypotheses = [h[1:] if h[:1] == [self.target_prefix] else h for h in hypotheses]
+        hypotheses: list = [None] * len(batch)
+        for number, result in zip(order, results):
+            hypothesis = result.hypotheses[0]
+            if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
+                hypothesis = hypothesis[1:]
+            hypotheses[number] = hypothesis
         return hypotheses
+
+    def _submit(self, sequences: list[list[str]], bound: int, asynchronous: bool):
+        options = self.options
+        prefix = [[self.target_prefix]] * len(sequences) if self.target_prefix else None
+        return self.translator.translate_batch(
+            sequences, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
+            asynchronous=asynchronous, beam_size=options.beam_size, length_penalty=options.length_penalty,
+            max_input_length=0, max_decoding_length=bound,
+            replace_unknowns=True,
+        )
 
 
 def _wait(pending, progress):

@@ -116,3 +116,23 @@ def test_a_model_failure_is_a_one_line_error(engine):
     assert raised.value.message == (
         "translate-en_ar 1.0: translation failed on cpu: CUDA failed with error out of memory "
         "(try a smaller --beam, --device cpu, or fewer articles at once)")
+
+
+def test_decoding_is_bounded_by_each_segments_length_and_drafts_within_it_are_unchanged(model):
+    """A model that does not stop (this random one) runs to the bound of each segment, about
+    twice its length, not to --max-length; greedy drafts are the same up to that bound."""
+    capped = Engine(model, Options(beam_size=1, max_decoding_length=256, length_ratio=1000))
+    bounded = Engine(model, Options(beam_size=1, max_decoding_length=256))
+    bounded.translator = Recorder(bounded.translator)
+    short = bounded.processor.encode("Tehran said nothing.", out_type=str)
+    long = bounded.processor.encode("The militias answered the calls of the government in Baghdad, " * 4,
+                                    out_type=str)
+    hypotheses = bounded._decode([short, long], None)
+    limits = sorted(options["max_decoding_length"] for _, options in bounded.translator.calls)
+    assert limits == sorted({bounded.bound(len(short)), bounded.bound(len(long))})
+    assert bounded.bound(len(short)) < bounded.bound(len(long)) < 256  # one long one does not set it for all
+    for tokens, hypothesis in zip((short, long), hypotheses):
+        [unbounded] = capped._decode([tokens], None)
+        assert len(hypothesis) <= bounded.bound(len(tokens))
+        assert hypothesis == unbounded[:len(hypothesis)]
+    assert bounded.bound(1000) == 256  # --max-length still caps it

@@ -1,0 +1,72 @@
+"""Bounded decoding: a draft may have about twice its source's tokens, not --max-length.
+
+Builds the random-weight model of bench/mt_throughput.py (the real package's
+shape), which, like a small model gone wrong, never stops: each draft runs to
+its bound.  Translates the same segments with the bound at the cap (what
+localize did before: every draft may run to --max-length) and with each
+segment's own bound, alternating rounds, and prints min and median seconds and
+the ratio.  Real models stop well before either bound on normal sentences, and
+then both give the same draft (tests/test_mt.py checks that on greedy decoding).
+
+    .venv/bin/python bench/decoding_bound.py [--segments 20] [--rounds 2] [--max-length 256]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
+
+from mt_throughput import build_model, make_articles  # noqa: E402
+
+from localize.readers import parse_article  # noqa: E402
+from localize.segment import segment_article  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--max-length", type=int, default=256)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bound-bench-"))
+    os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
+    from localize import models
+    from localize.mt import Engine, Options
+
+    package = build_model(workdir)
+    os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
+    model = models.install_file(package)
+    articles = [parse_article(text, f"story-{i}.txt") for i, text in enumerate(make_articles(5))]
+    segments = list(dict.fromkeys(s.source for a in articles for s in segment_article(a)))[:args.segments]
+    engines = {"cap (before)": Engine(model, Options(beam_size=args.beam, device="cpu", length_ratio=1000,
+                                                     max_decoding_length=args.max_length)),
+               "per-segment bound": Engine(model, Options(beam_size=args.beam, device="cpu",
+                                                          max_decoding_length=args.max_length))}
+    lengths = [len(t) for t in engines["per-segment bound"].processor.encode(segments, out_type=str)]
+    bounds = [engines["per-segment bound"].bound(n) for n in lengths]
+    print(f"{len(segments)} segments, {statistics.mean(lengths):.0f} source tokens on average; bounds "
+          f"{min(bounds)}-{max(bounds)} tokens (mean {statistics.mean(bounds):.0f}) against the cap of "
+          f"{args.max_length}; beam {args.beam}")
+    times: dict = {name: [] for name in engines}
+    for _ in range(args.rounds):
+        for name, engine in engines.items():
+            start = time.perf_counter()
+            engine.translate(segments)
+            times[name].append(time.perf_counter() - start)
+    for name, seconds in times.items():
+        print(f"{name:18}: {min(seconds):7.2f} s min, {statistics.median(seconds):7.2f} s median")
+    ratio = statistics.median(times["cap (before)"]) / statistics.median(times["per-segment bound"])
+    print(f"bounded decoding is {ratio:.1f}x faster on a model that does not stop")
+
+
+if __name__ == "__main__":
+    main()
