@@ -74,7 +74,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
             redo = _classify(path, row, everything)
             if not row["status"]:
                 pending.append((path, slug, redo, row))
-        memory = load_memory(out)
+        memory = load_memory(out) if pending else None  # nothing to do: no memory to bring up to date
         options = pipeline.engine_options(beam, device, threads, max_length)
         progress = _Progress(len(pending))
         for start in range(0, len(pending), chunk):

@@ -11,21 +11,11 @@ from localize.errors import LocalizeError
 
 def load_memory(folder: str):
     """The memory of a translations folder: reviewed entries of every PO under it
-    (sorted by path), then the TMX files imported into ``<folder>/tm``."""
-    from localize.catalog import read_po
-    from localize.files import read_input
-    from localize.tm import Memory, read_tmx, units_from_catalog
+    (sorted by path), then the TMX files imported into ``<folder>/tm``, through the
+    index the folder keeps (``memory_index``): only changed files are read again."""
+    from localize.memory_index import MemoryIndex
 
-    root = Path(folder)
-    units = []
-    for path in sorted(root.rglob("*.po")) if root.is_dir() else []:
-        try:
-            units.extend(units_from_catalog(read_po(path), path.as_posix()))
-        except LocalizeError as error:  # its own article's run reports it; the memory just goes without
-            click.echo(f"warning: {error.message}; not used as translation memory", err=True)
-    for path in sorted((root / "tm").glob("*.tmx")) if (root / "tm").is_dir() else []:
-        units.extend(read_tmx(read_input(path, "TMX file"), path.as_posix()))
-    return Memory(units)
+    return MemoryIndex(folder)
 
 
 @click.group()

@@ -56,8 +56,9 @@ class Memory:
         from rapidfuzz import fuzz, process
 
         key = _key(source)
-        found = process.extract(key, self.sources, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=limit + 1)
-        return [Suggestion(int(score), self.exact[text]) for text, score, _ in found if text != key][:limit]
+        found = process.extract(key, self.sources, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
+        found = sorted((item for item in found if item[0] != key), key=lambda item: (-item[1], item[0]))
+        return [Suggestion(int(score), self.exact[text]) for text, score, _ in found[:limit]]
 
 
 def units_from_catalog(po, where: str) -> list[Unit]:

@@ -1,0 +1,214 @@
+"""The translation memory, kept in an SQLite index in the translations folder.
+
+The PO files and imported TMX files stay the source of truth; the index
+(``<folder>/.localize-memory.sqlite``) is a cache of their reviewed units that
+a run brings up to date from the files whose size or modification time
+changed (as git's index does), instead of parsing every PO of the archive on
+every run.  A corrupt, foreign or old-schema index is deleted and rebuilt,
+never trusted; deleting it loses nothing.  Where it cannot be written (a
+read-only folder), it is built in memory for the run.
+
+Lookups keep ``tm.Memory``'s meaning: an exact match is the first unit for an
+English (PO files by path, then TMX files); fuzzy suggestions are the units
+whose ``rapidfuzz.fuzz.ratio`` with the English is at least 75, best first.
+The ratio is computed only for the units that SQLite's FTS5 full-text index
+finds sharing one of the English's rarest words (a unit 75% like the English
+shares most of its words), so a lookup does not compare against every unit
+of a large archive.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+
+from localize.errors import LocalizeError
+from localize.tm import FUZZY_MIN, Suggestion, Unit, _key
+
+NAME = ".localize-memory.sqlite"
+SCHEMA = "localize-memory 2"
+RAREST = 8  # the query's rarest words (in the memory) that candidates must share one of
+
+_TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files(path TEXT PRIMARY KEY, kind INTEGER, size INTEGER, mtime_ns INTEGER);
+CREATE TABLE units(id INTEGER PRIMARY KEY, file TEXT, kind INTEGER, position INTEGER,
+                   key TEXT, source TEXT, target TEXT, origin TEXT, ignores TEXT);
+CREATE INDEX units_key ON units(key, kind, file, position);
+CREATE INDEX units_file ON units(file);
+CREATE VIRTUAL TABLE words USING fts5(key, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE vocabulary USING fts5vocab(words, 'row');
+"""
+
+
+class MemoryIndex:
+    """``match``, ``suggest`` and ``len`` as ``tm.Memory``, from the index of ``folder``."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.database = self._open()
+        try:
+            self._refresh()
+        except sqlite3.Error:  # a full disk, a file-size limit, an I/O error: the cache is not worth
+            self.database.close()  # the run; build it in memory for this run instead
+            try:
+                (self.folder / NAME).unlink(missing_ok=True)
+            except OSError:
+                pass
+            self.database = _created(sqlite3.connect(":memory:", isolation_level=None))
+            self._refresh()
+        self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
+        self._vocabulary: dict | None = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def close(self) -> None:
+        self.database.close()
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    def match(self, source: str) -> Unit | None:
+        row = self.database.execute("SELECT source, target, origin, ignores FROM units WHERE key = ? "
+                                    "ORDER BY kind, file, position LIMIT 1", (_key(source),)).fetchone()
+        return None if row is None else _unit(row)
+
+    def suggest(self, source: str, limit: int = 3) -> list[Suggestion]:
+        """Close matches (ratio 75 or more), best first, exact ones excluded."""
+        from rapidfuzz import fuzz, process
+
+        key = _key(source)
+        words = _words(key)
+        if not words or not self.size:
+            return []
+        frequencies = self._frequencies(words)
+        common = max(50, self.size // 50)  # a word in 2% of the units narrows little down
+        ranked = sorted(frequencies, key=frequencies.get)
+        rarest = [word for word in ranked[:RAREST] if frequencies[word] <= common] or ranked[:3]
+        if not rarest:
+            return []
+        query = " OR ".join(f'"{word}"' for word in rarest)
+        rows = self.database.execute(  # a 75% ratio needs lengths within 0.6x of each other
+            "SELECT DISTINCT units.key FROM words JOIN units ON units.id = words.rowid "
+            "WHERE words MATCH ? AND length(units.key) BETWEEN ? AND ?",
+            (query, int(len(key) * 0.6) - 1, int(len(key) / 0.6) + 1))
+        candidates = [candidate for (candidate,) in rows if candidate != key]
+        found = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
+        found.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
+        return [Suggestion(int(score), self.match(text)) for text, score, _ in found[:limit]]
+
+    def _frequencies(self, words: list[str]) -> dict[str, int]:
+        """How many units hold each word (FTS5's vocabulary, read once per run); words no unit
+        holds are left out."""
+        vocabulary = self._keys_count()
+        return {word: vocabulary[word] for word in words if word in vocabulary}
+
+    def _keys_count(self) -> dict[str, int]:
+        if self._vocabulary is None:
+            self._vocabulary = dict(self.database.execute("SELECT term, doc FROM vocabulary"))
+        return self._vocabulary
+
+    # --- keeping the index -------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        path = self.folder / NAME
+        worth_keeping = path.exists() or next(self.folder.rglob("*.po"), None) is not None \
+            if self.folder.is_dir() else False  # an empty folder gets no index file
+        if worth_keeping and os.access(self.folder, os.W_OK):
+            try:
+                database = sqlite3.connect(path, isolation_level=None)
+                if _schema(database) == SCHEMA:
+                    return database
+                database.close()
+                path.unlink(missing_ok=True)  # corrupt, foreign or old: rebuilt, never trusted
+                return _created(sqlite3.connect(path, isolation_level=None))
+            except (sqlite3.Error, OSError):  # not a file we can use (a folder in the way ...)
+                pass
+        return _created(sqlite3.connect(":memory:", isolation_level=None))
+
+    def _refresh(self) -> None:
+        """Bring the index up to date with the PO and TMX files (by size and mtime)."""
+        files = {}
+        if self.folder.is_dir():
+            for path in self.folder.rglob("*.po"):
+                files[path.as_posix()] = (0, path)
+            tm = self.folder / "tm"
+            for path in tm.glob("*.tmx") if tm.is_dir() else ():
+                files[path.as_posix()] = (1, path)
+        known = {row[0]: row[1:] for row in self.database.execute("SELECT path, size, mtime_ns FROM files")}
+        changed = []
+        for name, (kind, path) in files.items():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if known.get(name) != (stat.st_size, stat.st_mtime_ns):
+                changed.append((name, kind, path, stat))
+        gone = [name for name in known if name not in files]
+        if not changed and not gone:
+            return
+        database = self.database
+        database.execute("BEGIN")
+        try:
+            for name in gone + [name for name, *_ in changed]:
+                database.execute("DELETE FROM words WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (name,))
+                database.execute("DELETE FROM units WHERE file = ?", (name,))
+                database.execute("DELETE FROM files WHERE path = ?", (name,))
+            for name, kind, path, stat in changed:
+                for position, unit in enumerate(_units(path, name, kind)):
+                    cursor = database.execute(
+                        "INSERT INTO units(file, kind, position, key, source, target, origin, ignores) "
+                        "VALUES (?,?,?,?,?,?,?,?)", (name, kind, position, _key(unit.source), unit.source,
+                                                     unit.target, unit.origin, "\n".join(unit.ignores)))
+                    database.execute("INSERT INTO words(rowid, key) VALUES (?, ?)", (cursor.lastrowid, _key(unit.source)))
+                database.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (name, kind, stat.st_size, stat.st_mtime_ns))
+            database.execute("COMMIT")
+        except BaseException:
+            if database.in_transaction:
+                database.execute("ROLLBACK")
+            raise
+
+
+def _schema(database: sqlite3.Connection) -> str | None:
+    try:
+        row = database.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row else None
+
+
+def _created(database: sqlite3.Connection) -> sqlite3.Connection:
+    database.executescript(_TABLES)
+    database.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
+    return database
+
+
+def _units(path: Path, name: str, kind: int) -> list[Unit]:
+    from localize.catalog import read_po
+    from localize.files import read_input
+    from localize.tm import read_tmx, units_from_catalog
+
+    try:
+        if kind == 0:
+            return [unit for unit in units_from_catalog(read_po(path), name) if unit.source.strip()
+                    and unit.target.strip()]
+        return [unit for unit in read_tmx(read_input(path, "TMX file"), name) if unit.source.strip()
+                and unit.target.strip()]
+    except LocalizeError as error:  # its own article's run reports it; the memory just goes without
+        click.echo(f"warning: {error.message}; not used as translation memory", err=True)
+        return []
+
+
+def _unit(row) -> Unit:
+    source, target, origin, ignores = row
+    return Unit(source, target, origin, tuple(filter(None, ignores.split("\n"))))
+
+
+def _words(key: str) -> list[str]:
+    """The English's words as FTS5's unicode61 tokenizer makes them (lower case, no punctuation)."""
+    import re
+
+    return list(dict.fromkeys(word.lower() for word in re.findall(r"\w+", key)))
