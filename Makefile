@@ -53,6 +53,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/mt_throughput.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/articles.py
+	$(BIN)/python bench/memory_index.py
+	$(BIN)/python bench/archive_scale.py
+	$(BIN)/python bench/decoding_bound.py
 
 clean:
 	rm -rf $(VENV) build editions *.egg-info .pytest_cache .hypothesis
