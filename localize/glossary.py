@@ -181,13 +181,15 @@ class TermIndex:
         Placeholders, URLs and e-mail addresses are not prose: no term is found
         in them (``.../iraq-popular-mobilization-forces.pdf``)."""
         text = blank_markup(text)
+        tokens = _WORD.findall(text)  # the words as strings first (C speed); positions only if needed
+        get, entries_of = self._entries_of.get, self._entries
+        starts = [(index, entries) for index, token in enumerate(tokens)
+                  if (entries := get(token)) or (entries is None and (entries := entries_of(token)))]
+        if not starts:
+            return []
         words = list(_WORD.finditer(text))
         found = []
-        entries_of = self._entries_of
-        for index, word in enumerate(words):
-            entries = entries_of.get(word.group())
-            if entries is None:
-                entries = self._entries(word.group())
+        for index, entries in starts:
             for key, term, shape in entries:
                 span = _match_at(text, words, index, key, shape)
                 if span is not None:
