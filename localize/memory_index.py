@@ -62,6 +62,7 @@ class MemoryIndex:
             self._refresh()
         self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
         self._vocabulary: dict | None = None
+        self._keys: dict | None = None
 
     def __len__(self) -> int:
         return self.size
@@ -90,12 +91,17 @@ class MemoryIndex:
         rarest = [word for word in ranked[:RAREST] if frequencies[word] <= common] or ranked[:3]
         if not rarest:
             return []
-        query = " OR ".join(f'"{word}"' for word in rarest)
-        rows = self.database.execute(  # a 75% ratio needs lengths within 0.6x of each other
-            "SELECT DISTINCT units.key FROM words JOIN units ON units.id = words.rowid "
-            "WHERE words MATCH ? AND length(units.key) BETWEEN ? AND ?",
-            (query, int(len(key) * 0.6) - 1, int(len(key) / 0.6) + 1))
-        candidates = [candidate for (candidate,) in rows if candidate != key]
+        hits: dict[int, int] = {}
+        for word in rarest:  # small postings: the rarest words of the English
+            for (unit,) in self.database.execute("SELECT rowid FROM words WHERE words MATCH ?", (f'"{word}"',)):
+                hits[unit] = hits.get(unit, 0) + 1
+        need = 2 if len(rarest) >= 4 else 1  # a unit 75% like the English shares most of its rare words
+        if self._keys is None:  # once per run: the keys by id
+            self._keys = dict(self.database.execute("SELECT id, key FROM units"))
+        low, high = len(key) * 0.6 - 1, len(key) / 0.6 + 1  # a 75% ratio needs lengths this close
+        keys = self._keys
+        candidates = list({keys[unit] for unit, count in hits.items() if count >= need
+                           and low <= len(keys[unit]) <= high} - {key})
         found = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
         found.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
         return [Suggestion(int(score), self.match(text)) for text, score, _ in found[:limit]]
