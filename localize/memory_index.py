@@ -12,8 +12,9 @@ Lookups keep ``tm.Memory``'s meaning: an exact match is the first unit for an
 English (PO files by path, then TMX files); fuzzy suggestions are the units
 whose ``rapidfuzz.fuzz.ratio`` with the English is at least 75, best first.
 The ratio is computed only for the units that SQLite's FTS5 full-text index
-finds sharing one of the English's rarest words (a unit 75% like the English
-shares most of its words), so a lookup does not compare against every unit
+finds sharing the English's rarest words (one of them, two when it has four
+or more: a unit 75% like the English shares most of its words), within the
+lengths a 75% ratio allows, so a lookup does not compare against every unit
 of a large archive.
 """
 
@@ -109,10 +110,10 @@ class MemoryIndex:
     def _frequencies(self, words: list[str]) -> dict[str, int]:
         """How many units hold each word (FTS5's vocabulary, read once per run); words no unit
         holds are left out."""
-        vocabulary = self._keys_count()
+        vocabulary = self._document_frequencies()
         return {word: vocabulary[word] for word in words if word in vocabulary}
 
-    def _keys_count(self) -> dict[str, int]:
+    def _document_frequencies(self) -> dict[str, int]:
         if self._vocabulary is None:
             self._vocabulary = dict(self.database.execute("SELECT term, doc FROM vocabulary"))
         return self._vocabulary
