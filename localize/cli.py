@@ -432,8 +432,10 @@ def glossary_suggest(paths, glossary_files, least, limit, as_json):
         return
     for c in found:
         where = c.articles[0] + (f" and {count(len(c.articles) - 1, 'other')}" if len(c.articles) > 1 else "")
+        at = max(0, c.example.find(c.term) - 60)  # the example around the name, not its first 160 characters
+        example = ("..." if at else "") + c.example[at:at + 160] + ("..." if len(c.example) > at + 160 else "")
         click.echo(f"{c.term} ({c.kind}): {count(c.count, 'time')} in {count(len(c.articles), 'article')} "
-                   f"({where})\n  e.g. {c.example[:160]}")
+                   f"({where})\n  e.g. {example}")
     click.echo(f"{count(len(found), 'candidate')}")
 
 

@@ -255,3 +255,12 @@ def test_glossary_suggest_reads_reviewed_pos(run, project):
     result = run("glossary", "suggest", "--glossary", "empty.csv", "--json")
     terms = {row["term"]: row for row in json.loads(result.stdout)}
     assert terms["Tehran"]["articles"] == ["iran-imis.txt"] and terms["Tehran"]["count"] >= 3
+
+
+def test_glossary_suggest_shows_each_name_in_its_example(run, project):
+    shutil.copy(SAMPLE, project / "iran-imis.txt")
+    (project / "empty.csv").write_text(HEADER + "Baghdad,بغداد,term,,,\n", encoding="utf-8")
+    lines = run("glossary", "suggest", "--glossary", "empty.csv", "iran-imis.txt").stdout.splitlines()
+    for name_line, example in zip(lines[:-1:2], lines[1::2]):
+        name = name_line.split(" (")[0]
+        assert example.startswith("  e.g. ") and name in example and len(example) < 180
