@@ -160,7 +160,8 @@ def _line_of(message: str) -> int | None:
 
 
 def init(folder: Path) -> list[Path]:
-    """Make ``folder`` a project: localize.toml, translations/ar/, glossaries/ (what is there is kept)."""
+    """Make ``folder`` a project: localize.toml, translations/ar/, glossaries/, and a
+    translations/.gitignore for the memory's index (what is there is kept)."""
     from localize.files import write_atomic
 
     config = folder / CONFIG
@@ -175,5 +176,9 @@ def init(folder: Path) -> list[Path]:
                 raise LocalizeError(str(folder / sub), f"cannot create the folder: {error.strerror}",
                                     "check the folder's permissions") from None
             made.append(folder / sub)
+    ignore = folder / "translations" / ".gitignore"
+    if not ignore.exists():  # the memory's index is a cache (memory_index): not for version control
+        write_atomic(ignore, ".localize-memory.sqlite\n.localize.lock\n")
+        made.append(ignore)
     write_atomic(config, TEMPLATE)
     return [config, *made]

@@ -14,7 +14,8 @@ def desk(run, project):
     """An initialised project with an article at its root and a subfolder to work from."""
     result = run("init")
     assert result.exit_code == 0
-    assert result.stdout == "created localize.toml\ncreated translations/ar\ncreated glossaries\n"
+    assert result.stdout == (
+        "created localize.toml\ncreated translations/ar\ncreated glossaries\ncreated translations/.gitignore\n")
     (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (project / "glossaries/news.csv").write_text(GLOSSARY, encoding="utf-8")
     (project / "incoming/today").mkdir(parents=True)
@@ -23,6 +24,9 @@ def desk(run, project):
 
 def test_init_writes_the_defaults_once(run, desk):
     assert "beam = 4" in (desk / "localize.toml").read_text(encoding="utf-8")
+    # the memory's index is a cache: kept out of version control from the start
+    assert (desk / "translations/.gitignore").read_text(encoding="utf-8").splitlines() == [
+        ".localize-memory.sqlite", ".localize.lock"]
     result = run("init")
     assert result.exit_code == 2 and result.stderr == (
         "Error: localize.toml: already exists: this is a localize project (edit the file instead)\n")
