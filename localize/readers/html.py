@@ -33,6 +33,7 @@ from localize.records import Block, InlineText
 DROP_TAGS = ("script", "style", "noscript", "template", "nav", "footer", "aside",
              "iframe", "svg", "button", "select", "input", "textarea", "object", "embed",
              "canvas", "audio", "video", "pre", "head", "dialog", "menu", "label", "option")
+_NEVER_SHOWN = ("script", "style", "noscript", "template")  # not even prose of the page
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = frozenset(HEADINGS + (
     "p", "li", "blockquote", "figcaption", "div", "section", "article", "main", "header",
@@ -74,10 +75,10 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict, dict]:
     if byline is not None and 0 < len(" ".join(byline.text_content().split())) < 120:
         metadata["byline"] = " ".join(byline.text_content().split())
     reference_titles = _reference_titles(document)
+    _drop(document, _NEVER_SHOWN)
     page_words = sum(count for paragraph in document.iter("p")  # all of the page's prose, asides too
-                     if (count := _word_count(paragraph.text_content())) >= 12
-                     and not any(a.tag in ("template", "noscript") for a in paragraph.iterancestors()))
-    _drop_non_content(document)
+                     if (count := _word_count(paragraph.text_content())) >= 12)
+    _drop(document, DROP_TAGS)
     body = document.find("body")
     body = body if body is not None else document
     title_element = _title_element(document, reference_titles)
@@ -133,8 +134,8 @@ def _metadata(document) -> dict:
     return metadata
 
 
-def _drop_non_content(document) -> None:
-    for element in list(document.iter(*DROP_TAGS)):
+def _drop(document, tags) -> None:
+    for element in list(document.iter(*tags)):
         if element.getparent() is not None:
             element.drop_tree()
 
@@ -159,44 +160,45 @@ def _extracted(original, candidates: list[Block], captions: set) -> list[Block] 
     import trafilatura
 
     result = trafilatura.bare_extraction(copy.deepcopy(original), include_comments=False, include_tables=True)
-    kept = _held(result.text if result is not None and result.text else "", candidates)
+    words = [_words(block.text) for block in candidates]  # each block's words, once
+    kept = _held(result.text if result is not None and result.text else "", candidates, words)
     if kept is None:
         return None
-    span = _story_span(original, candidates, kept)
+    span = _story_span(original, candidates, words, kept)
     if span is not None:
         (low, high), prose = span
         start = kept.index(True)
         known = set()  # the trigrams of the story so far: prose that repeats it is a copy
-        for block, keep in zip(candidates, kept):
+        for block_words, keep in zip(words, kept):
             if keep:
-                known.update(_trigrams(_words(block.text)))
+                known.update(_trigrams(block_words))
         fresh = set()
         for number in sorted(prose):
-            grams = _trigrams(_words(candidates[number].text))
+            grams = _trigrams(words[number])
             if id(candidates[number]) not in captions and sum(g in known for g in grams) < 0.5 * len(grams):
                 fresh.add(number)
                 known.update(grams)
         for number in fresh:  # long paragraphs after the story's start that trafilatura cut off
-            if number > start and len(_words(candidates[number].text)) >= PROSE:
+            if number > start and len(words[number]) >= PROSE:
                 kept[number] = True
         number, gap = start - 1, 0  # an opening in a container of its own, just before the story
-        while number >= 0 and (number in fresh or (gap < 2 and len(_words(candidates[number].text)) < 4)):
+        while number >= 0 and (number in fresh or (gap < 2 and len(words[number]) < 4)):
             kept[number], gap = number in fresh, 0 if number in fresh else gap + 1
             number -= 1
-        low, high = _widened(low, high, kept, candidates)
+        low, high = _widened(low, high, kept, words)
         kept = [keep and low <= number <= high for number, keep in enumerate(kept)]
     chosen = [block for block, keep in zip(candidates, kept) if keep]
     return chosen or None
 
 
-def _widened(low: int, high: int, kept: list[bool], candidates: list[Block]) -> tuple[int, int]:
+def _widened(low: int, high: int, kept: list[bool], words: list[list[str]]) -> tuple[int, int]:
     """The span grown over the held blocks next to it, across a gap of up to two short blocks
     (an "Advertisement" between the two containers a story is split into)."""
     def step(position: int, direction: int) -> int:
         while True:
             probe, gap = position + direction, 0
             while 0 <= probe < len(kept) and not kept[probe] and gap < 2 \
-                    and len(_words(candidates[probe].text)) < 4:
+                    and len(words[probe]) < 4:
                 probe, gap = probe + direction, gap + 1
             if not (0 <= probe < len(kept) and kept[probe]):
                 return position
@@ -204,7 +206,7 @@ def _widened(low: int, high: int, kept: list[bool], candidates: list[Block]) -> 
     return step(low, -1), step(high, 1)
 
 
-def _held(story: str, candidates: list[Block]) -> list[bool] | None:
+def _held(story: str, candidates: list[Block], words: list[list[str]]) -> list[bool] | None:
     """Which candidates the extracted text holds.
 
     Each piece of that text is taken once (a page that repeats its story, for
@@ -224,7 +226,6 @@ def _held(story: str, candidates: list[Block]) -> list[bool] | None:
     trigrams = _trigrams(stream)
     flat = f" {' '.join(stream)} "
     kept: list = [None] * len(candidates)
-    words = [_words(block.text) for block in candidates]
     for number, block_words in enumerate(words):  # exact lines first, so they are not taken by
         key = " ".join(block_words)                 # a block that holds the whole story over again
         if not block_words:
@@ -261,7 +262,7 @@ def _held(story: str, candidates: list[Block]) -> list[bool] | None:
     return kept
 
 
-def _story_span(original, candidates: list[Block], kept: list[bool]):
+def _story_span(original, candidates: list[Block], words: list[list[str]], kept: list[bool]):
     """The first and last candidate that readability-lxml's article holds, if it holds enough."""
     from readability import Document
     from readability.readability import Unparseable
@@ -273,21 +274,20 @@ def _story_span(original, candidates: list[Block], kept: list[bool]):
     stream = _words(" ".join(lxml_html.fromstring(summary).itertext()))
     trigrams, flat = _trigrams(stream), f" {' '.join(stream)} "
     held = []
-    for number, block in enumerate(candidates):
-        words = _words(block.text)
-        if len(words) >= 4:
-            grams = _trigrams(words)
+    for number, block_words in enumerate(words):
+        if len(block_words) >= 4:
+            grams = _trigrams(block_words)
             if sum(n for g, n in grams.items() if g in trigrams) >= 0.8 * sum(grams.values()):
                 held.append(number)
-        elif words and f" {' '.join(words)} " in flat:
+        elif block_words and f" {' '.join(block_words)} " in flat:
             held.append(number)
     if not held:
         return None
-    held_words = sum(len(_words(candidates[n].text)) for n in held)
-    kept_words = sum(len(_words(block.text)) for block, keep in zip(candidates, kept) if keep)
+    held_words = sum(len(words[n]) for n in held)
+    kept_words = sum(len(block_words) for block_words, keep in zip(words, kept) if keep)
     if held_words < 0.5 * kept_words:
         return None
-    prose = {n for n in held if candidates[n].kind == "paragraph" and len(_words(candidates[n].text)) >= 8}
+    prose = {n for n in held if candidates[n].kind == "paragraph" and len(words[n]) >= 8}
     return (held[0], held[-1]), prose
 
 
