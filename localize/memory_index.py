@@ -50,9 +50,10 @@ class MemoryIndex:
 
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
-        self.database = self._open()
+        sources = self._sources()  # one walk of the folder, for both
+        self.database = self._open(any(kind == 0 for kind, _ in sources.values()))
         try:
-            self._refresh()
+            self._refresh(sources)
         except sqlite3.Error:  # a full disk, a file-size limit, an I/O error: the cache is not worth
             self.database.close()  # the run; build it in memory for this run instead
             try:
@@ -60,7 +61,7 @@ class MemoryIndex:
             except OSError:
                 pass
             self.database = _created(sqlite3.connect(":memory:", isolation_level=None))
-            self._refresh()
+            self._refresh(sources)
         self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
         self._vocabulary: dict | None = None
         self._keys: dict | None = None
@@ -120,11 +121,9 @@ class MemoryIndex:
 
     # --- keeping the index -------------------------------------------------------------------
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self, has_pos: bool) -> sqlite3.Connection:
         path = self.folder / NAME
-        worth_keeping = path.exists() or next(self.folder.rglob("*.po"), None) is not None \
-            if self.folder.is_dir() else False  # an empty folder gets no index file
-        if worth_keeping and os.access(self.folder, os.W_OK):
+        if (has_pos or path.exists()) and os.access(self.folder, os.W_OK):  # a folder of no PO gets no file
             try:
                 database = sqlite3.connect(path, isolation_level=None)
                 if _schema(database) == SCHEMA:
@@ -136,8 +135,8 @@ class MemoryIndex:
                 pass
         return _created(sqlite3.connect(":memory:", isolation_level=None))
 
-    def _refresh(self) -> None:
-        """Bring the index up to date with the PO and TMX files (by size and mtime)."""
+    def _sources(self) -> dict:
+        """{name: (kind, path)} of the PO files (kind 0) and imported TMX files (kind 1)."""
         files = {}
         if self.folder.is_dir():
             for path in self.folder.rglob("*.po"):
@@ -145,6 +144,10 @@ class MemoryIndex:
             tm = self.folder / "tm"
             for path in tm.glob("*.tmx") if tm.is_dir() else ():
                 files[path.as_posix()] = (1, path)
+        return files
+
+    def _refresh(self, files: dict) -> None:
+        """Bring the index up to date with the PO and TMX files (by size and mtime)."""
         known = {row[0]: row[1:] for row in self.database.execute("SELECT path, size, mtime_ns FROM files")}
         changed = []
         for name, (kind, path) in files.items():
