@@ -22,6 +22,7 @@ from localize import arabic
 from localize.errors import LocalizeError
 from localize.protect import blank_markup
 from localize.records import Issue
+from localize.wording import cut
 
 COLUMNS = ("source", "target", "type", "forbidden", "variants", "note")
 TYPES = ("term", "dnt")
@@ -360,11 +361,6 @@ def draft_verdict(issue: Issue) -> str:
     if issue.type == "forbidden-term":
         return f"uses the forbidden {cut(issue.found)}"
     return "altered"
-
-
-def cut(text: str, limit: int = 60) -> str:
-    """A found value short enough for one line of a report ('...' where cut)."""
-    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
 def format_issue(issue: Issue) -> str:

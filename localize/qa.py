@@ -174,7 +174,7 @@ def describe(issue: Issue) -> str:
     cut to 60 characters: a 500-character token is not worth a screenful)."""
     from dataclasses import replace
 
-    from localize.glossary import cut
+    from localize.wording import cut
 
     issue = replace(issue, term=cut(issue.term), found=cut(issue.found))
     if issue.type in _MESSAGES:

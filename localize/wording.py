@@ -1,4 +1,5 @@
-"""Counts in correct English for what the commands print: "1 segment", "2 segments"."""
+"""Wording for what the commands print: counts in correct English ("1 segment", "2 segments")
+and values cut to fit a line."""
 
 from __future__ import annotations
 
@@ -12,3 +13,8 @@ def count(number: int, noun: str) -> str:
     last = noun.rsplit(" ", 1)[-1]
     plural = _IRREGULAR.get(last, last + "s")
     return f"{number} {noun[:len(noun) - len(last)]}{plural}"
+
+
+def cut(text: str, limit: int = 60) -> str:
+    """A found value short enough for one line of a report ('...' where cut)."""
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
