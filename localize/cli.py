@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -227,11 +228,11 @@ def check(files, glossary_files, types, reviewed_only, as_json):
 
     index = pipeline.term_index(glossary_files, required=True)
     paths = pipeline.po_files(files or (pipeline.translations_folder(),))
-    records, totals = [], {}
+    records, totals = [], Counter()
     for path in paths:  # one PO at a time: memory stays flat however large the archive
         found = [(path, entry, issue) for entry, issue in pipeline.entry_issues(read_po(path), index)
                  if (not types or issue.type in types) and (not reviewed_only or reviewed(entry))]
-        totals = _type_totals([totals, *(issue for _, _, issue in found)])
+        totals.update(issue.type for _, _, issue in found)
         if as_json:
             records += [{"file": str(path), "line": entry.linenum, "msgctxt": entry.msgctxt, "msgid": entry.msgid,
                          "type": issue.type, "term": issue.term, "expected": issue.expected, "found": issue.found}
@@ -242,19 +243,14 @@ def check(files, glossary_files, types, reviewed_only, as_json):
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        by_type = f" ({', '.join(f'{name} {amount}' for name, amount in totals.items())})" if totals else ""
+        by_type = f" ({', '.join(f'{name} {amount}' for name, amount in totals.most_common())})" if totals else ""
         click.echo(f"{number} issue{'s' if number != 1 else ''} in {len(paths)} file"
                    f"{'s' if len(paths) != 1 else ''}{by_type}")
     sys.exit(1 if number else 0)
 
 
-def _type_totals(counted) -> dict:
-    """{type: count}, most frequent first, from issues or from {type: count} dicts."""
-    from collections import Counter
-
-    totals = Counter()
-    for item in counted:
-        totals.update(item if isinstance(item, dict) else [item.type])
+def _by_type(totals: Counter) -> dict:
+    """{issue type: count}, most frequent first (for JSON)."""
     return dict(totals.most_common())
 
 
@@ -290,12 +286,12 @@ def status(files, glossary_files, as_json):
             broken.append({"file": str(path), "error": printable(error.message)})
             continue
         issues = [issue for _, issue in pipeline.entry_issues(po, index)]
-        row = {"file": str(path), **summary(po), "issues": len(issues), "issue_types": _type_totals(issues),
+        row = {"file": str(path), **summary(po), "issues": len(issues), "issue_types": _by_type(Counter(issue.type for issue in issues)),
                "source": po.metadata.get("X-Source-File", ""), "source_state": pipeline.source_state(po)}
         rows.append(row)
     keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
     total = {key: sum(row[key] for row in rows) for key in keys}
-    total["issue_types"] = _type_totals(row["issue_types"] for row in rows)
+    total["issue_types"] = _by_type(sum((Counter(row["issue_types"]) for row in rows), Counter()))
     total["changed_sources"] = sum(1 for row in rows if row["source_state"] != "unchanged")
     total["broken"] = len(broken)
     if as_json:
