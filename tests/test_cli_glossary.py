@@ -264,3 +264,13 @@ def test_glossary_suggest_shows_each_name_in_its_example(run, project):
     for name_line, example in zip(lines[:-1:2], lines[1::2]):
         name = name_line.split(" (")[0]
         assert example.startswith("  e.g. ") and name in example and len(example) < 180
+
+
+def test_glossary_export_and_suggest_refuse_bad_input_in_one_line(run, project):
+    (project / "empty.csv").write_text(HEADER, encoding="utf-8")
+    result = run("glossary", "export", "empty.csv", "--out", "x.tbx")
+    assert (result.exit_code, result.stderr) == (2, "Error: empty.csv: no terms (give a glossary CSV with at least "
+                                                    "one term)\n")
+    assert not (project / "x.tbx").exists()
+    result = run("glossary", "suggest", "--glossary", "empty.csv", "missing.txt")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: missing.txt: ") and result.stderr.count("\n") == 1
