@@ -31,6 +31,7 @@ from localize.tm import FUZZY_MIN, Suggestion, Unit, _key
 
 NAME = ".localize-memory.sqlite"
 SCHEMA = "localize-memory 2"
+PRELOAD = 2000  # lookups after which a run reads every English's first unit at once
 RAREST = 8  # the query's rarest words (in the memory) that candidates must share one of
 
 _TABLES = """
@@ -65,6 +66,11 @@ class MemoryIndex:
         self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
         self._vocabulary: dict | None = None
         self._keys: dict | None = None
+        self._lengths = None
+        self._known: set = set()
+        self._units: dict | None = None
+        self._looked_up = 0
+        self._posting_cache: dict = {}
 
     def __len__(self) -> int:
         return self.size
@@ -75,12 +81,14 @@ class MemoryIndex:
     # --- lookups ---------------------------------------------------------------------------
 
     def match(self, source: str) -> Unit | None:
-        row = self.database.execute("SELECT source, target, origin, ignores FROM units WHERE key = ? "
-                                    "ORDER BY kind, file, position LIMIT 1", (_key(source),)).fetchone()
-        return None if row is None else _unit(row)
+        key = _key(source)
+        if self._keys is not None and key not in self._known:  # most new English is new
+            return None
+        return self._first_units([key]).get(key)
 
     def suggest(self, source: str, limit: int = 3) -> list[Suggestion]:
         """Close matches (ratio 75 or more), best first, exact ones excluded."""
+        import numpy
         from rapidfuzz import fuzz, process
 
         key = _key(source)
@@ -93,20 +101,52 @@ class MemoryIndex:
         rarest = [word for word in ranked[:RAREST] if frequencies[word] <= common] or ranked[:3]
         if not rarest:
             return []
-        hits: dict[int, int] = {}
-        for word in rarest:  # small postings: the rarest words of the English
-            for (unit,) in self.database.execute("SELECT rowid FROM words WHERE words MATCH ?", (f'"{word}"',)):
-                hits[unit] = hits.get(unit, 0) + 1
-        need = 2 if len(rarest) >= 4 else 1  # a unit 75% like the English shares most of its rare words
-        if self._keys is None:  # once per run: the keys by id
-            self._keys = dict(self.database.execute("SELECT id, key FROM units"))
-        low, high = len(key) * 0.6 - 1, len(key) / 0.6 + 1  # a 75% ratio needs lengths this close
-        keys = self._keys
-        candidates = list({keys[unit] for unit, count in hits.items() if count >= need
-                           and low <= len(keys[unit]) <= high} - {key})
+        ids, counts = numpy.unique(numpy.concatenate([self._postings(word) for word in rarest]),
+                                   return_counts=True)
+        if len(rarest) >= 4:  # a unit 75% like the English shares most of its rare words: two at least
+            ids = ids[counts >= 2]
+        lengths = self._lengths[ids]
+        ids = ids[(lengths >= len(key) * 0.6 - 1) & (lengths <= len(key) / 0.6 + 1)]  # a 75% ratio needs
+        keys = self._keys  # lengths this close
+        candidates = list({keys[unit] for unit in ids.tolist()} - {key})
         found = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
         found.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
-        return [Suggestion(int(score), self.match(text)) for text, score, _ in found[:limit]]
+        found = found[:limit]
+        units = self._first_units([text for text, _, _ in found])
+        return [Suggestion(int(score), units[text]) for text, score, _ in found]
+
+    def _first_units(self, keys: list[str]) -> dict[str, Unit]:
+        """The first unit (PO files by path, then TMX files) of each English.  After PRELOAD
+        lookups in a run (a batch of many articles), every English's first unit is read into
+        memory at once; before that, one query asks for them."""
+        if self._units is None:
+            self._looked_up += len(keys)
+            if self._looked_up > PRELOAD:
+                self._units = _first_rows(self.database.execute(f"SELECT {_ROW} FROM units"))
+        if self._units is not None:
+            return {key: _unit(self._units[key][4:]) for key in keys if key in self._units}
+        if not keys:
+            return {}
+        first = _first_rows(self.database.execute(f"SELECT {_ROW} FROM units WHERE key IN (%s)"
+                                                  % ",".join("?" * len(keys)), keys))
+        return {key: _unit(row[4:]) for key, row in first.items()}
+
+    def _postings(self, word: str):
+        """The ids of the units holding ``word`` (FTS5's postings, kept for the run: a batch's
+        articles share most of their words)."""
+        import numpy
+
+        postings = self._posting_cache.get(word)
+        if postings is None:
+            if self._keys is None:  # once per run: the keys and their lengths by id
+                self._keys = dict(self.database.execute("SELECT id, key FROM units"))
+                self._known = set(self._keys.values())
+                self._lengths = numpy.zeros(max(self._keys, default=0) + 1, dtype=numpy.int32)
+                self._lengths[list(self._keys)] = [len(key) for key in self._keys.values()]
+            rows = self.database.execute("SELECT rowid FROM words WHERE words MATCH ?", (f'"{word}"',))
+            postings = numpy.fromiter((unit for (unit,) in rows), dtype=numpy.int64)
+            self._posting_cache[word] = postings
+        return postings
 
     def _frequencies(self, words: list[str]) -> dict[str, int]:
         """How many units hold each word (FTS5's vocabulary, read once per run); words no unit
@@ -210,6 +250,18 @@ def _units(path: Path, name: str, kind: int) -> list[Unit]:
     except LocalizeError as error:  # its own article's run reports it; the memory just goes without
         click.echo(f"warning: {error.message}; not used as translation memory", err=True)
         return []
+
+
+_ROW = "kind, file, position, key, source, target, origin, ignores"
+
+
+def _first_rows(rows) -> dict:
+    """{English: its first row (PO files by path, then TMX files)} of rows of ``_ROW``."""
+    first: dict = {}
+    for row in rows:
+        if row[3] not in first or row[:3] < first[row[3]][:3]:
+            first[row[3]] = row
+    return first
 
 
 def _unit(row) -> Unit:

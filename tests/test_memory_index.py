@@ -8,7 +8,7 @@ import pytest
 
 from localize import memory_index
 from localize.memory_index import NAME, MemoryIndex
-from localize.tm import Memory, Unit
+from localize.tm import Memory, Unit, write_tmx
 
 WORDS = ("the talks in Vienna resumed on Sunday after a pause of two months while diplomats from Iran Iraq "
          "and Syria met ministers officials said militias government forces parliament vote").split()
@@ -39,7 +39,14 @@ def archive(tmp_path):
     return folder, english
 
 
-def test_lookups_are_those_of_the_exhaustive_memory(archive):
+@pytest.fixture(params=["queried", "read at once"])
+def lookups(request, monkeypatch):
+    """Both ways the index answers: a query per lookup, or (a batch of many articles) every
+    English read into memory after PRELOAD lookups."""
+    monkeypatch.setattr(memory_index, "PRELOAD", 0 if request.param == "read at once" else 10**9)
+
+
+def test_lookups_are_those_of_the_exhaustive_memory(archive, lookups):
     folder, english = archive
     index = MemoryIndex(folder)
     exhaustive = Memory([Unit(e, f"ترجمة {i}", "x") for n in range(10)
@@ -50,6 +57,24 @@ def test_lookups_are_those_of_the_exhaustive_memory(archive):
         assert [(s.score, s.unit.source) for s in index.suggest(query)] == \
                [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
         assert (index.match(query) or Unit("", "", "")).target == (exhaustive.match(query) or Unit("", "", "")).target
+
+
+def test_the_first_unit_of_an_english_wins_as_in_the_exhaustive_memory(tmp_path, lookups):
+    folder = tmp_path / "translations"
+    english = "The talks in Vienna resumed on Sunday after a pause of two months."
+    write_po(folder / "ar/b.po", [(english, "الثانية")])
+    write_po(folder / "ar/a.po", [("Officials said the vote was delayed.", "صوت"), (english, "الأولى")])
+    (folder / "tm").mkdir()
+    (folder / "tm/old.tmx").write_bytes(write_tmx([Unit(english, "من الذاكرة", "old")]))
+    index = MemoryIndex(folder)
+    assert index.match(english).target == "الأولى"
+    assert index.match(english).origin.endswith("ar/a.po:2.1")
+    close = english.replace("Sunday", "Monday")
+    exhaustive = Memory([Unit("Officials said the vote was delayed.", "صوت", "a"), Unit(english, "الأولى", "a"),
+                         Unit(english, "الثانية", "b"), Unit(english, "من الذاكرة", "old")])
+    assert [(s.score, s.unit.target) for s in index.suggest(close)] == \
+           [(s.score, s.unit.target) for s in exhaustive.suggest(close)] == [(96, "الأولى")]
+    assert index.match(close) is None
 
 
 def test_only_changed_files_are_read_again(archive, monkeypatch):
