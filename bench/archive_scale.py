@@ -2,10 +2,12 @@
 
 - segmentation of one block of 1M, 2M and 4M characters (linear: 4M takes
   about 4x the time of 1M);
-- the peak resident memory of `localize check` and `localize status` (each in
-  a fresh process, output to /dev/null) over 50, 150 and 500 POs of the sample
-  article, each with a reviewed translation (flat: the POs are read one at a
-  time).
+- the peak resident memory of `localize check`, `localize status` and
+  `localize publish` (each in a fresh process, output to /dev/null) over 50,
+  150 and 500 POs of the sample article, each with a reviewed translation
+  (flat: the POs are read one at a time, and publish stages each page on disk
+  as it is rendered; --allow-draft, as the fake translation trips the glossary,
+  so every page is rendered and written).
 
     .venv/bin/python bench/archive_scale.py [--rounds 3]
 """
@@ -91,13 +93,14 @@ def memory(sizes) -> None:
         for count in sizes:
             archive(count, folder)
             row = []
-            for command in ("check", "status"):
+            for command in (["check"], ["status"], ["publish", "--allow-draft", "--out", "editions", "translations/ar"]):
+                shutil.rmtree(folder / "editions", ignore_errors=True)
                 start = time.perf_counter()
-                done = subprocess.run([sys.executable, "-c", _MEASURED, command], cwd=folder,
+                done = subprocess.run([sys.executable, "-c", _MEASURED, *command], cwd=folder,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 seconds = time.perf_counter() - start
                 peak = int(done.stderr.strip().splitlines()[-1]) / 1024
-                row.append(f"{command} {peak:6.1f} MiB ({seconds:5.1f} s)")
+                row.append(f"{command[0]} {peak:6.1f} MiB ({seconds:5.1f} s)")
             print(f"  {count:>5} POs: " + ", ".join(row))
     finally:
         os.chdir(here)

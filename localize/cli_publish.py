@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -48,6 +49,7 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
       localize publish --format html --format bilingual --digits arabic-indic translations/ar
       localize publish --allow-draft --format md --out preview translations/ar/iran-imis.po
     """
+    from localize.files import Staging
     from localize.publish import build_edition, check_locale, draft_counts, render
 
     locale = check_locale(locale)
@@ -55,65 +57,69 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
     paths = list(dict.fromkeys(pipeline.po_files(files)))  # a PO named twice is published once
     if not paths:
         raise LocalizeError(" ".join(files), "no PO files found", "give PO files or a folder with some")
-    loaded = [(path, *pipeline.load_translated_article(path, encoding)) for path in paths]
-    gates = {path: pipeline.unfinished(po, index) for path, po, _, _ in loaded}
-    held = {} if allow_draft else {path: found for path, found in gates.items() if found}
-    if held and strict:
-        loaded = []  # all or nothing
-    pages: dict[Path, tuple[str, str]] = {}
+    if Path(out).exists() and not Path(out).is_dir():
+        raise LocalizeError(out, "is a file, not a folder", "pass --out DIR with a folder name")
+    held: dict = {}
+    written: dict[Path, str] = {}  # page: what to say after its name
     records = []
-    for path, po, article, source in (item for item in loaded if item[0] not in held):
-        issues = sum(1 for hold in gates[path] if hold.issue)
-        edition = build_edition(article, po, source, locale=locale, digits=digits, issues=issues,
-                                allow_draft=allow_draft)
-        note = f" (draft: {draft_counts(edition)['en']})" if edition.draft else ""
-        records.append({"po": str(path), "article": source, "files": [], "draft": edition.draft,
-                        "segments": edition.segments, "unreviewed": edition.unreviewed, "issues": issues})
-        for fmt in dict.fromkeys(formats):
-            target = Path(out) / f"{Path(path).stem}{SUFFIXES[fmt]}"  # named as its PO, so never shared
-            if target in pages:
-                raise LocalizeError(str(path), f"{target} would also be written for another PO",
-                                    "publish the two articles to different --out folders")
-            pages[target] = (render(edition, fmt), note)
-            records[-1]["files"].append(target.as_posix())
-    if pages:
-        _write(out, pages, quiet=as_json)
+    with Staging() as staging:  # one PO at a time: every page is staged as it is rendered
+        for path in paths:
+            po, article, source = pipeline.load_translated_article(path, encoding)
+            found = pipeline.unfinished(po, index)
+            if found and not allow_draft:  # the details only where they are shown: memory stays flat
+                held[path] = Held(sum(not hold.issue for hold in found), sum(hold.issue for hold in found),
+                                  found if verbose or as_json else [])
+            if path in held or (held and strict):  # --strict is all or nothing: the rest is only checked
+                continue
+            issues = sum(1 for hold in found if hold.issue)
+            edition = build_edition(article, po, source, locale=locale, digits=digits, issues=issues,
+                                    allow_draft=allow_draft)
+            note = f" (draft: {draft_counts(edition)['en']})" if edition.draft else ""
+            records.append({"po": str(path), "article": source, "files": [], "draft": edition.draft,
+                            "segments": edition.segments, "unreviewed": edition.unreviewed, "issues": issues})
+            for fmt in dict.fromkeys(formats):
+                target = Path(out) / f"{Path(path).stem}{SUFFIXES[fmt]}"  # named as its PO, so never shared
+                if target in written:
+                    raise LocalizeError(str(path), f"{target} would also be written for another PO",
+                                        "publish the two articles to different --out folders")
+                staging.add(target, render(edition, fmt))
+                written[target] = note
+                records[-1]["files"].append(target.as_posix())
+        if held and strict:
+            records, written = [], {}
+        else:
+            staging.commit()  # every page, or none
     if as_json:
         click.echo(json.dumps({"published": records, "refused": _held_records(held)}, ensure_ascii=False, indent=2))
     else:
+        for target, note in written.items():
+            click.echo(f"{target}{note}")
         _report_held(held, verbose, strict)
     sys.exit(1 if held else 0)
 
 
 def _held_records(held: dict) -> list[dict]:
-    return [{"file": str(path), "line": hold.entry.linenum, "msgctxt": hold.entry.msgctxt, "msgid": hold.entry.msgid,
-             "reason": hold.reason, "issue": hold.issue} for path, found in held.items() for hold in found]
+    return [{"file": str(path), "line": hold.line, "msgctxt": hold.msgctxt, "msgid": hold.msgid,
+             "reason": hold.reason, "issue": hold.issue} for path, found in held.items() for hold in found.holds]
+
+
+class Held(NamedTuple):
+    """A PO held back: its counts, and what holds it where --verbose or --json shows that."""
+
+    unreviewed: int
+    issues: int
+    holds: list
 
 
 def _report_held(held: dict, verbose: bool, strict: bool) -> None:
     """One line per PO held back (with --verbose, first a line per segment that holds it)."""
-    for path, found in held.items():
-        if verbose:
-            for hold in found:
-                msgid = hold.entry.msgid
-                short = msgid if len(msgid) <= 40 else msgid[:40] + "..."
-                click.echo(f"{path}:{hold.entry.linenum}: {short}: {hold.reason}")
-        issues = sum(1 for hold in found if hold.issue)
-        unreviewed = len(found) - issues
+    for path, (unreviewed, issues, holds) in held.items():
+        for hold in holds:  # with --verbose
+            short = hold.msgid if len(hold.msgid) <= 40 else hold.msgid[:40] + "..."
+            click.echo(f"{path}:{hold.line}: {short}: {hold.reason}")
         see = "" if verbose else f"; see them: localize publish --verbose {path}"
         click.echo(f"not published: {path}: {unreviewed} segment{'s' if unreviewed != 1 else ''} not reviewed, "
                    f"{issues} issue{'s' if issues != 1 else ''} (review them in a PO editor, or pass --allow-draft "
                    f"for a draft edition{see})")
     if held and strict:
         click.echo("nothing published (--strict): every PO must be ready")
-
-
-def _write(out: str, pages: dict, quiet: bool) -> None:
-    from localize.files import write_all
-
-    if Path(out).exists() and not Path(out).is_dir():
-        raise LocalizeError(out, "is a file, not a folder", "pass --out DIR with a folder name")
-    write_all({target: text for target, (text, _) in pages.items()})  # every page, or none
-    for target, (_, note) in pages.items():
-        if not quiet:
-            click.echo(f"{target}{note}")

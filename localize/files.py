@@ -190,24 +190,65 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
 
 
 def write_all(files: dict) -> None:
-    """Write several files ({path: text}) all or nothing.
-
-    Each text goes to a temporary file beside its target first; only when all
-    of them are on disk are they renamed into place.  A failure while writing
-    them (read-only folder, full disk, file size limit, a dangling symlink in
-    the way) removes the temporary files, leaves every target as it was, and
-    is one ``LocalizeError`` naming the path and the OS error.  (A rename in
-    the same folder seldom fails; if one does, each file is still either its
-    old or its new version, never half of one.)
-    """
-    staged: list[tuple[str, Path]] = []
-    path = None  # the file being written when something fails
-    try:
+    """Write several files ({path: text}) all or nothing (see ``Staging``)."""
+    with Staging() as staging:
         for path, text in files.items():
-            path = Path(path)
-            staged.append((_stage(path, text), path))
-        for temporary, path in staged:
-            os.replace(temporary, path)
+            staging.add(path, text)
+        staging.commit()
+
+
+class Staging:
+    """Files written all or nothing, staged one at a time (so a run over many files holds one
+    text at a time, not all of them).
+
+    Each text goes to a temporary file beside its target (``add``); ``commit``
+    renames them all into place.  Leaving the ``with`` block without a commit
+    (an error, or a run that decides to write nothing) removes the temporary
+    files and leaves every target as it was.  A failure while writing (read-only
+    folder, full disk, file size limit, a dangling symlink in the way) is one
+    ``LocalizeError`` naming the path and the OS error.  (A rename in the same
+    folder seldom fails; if one does, each file is still either its old or its
+    new version, never half of one.)
+    """
+
+    def __init__(self):
+        self.staged: list[tuple[str, Path]] = []
+        self.made: list[Path] = []  # folders made for the files, removed again if nothing is written
+        self.committed = False
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *exception) -> None:
+        for temporary, _ in self.staged:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
+        self.staged = []
+        for folder in () if self.committed else reversed(self.made):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty after all, or gone
+                pass
+
+    def add(self, path: str | os.PathLike, text: str) -> None:
+        path = Path(path)
+        self.made += [folder for folder in reversed(path.parents) if not os.path.lexists(folder)
+                      and folder not in self.made]
+        with _writing(path):
+            self.staged.append((_stage(path, text), path))
+
+    def commit(self) -> None:
+        for temporary, path in self.staged:
+            with _writing(path):
+                os.replace(temporary, path)
+        self.committed = True
+
+
+@contextlib.contextmanager
+def _writing(path: Path):
+    """OS and encoding errors while writing ``path`` as one ``LocalizeError``."""
+    try:
+        yield
     except OSError as error:
         named = getattr(error, "filename", None)  # a folder that cannot be made; not our temporary file
         place = named if named and not str(named).endswith(".tmp") else path
@@ -215,10 +256,6 @@ def write_all(files: dict) -> None:
     except UnicodeEncodeError:  # text from somewhere with undecodable bytes (surrogates) in it
         raise LocalizeError(str(path), "cannot write: the text has characters that are not valid Unicode",
                             "nothing was changed; please report this as a bug") from None
-    finally:
-        for temporary, _ in staged:
-            if os.path.lexists(temporary):
-                os.unlink(temporary)
 
 
 def check_writable(path: str | os.PathLike) -> None:

@@ -349,7 +349,9 @@ def load_translated_article(po_path, encoding: str | None = None):
 class Hold(NamedTuple):
     """One reason a PO cannot be published yet."""
 
-    entry: object  # the polib entry
+    line: int  # the entry's line in the PO
+    msgctxt: str
+    msgid: str
     reason: str
     issue: bool  # a glossary or QA issue (else: not reviewed)
 
@@ -366,9 +368,10 @@ def unfinished(po, index) -> list[Hold]:
         if entry.obsolete:
             continue
         if not entry.msgstr:
-            found.append(Hold(entry, "untranslated", False))
+            found.append(Hold(entry.linenum, entry.msgctxt, entry.msgid, "untranslated", False))
             continue
         if not reviewed(entry):
-            found.append(Hold(entry, "not reviewed (fuzzy draft)", False))
-        found.extend(Hold(entry, format_issue(issue), True) for issue in find(entry))
+            found.append(Hold(entry.linenum, entry.msgctxt, entry.msgid, "not reviewed (fuzzy draft)", False))
+        found.extend(Hold(entry.linenum, entry.msgctxt, entry.msgid, format_issue(issue), True)
+                     for issue in find(entry))
     return found

@@ -49,3 +49,28 @@ def test_an_undecodable_article_is_told_its_likely_encoding(run, project):
     result = run("segment", "arabic.txt")
     assert result.exit_code == 2 and "it looks like cp1256 (Arabic, Windows)" in result.stderr
     assert "--encoding cp1256" in result.stderr
+
+
+def test_staged_files_are_written_all_or_nothing(tmp_path):
+    from localize.files import Staging
+
+    kept = tmp_path / "editions/kept.ar.html"
+    kept.parent.mkdir()
+    kept.write_text("old page", encoding="utf-8")
+    with Staging() as staging:  # a run that decides to write nothing (publish --strict)
+        staging.add(kept, "new page")
+        staging.add(tmp_path / "new/deeper/page.ar.html", "page")
+    assert kept.read_text(encoding="utf-8") == "old page"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["editions", "kept.ar.html"]  # no folder made, no temp
+    with pytest.raises(LocalizeError):
+        with Staging() as staging:  # a failure half-way
+            staging.add(tmp_path / "new/page.ar.html", "page")
+            staging.add(tmp_path / "editions/kept.ar.html/x", "under a file")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["editions", "kept.ar.html"]
+    with Staging() as staging:
+        staging.add(kept, "new page")
+        staging.add(tmp_path / "new/page.ar.html", "page")
+        staging.commit()
+    assert kept.read_text(encoding="utf-8") == "new page"
+    assert (tmp_path / "new/page.ar.html").read_text(encoding="utf-8") == "page"
+    assert not list(tmp_path.rglob("*.tmp"))
