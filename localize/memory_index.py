@@ -21,6 +21,7 @@ of a large archive.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -101,10 +102,11 @@ class MemoryIndex:
         rarest = [word for word in ranked[:RAREST] if frequencies[word] <= common] or ranked[:3]
         if not rarest:
             return []
-        ids, counts = numpy.unique(numpy.concatenate([self._postings(word) for word in rarest]),
-                                   return_counts=True)
+        ids = numpy.concatenate([self._postings(word) for word in rarest])
+        ids.sort(kind="stable")  # a merge of the sorted postings
         if len(rarest) >= 4:  # a unit 75% like the English shares most of its rare words: two at least
-            ids = ids[counts >= 2]
+            ids = ids[1:][ids[1:] == ids[:-1]]
+        ids = ids[numpy.concatenate(([True], ids[1:] != ids[:-1]))] if len(ids) else ids  # each once
         lengths = self._lengths[ids]
         ids = ids[(lengths >= len(key) * 0.6 - 1) & (lengths <= len(key) / 0.6 + 1)]  # a 75% ratio needs
         keys = self._keys  # lengths this close
@@ -252,6 +254,7 @@ def _units(path: Path, name: str, kind: int) -> list[Unit]:
         return []
 
 
+_WORD = re.compile(r"\w+")
 _ROW = "kind, file, position, key, source, target, origin, ignores"
 
 
@@ -271,6 +274,4 @@ def _unit(row) -> Unit:
 
 def _words(key: str) -> list[str]:
     """The English's words as FTS5's unicode61 tokenizer makes them (lower case, no punctuation)."""
-    import re
-
-    return list(dict.fromkeys(word.lower() for word in re.findall(r"\w+", key)))
+    return list(dict.fromkeys(_WORD.findall(key.lower())))
