@@ -17,6 +17,8 @@ import io
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
+from typing import NamedTuple
 
 from localize import arabic
 from localize.errors import LocalizeError
@@ -27,6 +29,8 @@ from localize.wording import cut
 COLUMNS = ("source", "target", "type", "forbidden", "variants", "note")
 TYPES = ("term", "dnt")
 _WORD = re.compile(r"[^\W_]+")
+# _WORD's words in ASCII text: every byte but a letter or a digit becomes a space, then split
+_ASCII_SPACES = bytes(byte if chr(byte).isalnum() and byte < 128 else 32 for byte in range(256))
 _JOINER = re.compile(r"[\s\-\u2010\u2011]+")
 
 
@@ -54,8 +58,9 @@ class Term:
         return tuple(form for form in (self.target, *self.variants) if form)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A term found in English (a tuple: thousands are made per article)."""
+
     term: Term
     start: int
     end: int
@@ -166,7 +171,9 @@ class TermIndex:
         for term in terms:
             key = _key(term.source)
             if key:
-                self.by_first.setdefault(key[0], []).append((key, term, _shape(term.source)))
+                shape = _shape(term.source)
+                plain = len(key) == 1 and not shape[1] and not shape[2]
+                self.by_first.setdefault(key[0], []).append((key, term, None if plain else shape))
         for entries in self.by_first.values():
             entries.sort(key=lambda item: -len(item[0]))
         self._entries_of: dict[str, list] = {}
@@ -182,20 +189,30 @@ class TermIndex:
         Placeholders, URLs and e-mail addresses are not prose: no term is found
         in them (``.../iraq-popular-mobilization-forces.pdf``)."""
         text = blank_markup(text)
-        tokens = _WORD.findall(text)  # the words as strings first (C speed); positions only if needed
-        get, entries_of = self._entries_of.get, self._entries
-        starts = [(index, entries) for index, token in enumerate(tokens)
-                  if (entries := get(token)) or (entries is None and (entries := entries_of(token)))]
-        if not starts:
-            return []
-        words = list(_WORD.finditer(text))
-        found = []
-        for index, entries in starts:
+        if text.isascii():  # the usual English: every other byte a space, then split (C speed)
+            tokens = text.encode().translate(_ASCII_SPACES).decode().split()
+        else:
+            tokens = _WORD.findall(text)
+        looked_up = list(map(self._entries_of.get, tokens))  # each word's terms, remembered
+        if None in looked_up:  # words not seen before
+            looked_up = [self._entries(token) if entries is None else entries
+                         for token, entries in zip(tokens, looked_up)]
+        found, position, find = [], 0, text.find
+        for index in compress(range(len(tokens)), looked_up):  # the words some term starts with
+            token, entries = tokens[index], looked_up[index]
+            start = find(token, position)  # no word between the last start and this one is this word,
+            position = start + len(token)  # but one may hold it ("Iran" in "Iranian")
+            while text[start - 1:start].isalnum() or text[position:position + 1].isalnum():
+                start = find(token, start + 1)
+                position = start + len(token)
             for key, term, shape in entries:
-                span = _match_at(text, words, index, key, shape)
+                if shape is None:  # one plain word (most terms): found by this word's own lookup
+                    found.append((index, index + 1, start, position, term))  # keys, so it matches
+                    continue
+                span = _match_at(text, tokens, index, start, key, shape)
                 if span is not None:
                     found.append((index, *span, term))
-        return _longest(text, words, found)
+        return _longest(text, found) if found else []
 
     def _entries(self, word: str) -> list:
         """The terms whose first word this word may be (plural, possessive, case), remembered."""
@@ -209,6 +226,8 @@ class TermIndex:
 def _lookup_keys(word: str) -> tuple[str, ...]:
     if _is_acronym(word):  # "ISIS", but also "BAGHDAD" in a dateline
         return (word, word.lower(), *_singulars(word.lower()))
+    if word[-1:] == "s" and _is_acronym(word[:-1]):  # "NGOs", "MPs"
+        return (word[:-1], word.lower(), *_singulars(word.lower()))
     base = word.lower()
     return (base, *_singulars(base))
 
@@ -233,21 +252,23 @@ def _shape(source: str) -> tuple[tuple[str, ...], str, str]:
     return between, source[:words[0].start()].strip(), source[words[-1].end():].strip()
 
 
-def _match_at(text: str, words, index: int, key: tuple[str, ...], shape) -> tuple[int, int, int] | None:
-    """(index after the last word, start, end) if ``key`` matches the words from ``index``."""
-    if index + len(key) > len(words):
+def _match_at(text: str, tokens, index: int, start: int, key: tuple[str, ...], shape) -> tuple[int, int, int] | None:
+    """(index after the last word, start, end) if ``key`` matches the words from ``index`` (the
+    word at ``start``)."""
+    if index + len(key) > len(tokens):
         return None
     between, prefix, suffix = shape
+    end = start
     for offset, expected in enumerate(key):
-        word = words[index + offset]
-        if offset:
-            gap = text[words[index + offset - 1].end():word.start()]
+        word = tokens[index + offset]
+        if offset:  # only non-word characters lie between two words: the next one is found first
+            following = text.find(word, end)
+            gap, end = text[end:following], following
             if not (_JOINER.fullmatch(gap) or (between[offset - 1] and gap == between[offset - 1])):
                 return None
-        last = offset == len(key) - 1
-        if not _word_matches(word.group(), expected, last):
+        if not _word_matches(word, expected, offset == len(key) - 1):
             return None
-    start, end = words[index].start(), words[index + len(key) - 1].end()
+        end += len(word)
     if prefix and not text[:start].endswith(prefix) or suffix and not text.startswith(suffix, end):
         return None  # C++ is not the C of "Vitamin C"
     return index + len(key), start - len(prefix), end + len(suffix)
@@ -260,7 +281,10 @@ def _word_matches(word: str, expected: str, last: bool) -> bool:
     return lowered == expected or (last and expected in _singulars(lowered))
 
 
-def _longest(text: str, words, found) -> list[Match]:
+def _longest(text: str, found) -> list[Match]:
+    """The longest of overlapping matches (the earliest of equal ones), in text order."""
+    if all(first[1] <= second[0] for first, second in zip(found, found[1:])):  # the usual case:
+        return [Match(term, start, end, text[start:end]) for _, _, start, end, term in found]  # none overlap
     taken: set[int] = set()
     chosen = []
     for index, after, start, end, term in sorted(found, key=lambda item: (item[0] - item[1], item[0])):

@@ -26,6 +26,13 @@ def test_acronyms_are_case_sensitive():
     assert found("the goddess Isis was worshipped", isis) == []
 
 
+def test_plural_acronyms_are_found_and_only_in_capitals():
+    ngo, mp = Term("NGO", "منظمة غير حكومية", variants=("منظمات غير حكومية",)), Term("MP", "نائب")
+    assert found("Several NGOs and an NGO met MPs; the Ngos and mps did not", ngo, mp) == ["NGOs", "NGO", "MPs"]
+    assert [issue.term for issue in verify("Three NGOs said so.", "قالت ثلاث جمعيات ذلك.", index(ngo))] == ["NGO"]
+    assert verify("Three NGOs said so.", "قالت ثلاث منظمات غير حكومية ذلك.", index(ngo)) == []
+
+
 def test_other_terms_ignore_case_and_datelines_match():
     assert found("BAGHDAD - the militia left baghdad", Term("Baghdad", "بغداد")) == ["BAGHDAD", "baghdad"]
 
