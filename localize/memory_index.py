@@ -32,7 +32,7 @@ from localize.tm import FUZZY_MIN, Suggestion, Unit, _key
 
 NAME = ".localize-memory.sqlite"
 SCHEMA = "localize-memory 2"
-PRELOAD = 2000  # lookups after which a run reads every English's first unit at once
+PRELOAD = 1000  # lookups after which a run reads what lookups need at once
 RAREST = 8  # the query's rarest words (in the memory) that candidates must share one of
 
 _TABLES = """
@@ -65,13 +65,11 @@ class MemoryIndex:
             self.database = _created(sqlite3.connect(":memory:", isolation_level=None))
             self._refresh(sources)
         self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
-        self._vocabulary: dict | None = None
-        self._keys: dict | None = None
-        self._lengths = None
-        self._known: set = set()
-        self._units: dict | None = None
-        self._looked_up = 0
-        self._posting_cache: dict = {}
+        self._frequency: dict[str, int] = {}  # words' document frequencies, as asked for
+        self._keys: dict[int, str] = {}  # units' English by id, as asked for
+        self._postings: dict[str, object] = {}  # units holding a word, as asked for
+        self._lookups = 0
+        self._all = None  # after PRELOAD lookups: (every English's first row, lengths by id)
 
     def __len__(self) -> int:
         return self.size
@@ -83,8 +81,10 @@ class MemoryIndex:
 
     def match(self, source: str) -> Unit | None:
         key = _key(source)
-        if self._keys is not None and key not in self._known:  # most new English is new
-            return None
+        self._counted()
+        if self._all is not None:
+            row = self._all[0].get(key)
+            return None if row is None else _unit(row[4:])
         return self._first_units([key]).get(key)
 
     def suggest(self, source: str, limit: int = 3) -> list[Suggestion]:
@@ -96,70 +96,84 @@ class MemoryIndex:
         words = _words(key)
         if not words or not self.size:
             return []
+        self._counted()
         frequencies = self._frequencies(words)
         common = max(50, self.size // 50)  # a word in 2% of the units narrows little down
         ranked = sorted(frequencies, key=frequencies.get)
         rarest = [word for word in ranked[:RAREST] if frequencies[word] <= common] or ranked[:3]
         if not rarest:
             return []
-        ids = numpy.concatenate([self._postings(word) for word in rarest])
+        ids = numpy.concatenate([self._holding(word) for word in rarest])
         ids.sort(kind="stable")  # a merge of the sorted postings
         if len(rarest) >= 4:  # a unit 75% like the English shares most of its rare words: two at least
             ids = ids[1:][ids[1:] == ids[:-1]]
         ids = ids[numpy.concatenate(([True], ids[1:] != ids[:-1]))] if len(ids) else ids  # each once
-        lengths = self._lengths[ids]
-        ids = ids[(lengths >= len(key) * 0.6 - 1) & (lengths <= len(key) / 0.6 + 1)]  # a 75% ratio needs
-        keys = self._keys  # lengths this close
-        candidates = list({keys[unit] for unit in ids.tolist()} - {key})
+        low, high = len(key) * 0.6 - 1, len(key) / 0.6 + 1  # the lengths a 75% ratio allows
+        if self._all is not None:
+            lengths = self._all[1][ids]
+            ids = ids[(lengths >= low) & (lengths <= high)]
+        keys = self._english(ids.tolist())
+        candidates = list({text for text in keys if low <= len(text) <= high} - {key})
         found = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
         found.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
         found = found[:limit]
         units = self._first_units([text for text, _, _ in found])
         return [Suggestion(int(score), units[text]) for text, score, _ in found]
 
+    def _counted(self) -> None:
+        """Count a lookup; after PRELOAD of them (a batch of many articles), read what lookups
+        need at once instead of asking SQLite each time."""
+        import numpy
+
+        self._lookups += 1
+        if self._all is not None or self._lookups <= PRELOAD:
+            return
+        self._keys = dict(self.database.execute("SELECT id, key FROM units"))
+        lengths = numpy.zeros(max(self._keys, default=0) + 1, dtype=numpy.int32)
+        lengths[list(self._keys)] = [len(key) for key in self._keys.values()]
+        self._frequency = dict(self.database.execute("SELECT term, doc FROM vocabulary"))
+        self._all = (_first_rows(self.database.execute(f"SELECT {_ROW} FROM units")), lengths)
+
     def _first_units(self, keys: list[str]) -> dict[str, Unit]:
-        """The first unit (PO files by path, then TMX files) of each English.  After PRELOAD
-        lookups in a run (a batch of many articles), every English's first unit is read into
-        memory at once; before that, one query asks for them."""
-        if self._units is None:
-            self._looked_up += len(keys)
-            if self._looked_up > PRELOAD:
-                self._units = _first_rows(self.database.execute(f"SELECT {_ROW} FROM units"))
-        if self._units is not None:
-            return {key: _unit(self._units[key][4:]) for key in keys if key in self._units}
+        """The first unit (PO files by path, then TMX files) of each English."""
+        if self._all is not None:
+            return {key: _unit(self._all[0][key][4:]) for key in keys if key in self._all[0]}
         if not keys:
             return {}
         first = _first_rows(self.database.execute(f"SELECT {_ROW} FROM units WHERE key IN (%s)"
                                                   % ",".join("?" * len(keys)), keys))
         return {key: _unit(row[4:]) for key, row in first.items()}
 
-    def _postings(self, word: str):
+    def _english(self, ids: list[int]) -> list[str]:
+        """The English of the units ``ids`` (asked for once per run)."""
+        keys = self._keys
+        missing = [unit for unit in ids if unit not in keys]
+        for chunk in range(0, len(missing), 500):
+            part = missing[chunk:chunk + 500]
+            keys.update(self.database.execute(f"SELECT id, key FROM units WHERE id IN ({','.join('?' * len(part))})",
+                                              part))
+        return [keys[unit] for unit in ids]
+
+    def _holding(self, word: str):
         """The ids of the units holding ``word`` (FTS5's postings, kept for the run: a batch's
         articles share most of their words)."""
         import numpy
 
-        postings = self._posting_cache.get(word)
+        postings = self._postings.get(word)
         if postings is None:
-            if self._keys is None:  # once per run: the keys and their lengths by id
-                self._keys = dict(self.database.execute("SELECT id, key FROM units"))
-                self._known = set(self._keys.values())
-                self._lengths = numpy.zeros(max(self._keys, default=0) + 1, dtype=numpy.int32)
-                self._lengths[list(self._keys)] = [len(key) for key in self._keys.values()]
             rows = self.database.execute("SELECT rowid FROM words WHERE words MATCH ?", (f'"{word}"',))
-            postings = numpy.fromiter((unit for (unit,) in rows), dtype=numpy.int64)
-            self._posting_cache[word] = postings
+            postings = self._postings[word] = numpy.fromiter((unit for (unit,) in rows), dtype=numpy.int64)
         return postings
 
     def _frequencies(self, words: list[str]) -> dict[str, int]:
-        """How many units hold each word (FTS5's vocabulary, read once per run); words no unit
-        holds are left out."""
-        vocabulary = self._document_frequencies()
-        return {word: vocabulary[word] for word in words if word in vocabulary}
-
-    def _document_frequencies(self) -> dict[str, int]:
-        if self._vocabulary is None:
-            self._vocabulary = dict(self.database.execute("SELECT term, doc FROM vocabulary"))
-        return self._vocabulary
+        """How many units hold each word (FTS5's vocabulary); words no unit holds are left out."""
+        frequency = self._frequency
+        if self._all is None:
+            for word in words:
+                if word not in frequency:
+                    row = self.database.execute("SELECT doc FROM vocabulary WHERE term = ?", (word,)).fetchone()
+                    frequency[word] = row[0] if row else 0
+        return {word: frequency[word] for word in words if frequency.get(word)}
 
     # --- keeping the index -------------------------------------------------------------------
 
