@@ -203,3 +203,14 @@ def find_nisba(normalized_text: str, name: str):
             spans.append((start, end))
         position = normalized_text.find(stem, position + 1)
     return spans
+
+
+# Latin punctuation a draft's Arabic takes in Arabic form: ? ; and a comma not between digits
+# (1,200 keeps its comma); a doubled question mark (؟? some models write) becomes one.
+_LATIN_PUNCTUATION = re.compile("[?\u061f]+|;|(?<!\\d),|,(?!\\d)")
+_ARABIC_FORM = {";": "\u061b", ",": "\u060c"}
+
+
+def arabic_punctuation(text: str) -> str:
+    """``text`` (a model's words, never a protected item) with Arabic ؟ ، ؛ for ? , ;"""
+    return _LATIN_PUNCTUATION.sub(lambda match: _ARABIC_FORM.get(match.group(), "\u061f"), text)

@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass
 
 from localize import __version__
+from localize.arabic import arabic_punctuation
 from localize.errors import LocalizeError
 from localize.models import Model
 from localize.protect import Protected, mask_tokens, protect, restore
-from localize.qa import kept
+from localize.qa import Context, failures, kept
 from localize.records import Issue
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -44,6 +45,7 @@ class Options:
     max_source_tokens: int = 200  # longer segments are translated in pieces
     batch_tokens: int = 4096
     compute_type: str = "auto"
+    retry: bool = True  # translate again the drafts left in English or looping (see Engine.translate)
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,48 @@ class Draft:
     text: str
     issues: tuple[Issue, ...] = ()
     pieces: int = 1  # >1: the segment was too long for the model and was cut
+    bound: tuple[str, ...] = ()  # the glossary names put in as their approved form
+
+
+def bind(text: str, terms) -> list[tuple[int, int, str, str]]:
+    """(start, end, approved form, English term) of the glossary names in ``text`` that the
+    model should not translate: do-not-translate terms (kept as written) and terms whose
+    English is a proper name (capitalised), as written in the glossary (a plural or
+    possessive form is left to the model: "the Kurds" is not "Kurd").  Common nouns stay
+    with the model: they inflect."""
+    bound = []
+    for match in terms.find(text):
+        term = match.term
+        if term.type == "dnt":
+            bound.append((match.start, match.end, match.text, term.source))
+        elif term.target and not term.common_noun and _words(match.text) == _words(term.source):
+            bound.append((match.start, match.end, term.target, term.source))
+    return bound
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in re.findall(r"[^\W_]+", text)]
+
+
+_PROCLITIC = "وفبكل"  # و ف ب ك ل: written joined to the next word
+
+
+def attach_clitic(text: str, name: str) -> str:
+    """A one-letter proclitic the model wrote apart from a bound Arabic name, joined to it as
+    Arabic writes it: "و العراق" -> "والعراق", "ل العراق" -> "للعراق"."""
+    if not name[:1] or not "؀" <= name[0] <= "ۿ":
+        return text
+
+    def joined(match: re.Match) -> str:
+        clitic = match.group(1)
+        return clitic + (name[1:] if clitic == "ل" and name.startswith("ال") else name)
+
+    return re.sub(rf"(?<!\S)([{_PROCLITIC}]) {re.escape(name)}", joined, text)
 
 
 _LOADED: dict[tuple, tuple] = {}
+_LATIN_PIECES: dict[str, list] = {}
+_LATIN = re.compile("[A-Za-z]")
 
 
 def _load(model: Model, options: Options):
@@ -106,19 +147,52 @@ class Engine:
         return (f"machine translation, {self.model.label} (Argos Translate model, "
                 f"localize {__version__}, beam {self.options.beam_size})")
 
-    def translate(self, sources: list[str], progress=None) -> list[Draft]:
-        """Drafts for ``sources``, in order; ``progress(done, total)`` while decoding."""
-        protected = [protect(text) for text in sources]
+    def translate(self, sources: list[str], progress=None, terms=None) -> list[Draft]:
+        """Drafts for ``sources``, in order; ``progress(done, total)`` while decoding.
+
+        With ``terms`` (a glossary's ``TermIndex``), the names and do-not-translate
+        terms found in the English go through the model as protected items and come
+        back as their approved form (``bind``).  The model's words take Arabic
+        punctuation.  A draft left mostly in Latin script or repeating itself is
+        translated again, kept from Latin pieces and repeats; one that still fails
+        keeps its ``english-draft`` or ``repeated-words`` issue for the reviewer."""
+        bindings = [bind(text, terms) for text in sources] if terms else [()] * len(sources)
+        protected = [protect(text, bound) for text, bound in zip(sources, bindings)]
         todo = [i for i, p in enumerate(protected) if p.translatable]
-        pieces = self._pieces([protected[i] for i in todo])
-        unique = list(dict.fromkeys(tuple(piece) for item in pieces for piece in item))
+        pieces = dict(zip(todo, self._pieces([protected[i] for i in todo])))
+        unique = list(dict.fromkeys(tuple(piece) for item in pieces.values() for piece in item))
         outputs = dict(zip(unique, self._decode([list(u) for u in unique], progress)))
         drafts = [Draft(text) for text in sources]  # nothing to translate: kept as is
-        for index, item in zip(todo, pieces):
-            tokens = [token for piece in item for token in outputs[tuple(piece)]]
-            text = restore(tokens, protected[index].values, self.processor.decode_pieces)
-            drafts[index] = Draft(text, tuple(kept(sources[index], text)), len(item))
+        context = Context(terms.latin_allowed() if terms else frozenset())
+        again: dict[int, tuple] = {}  # drafts to make once more, with what
+        for index in todo:
+            draft = drafts[index] = self._draft(sources[index], protected[index], bindings[index], pieces[index],
+                                                outputs)
+            if len(draft.bound) < len({binding[3] for binding in bindings[index]}):  # the model dropped a
+                plain = protect(sources[index])  # name's mask: the name goes to the model as words
+                again[index] = (plain, (), self._pieces([plain])[0])
+            elif self.options.retry and failures(sources[index], draft.text, context):
+                again[index] = (protected[index], bindings[index], pieces[index])
+        if again:  # left in English, looping, or a name lost: once more, kept from Latin pieces
+            # (CTranslate2's suppress_sequences) and from repeats
+            sequences = list(dict.fromkeys(tuple(piece) for _, _, item in again.values() for piece in item))
+            retried = dict(zip(sequences, self._decode([list(u) for u in sequences], None,
+                                                      retry=self.options.retry)))
+            for index, (cut, bound, item) in again.items():  # what still fails keeps its issue
+                drafts[index] = self._draft(sources[index], cut, bound, item, retried)
         return drafts
+
+    def _draft(self, source: str, protected: Protected, bindings, pieces, outputs) -> Draft:
+        tokens = [token for piece in pieces for token in outputs[tuple(piece)]]
+        text = restore(tokens, protected.values, self._decode_words)
+        bound = [binding for binding in bindings if binding[2] in protected.values and binding[2] in text]
+        for binding in bound:
+            text = attach_clitic(text, binding[2])
+        return Draft(text, tuple(kept(source, text)), len(pieces), tuple(dict.fromkeys(b[3] for b in bound)))
+
+    def _decode_words(self, pieces: list[str]) -> str:
+        """The model's own words (never a protected item), with Arabic punctuation."""
+        return arabic_punctuation(self.processor.decode_pieces(pieces))
 
     def _pieces(self, protected: list[Protected]) -> list[list[list[str]]]:
         """Each segment's token sequence, cut in pieces if longer than the model takes."""
@@ -146,7 +220,7 @@ class Engine:
         wanted = int(options.length_ratio * source_tokens) + options.length_margin
         return min(options.max_decoding_length, -(-wanted // 16) * 16)
 
-    def _decode(self, batch: list[list[str]], progress) -> list[list[str]]:
+    def _decode(self, batch: list[list[str]], progress, retry: bool = False) -> list[list[str]]:
         """One asynchronous ``translate_batch`` per decoding bound (sequences grouped by length,
         so one long sentence does not set the bound for the short ones), results in order."""
         if not batch:
@@ -157,7 +231,8 @@ class Engine:
         order = [number for numbers in groups.values() for number in numbers]
         try:
             pending = [result for bound, numbers in groups.items()
-                       for result in self._submit([batch[n] for n in numbers], bound, progress is not None)]
+                       for result in self._submit([batch[n] for n in numbers], bound, progress is not None,
+                                                  retry)]
             results = _wait(pending, progress) if progress is not None else pending
         except (RuntimeError, MemoryError) as error:  # e.g. out of (GPU) memory
             first = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
@@ -171,15 +246,27 @@ class Engine:
             hypotheses[number] = hypothesis
         return hypotheses
 
-    def _submit(self, sequences: list[list[str]], bound: int, asynchronous: bool):
+    def _submit(self, sequences: list[list[str]], bound: int, asynchronous: bool, retry: bool = False):
         options = self.options
         prefix = [[self.target_prefix]] * len(sequences) if self.target_prefix else None
+        steer = {"suppress_sequences": self._latin_pieces(), "repetition_penalty": 1.2,
+                 "no_repeat_ngram_size": 4} if retry else {}
         return self.translator.translate_batch(
             sequences, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
             asynchronous=asynchronous, beam_size=options.beam_size, length_penalty=options.length_penalty,
             max_input_length=0, max_decoding_length=bound,
-            replace_unknowns=True,
+            replace_unknowns=True, **steer,
         )
+
+    def _latin_pieces(self) -> list[list[str]]:
+        """Every piece of the vocabulary with a Latin letter, as one-piece sequences to suppress
+        (built once per model)."""
+        key = str(self.model.path)
+        if key not in _LATIN_PIECES:
+            processor = self.processor
+            _LATIN_PIECES[key] = [[piece] for piece in map(processor.id_to_piece, range(processor.get_piece_size()))
+                                  if _LATIN.search(piece)]
+        return _LATIN_PIECES[key]
 
 
 def _wait(pending, progress):

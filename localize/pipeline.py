@@ -40,7 +40,7 @@ def draft(jobs, index, memory, model, options, trust: bool) -> tuple[dict, dict]
     from localize.catalog import annotate_drafts
 
     remembered = memory_drafts(jobs, memory, trust)
-    drafted = machine_drafts(jobs, model, options) if model else {}
+    drafted = machine_drafts(jobs, model, options, index) if model else {}
     check = draft_check(index)
     for _, po in jobs:
         annotate_drafts(po, check)
@@ -86,7 +86,7 @@ def engine_options(beam, device, threads, max_length):
     return Options(beam_size=beam, device=device, threads=threads, max_decoding_length=max_length)
 
 
-def machine_drafts(jobs, model, options) -> dict:
+def machine_drafts(jobs, model, options, index=None) -> dict:
     """Fill every untranslated entry of every job in one engine call; drafts per target."""
     import time
 
@@ -101,7 +101,7 @@ def machine_drafts(jobs, model, options) -> dict:
     engine = Engine(model, options)
     progress, close = progress_reporter("Translating")
     try:
-        drafts = engine.translate([entry.msgid for _, entry in todo], progress)
+        drafts = engine.translate([entry.msgid for _, entry in todo], progress, index)
     finally:
         close()
     counts, empty = {}, 0
@@ -110,7 +110,8 @@ def machine_drafts(jobs, model, options) -> dict:
             empty += 1
             continue
         cut = f"; translated in {draft.pieces} pieces, too long for the model" if draft.pieces > 1 else ""
-        add_draft(entry, one_line(draft.text), engine.description + cut)  # no stray control characters
+        names = f"; glossary names kept: {', '.join(draft.bound)}" if draft.bound else ""
+        add_draft(entry, one_line(draft.text), engine.description + cut + names)  # no stray control characters
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
     click.echo(f"machine translation: {count(len(todo), 'segment')} ({unique} distinct) in "

@@ -45,13 +45,19 @@ class Protected:
         return any(_LETTER.search(run) for run in self.runs)
 
 
-def protect(text: str) -> Protected:
-    runs, values, start = [], [], 0
-    for match in PROTECTED.finditer(text):
-        runs.append(text[start:match.start()])
-        values.append(match.group())
-        start = match.end()
-    runs.append(text[start:])
+def protect(text: str, bound=()) -> Protected:
+    """``text`` cut at its protected items, and at ``bound`` spans ((start, end, value, ...): a
+    glossary name, put back as its approved Arabic) that overlap none of them."""
+    spans = [(match.start(), match.end(), match.group()) for match in PROTECTED.finditer(text)]
+    if bound:
+        spans = sorted(spans + [span for span in bound
+                                if not any(span[0] < end and start < span[1] for start, end, _ in spans)])
+    runs, values, position = [], [], 0
+    for start, end, value, *_ in spans:
+        runs.append(text[position:start])
+        values.append(value)
+        position = end
+    runs.append(text[position:])
     return Protected(tuple(runs), tuple(values))
 
 

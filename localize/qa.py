@@ -20,6 +20,7 @@ _ARABIC_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667
                                "01234567890123456789.,")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'-]*[A-Za-z]\b")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _QUOTES = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
 MIN_RATIO, MAX_RATIO = 0.4, 2.5
@@ -100,14 +101,54 @@ def _balanced(text: str, pairs: dict, name: str) -> bool:
 
 def latin_words(source: str, target: str, context: Context) -> list[Issue]:
     """English words left in the Arabic, other than do-not-translate terms, URLs and e-mails."""
-    if not re.search("[\u0600-\u06ff]", target):
-        return []  # untranslated() reports that
+    if not re.search("[\u0600-\u06ff]", target) or english_draft(source, target, context):
+        return []  # untranslated() or english_draft() reports that
     allowed = context.latin_allowed
     words = [w for w in dict.fromkeys(_LATIN_WORD.findall(PROTECTED.sub(" ", target))) if w.lower() not in allowed]
     if not words:
         return []
     shown = ", ".join(words[:5]) + (f" and {len(words) - 5} more" if len(words) > 5 else "")
     return [Issue("latin-word", term=shown, found=" ".join(words))]
+
+
+def english_draft(source: str, target: str, context: Context) -> list[Issue]:
+    """A translation mostly in Latin script (beyond URLs, e-mails, numbers and do-not-translate
+    terms): a draft the model left in English, as small models often do."""
+    text = PROTECTED.sub(" ", target)
+    latin = sum(len(word) for word in _LATIN_WORD.findall(text) if word.lower() not in context.latin_allowed)
+    arabic = len(_ARABIC_LETTER.findall(text))
+    if latin >= 8 and latin > arabic and target.strip() != source.strip():  # (same text: untranslated)
+        return [Issue("english-draft", found=f"{latin * 100 // (latin + arabic)}%")]
+    return []
+
+
+def repeated_words(source: str, target: str, context: Context) -> list[Issue]:
+    """The same words three times or more in a row ("قال إن قال إن قال إن"), where the English
+    has no such run: a known failure of small models."""
+    found = _repeated_run(re.findall(r"\w+", target))
+    if found and not _repeated_run(re.findall(r"\w+", source.lower())):
+        return [Issue("repeated-words", term=found)]
+    return []
+
+
+def failures(source: str, draft: str, context: Context) -> list[Issue]:
+    """What makes a machine draft worth translating again: left in English, or looping."""
+    return english_draft(source, draft, context) or repeated_words(source, draft, context)
+
+
+def _repeated_run(words: list[str]) -> str:
+    """The first run of 1 to 4 words repeated three times or more in a row, or ''."""
+    counts = Counter(words)
+    if not counts or max(counts.values()) < 3:  # the usual sentence: no word three times
+        return ""
+    for size in range(1, 5):
+        for start in range(len(words) - 3 * size + 1):
+            if counts[words[start]] < 3:
+                continue
+            gram = words[start:start + size]
+            if words[start + size:start + 2 * size] == gram and words[start + 2 * size:start + 3 * size] == gram:
+                return " ".join(gram)
+    return ""
 
 
 def question_marks(source: str, target: str, context: Context) -> list[Issue]:
@@ -148,8 +189,8 @@ def kept(source: str, target: str) -> list[Issue]:
     return numbers(source, target, Context()) + protected_items(source, target, Context())
 
 
-CHECKS = (numbers, protected_items, untranslated, balance, latin_words, question_marks, length_ratio,
-          hidden_characters)
+CHECKS = (numbers, protected_items, untranslated, english_draft, repeated_words, balance, latin_words,
+          question_marks, length_ratio, hidden_characters)
 
 _MESSAGES = {
     "empty-translation": "the translation is empty",
@@ -166,6 +207,7 @@ ISSUE_TYPES = frozenset({
     "empty-translation", "untranslated", "changed-number", "missing-number",
     *(f"{change}-{kind}" for change in ("missing", "duplicated") for kind in ("placeholder", "url", "email")),
     "unbalanced-brackets", "unbalanced-quotes", "latin-word", "question-mark", "length-ratio",
+    "english-draft", "repeated-words",
     "bidi-control", "control-character"})
 
 
@@ -185,6 +227,10 @@ def describe(issue: Issue) -> str:
         return f"{issue.type}: {issue.term} (not in the translation; put it back)"
     if issue.type.startswith("duplicated-"):
         return f"{issue.type}: {issue.term} (more often than in the English)"
+    if issue.type == "english-draft":
+        return f"{issue.type}: {issue.found} of the letters are Latin (the model left it in English; translate it)"
+    if issue.type == "repeated-words":
+        return f"{issue.type}: {issue.term} (repeated three times or more; the model looped)"
     if issue.type == "latin-word":
         return f"{issue.type}: {issue.term} (translate, or make do-not-translate terms)"
     if issue.type == "bidi-control":

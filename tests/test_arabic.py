@@ -46,3 +46,15 @@ def test_accepted_with_clitics_and_article(text, form, common):
 ])
 def test_not_accepted(text, form, common):
     assert not find_form(normalize(text), form, common)
+
+
+@pytest.mark.parametrize("model_words, draft", [
+    ("هل قال ذلك?", "هل قال ذلك؟"),
+    ("نعم؟? قال", "نعم؟ قال"),  # the doubled mark some models write
+    ("أولا; ثانيا, ثالثا", "أولا؛ ثانيا، ثالثا"),
+    ("بلغ العدد 1,200 شخص", "بلغ العدد 1,200 شخص"),  # a comma between digits is a number's
+])
+def test_drafts_take_arabic_punctuation(model_words, draft):
+    from localize.arabic import arabic_punctuation
+
+    assert arabic_punctuation(model_words) == draft

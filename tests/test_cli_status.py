@@ -22,9 +22,9 @@ def test_status_counts_review_progress_and_issues(run, project):
     result = run("status")
     assert result.exit_code == 0
     assert result.stdout == (
-        "translations/ar/iran-imis.po: 28 segments, 1 reviewed, 1 draft, 26 untranslated, 1 issue; "
+        "translations/ar/iran-imis.po: 28 segments, 1 reviewed, 1 draft, 26 untranslated, 2 issues; "
         "source unchanged\n"
-        "total: 1 file, 28 segments, 1 reviewed (3% reviewed), 1 draft, 26 untranslated, 1 issue, "
+        "total: 1 file, 28 segments, 1 reviewed (3% reviewed), 1 draft, 26 untranslated, 2 issues, "
         "0 sources changed or missing\n")
 
 
@@ -37,8 +37,9 @@ def test_status_says_when_the_source_changed_or_is_gone(run, project):
     report = json.loads(run("status", "--json").stdout)
     assert report["files"][0]["source_state"] == "missing"
     assert report["total"] == {"files": 1, "segments": 28, "reviewed": 1, "drafts": 1, "untranslated": 26,
-                               "issues": 1, "issue_types": {"length-ratio": 1}, "changed_sources": 1, "broken": 0}
-    assert report["files"][0]["issue_types"] == {"length-ratio": 1}
+                               "issues": 2, "issue_types": {"english-draft": 1, "length-ratio": 1},
+                               "changed_sources": 1, "broken": 0}
+    assert report["files"][0]["issue_types"] == {"english-draft": 1, "length-ratio": 1}
 
 
 def test_one_broken_po_is_listed_as_broken_and_the_others_are_shown(run, project):

@@ -36,7 +36,9 @@ def test_all_segments_go_to_one_batch_call_and_each_gets_a_draft(engine):
     drafts = engine.translate(sources)
     assert len(drafts) == 4 and all(draft.text for draft in drafts)
     assert any(ARABIC.search(draft.text) for draft in drafts)  # decoded from the model's vocabulary
-    [(batch, options)] = engine.translator.calls
+    (batch, options), *retries = engine.translator.calls  # (then drafts left in Latin script, again)
+    assert "suppress_sequences" not in options
+    assert all(sequence in batch for retry, _ in retries for sequence in retry)
     assert len(batch) == 3  # the repeated segment is translated once...
     assert drafts[3] == drafts[0]  # ...and both get the draft
     assert options["batch_type"] == "tokens" and options["beam_size"] == 4
@@ -46,7 +48,7 @@ def test_all_segments_go_to_one_batch_call_and_each_gets_a_draft(engine):
 
 def test_protected_items_reach_the_model_as_masks(engine):
     engine.translate(["The <1>ministry</1> said 40 people wrote to info@gov.iq."])
-    [(batch, _)] = engine.translator.calls
+    (batch, _), *_ = engine.translator.calls
     masks = [token for token in batch[0] if "\u2985" in token]
     assert masks == ["\u2581\u29851\u2986", "\u29852\u2986", "\u2581\u29853\u2986", "\u2581\u29854\u2986"]
     assert not any(token in ("40", "\u258140", "info") for token in batch[0])
@@ -70,7 +72,7 @@ def test_a_segment_too_long_for_the_model_is_translated_in_pieces(model):
     words = "Iran Iraq Syria militias envoys Tehran Baghdad calls ministry government forces".split()
     long = ", ".join(f"the {a} of {b} met the {c}" for a in words for b in words[:2] for c in words[:1]) + "."
     [draft] = engine.translate([long])
-    [(batch, _)] = engine.translator.calls
+    (batch, _), *_ = engine.translator.calls
     assert draft.pieces == len(batch) > 2
     assert all(len(piece) <= 40 for piece in batch)
     assert sum(len(piece) for piece in batch) == len(engine.processor.encode(long))
@@ -136,3 +138,43 @@ def test_decoding_is_bounded_by_each_segments_length_and_drafts_within_it_are_un
         assert len(hypothesis) <= bounded.bound(len(tokens))
         assert hypothesis == unbounded[:len(hypothesis)]
     assert bounded.bound(1000) == 256  # --max-length still caps it
+
+
+def test_glossary_names_go_through_the_model_as_masks_and_come_back_approved(engine):
+    from localize.glossary import Term, TermIndex
+
+    terms = TermIndex([Term("Iraq", "العراق"), Term("Reuters", "Reuters", "dnt"), Term("militia", "ميليشيا"),
+                       Term("Kurd", "كردي")])
+    [draft] = engine.translate(["Officials in Iraq told Reuters the militia and the Kurds left Iraq."], terms=terms)
+    (batch, _), *_ = engine.translator.calls
+    masks = [token for token in batch[0] if "\u2985" in token]
+    assert len(masks) == 3  # Iraq, Reuters, Iraq: names and do-not-translate terms
+    seen = engine.processor.decode_pieces([token for token in batch[0] if "\u2985" not in token])
+    assert "Iraq" not in seen and "Reuters" not in seen
+    assert "militia" in seen and "Kurds" in seen  # common nouns and plurals stay with the model: they inflect
+    for name, form in (("Iraq", "العراق"), ("Reuters", "Reuters")):  # the model may drop a mask; what it
+        assert (name in draft.bound) == (form in draft.text)  # keeps comes back as the approved form
+    assert "milit" not in draft.text.lower()
+
+
+def test_a_draft_left_in_latin_script_is_translated_again_without_latin_pieces(model):
+    from localize.protect import PROTECTED, protect
+    from localize.qa import Context, failures
+
+    engine = Engine(model, SHORT)
+    engine.translator = Recorder(engine.translator)
+    sources = ["The talks in Vienna resumed on Sunday after a pause of two months.",
+               "Officials said 40 people were hurt at https://example.com/news today."]
+    drafts = engine.translate(sources)
+    first, *retries = engine.translator.calls
+    failed = [source for source, draft in zip(sources, drafts) if failures(source, draft.text, Context())]
+    assert retries, "the random-weight model writes Latin pieces: some draft is retried"
+    for batch, options in retries:
+        assert options["suppress_sequences"] and options["no_repeat_ngram_size"] == 4
+        assert all(re.search("[A-Za-z]", piece) for [piece] in options["suppress_sequences"])
+    retried = {tuple(sequence) for batch, _ in retries for sequence in batch}
+    for source, draft in zip(sources, drafts):
+        [pieces] = engine._pieces([protect(source)])
+        if tuple(pieces[0]) in retried:  # a retried draft holds no Latin letter outside protected items
+            assert not re.search("[A-Za-z]", PROTECTED.sub(" ", draft.text)), draft.text
+    assert not failed  # and is no longer left in English

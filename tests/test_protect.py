@@ -58,3 +58,25 @@ def test_restore_keeps_a_repeated_mask_once_and_reads_masks_spelled_out_in_piece
     values = ("<1/>", "5")
     tokens = ["\u2581a", "\u2581\u2985" "1\u2986", "\u2581b", "\u2581\u2985" "1\u2986", "\u2581\u2985", "2", "\u2986"]
     assert restore(tokens, values, _decode) == "a <1/> b 5"
+
+
+def test_bound_glossary_names_are_protected_unless_they_overlap_a_protected_item():
+    text = "Officials in Iraq wrote to www.iraq.gov today."
+    bound = [(13, 17, "العراق", "Iraq"), (27, 31, "العراق", "Iraq")]  # the second lies in the URL
+    protected = protect(text, bound)
+    assert protected.values == ("العراق", "www.iraq.gov")
+    assert protected.runs == ("Officials in ", " wrote to ", " today.")
+    assert restore(["\u2581في", "\u2581\u29851\u2986", "\u2581\u29852\u2986"], protected.values,
+                   lambda pieces: "".join(pieces).replace("\u2581", " ").strip()) == "في العراق www.iraq.gov"
+
+
+@pytest.mark.parametrize("draft, joined", [
+    ("قال مسؤولون و العراق", "قال مسؤولون والعراق"),
+    ("ذهب ل العراق", "ذهب للعراق"),  # ل + ال is written لل
+    ("في العراق", "في العراق"),
+    ("ومع العراق", "ومع العراق"),  # not a lone clitic
+])
+def test_a_lone_proclitic_is_joined_to_a_bound_name(draft, joined):
+    from localize.mt import attach_clitic
+
+    assert attach_clitic(draft, "العراق") == joined

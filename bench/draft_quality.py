@@ -1,0 +1,126 @@
+"""Machine drafts with and without localize's help: glossary-bound names, retries.
+
+The test suite's random-weight translate-en_ar-shaped model (tests/modelkit.py:
+a genuine CTranslate2 Transformer and SentencePiece model, so its drafts are
+noise) translates every segment of the sample article and of the test articles
+(tests/fixtures) with the house glossary (glossaries/news.csv), two ways:
+
+  plain:    the model alone (no glossary binding, no retry; as Argos does);
+  localize: names and do-not-translate terms bound to the glossary, drafts
+            left in English or looping translated again.
+
+It prints, for each: the share of name occurrences (glossary entries whose
+English is a proper name, and dnt entries, found in the English) whose draft
+holds the approved form; the share of drafts left mostly in Latin script
+(``english-draft``) or looping (``repeated-words``); and segments per second
+(min and median of --rounds alternating rounds).  A random-weight model gives
+the baseline for "without": it knows no name.
+
+    .venv/bin/python bench/draft_quality.py [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+ARTICLES = [ROOT.parent / "shared" / "articles" / "iran-imis.txt",
+            *sorted(path for path in (ROOT / "tests" / "fixtures").iterdir()
+                    if path.suffix in (".txt", ".md", ".html") and path.is_file())]
+
+
+def segments() -> list[str]:
+    from localize.errors import LocalizeError
+    from localize.readers import parse_article
+    from localize.segment import segment_article
+
+    found = []
+    for path in ARTICLES:
+        try:
+            found += [segment.source for segment in segment_article(parse_article(path.read_bytes(), path.name))]
+        except LocalizeError:  # the fixtures hold broken articles too
+            pass
+    return found
+
+
+def names_held(sources, drafts, terms) -> tuple[int, int]:
+    """(name occurrences whose draft holds the approved form, name occurrences)."""
+    from localize import arabic
+    from localize.mt import bind
+
+    held = total = 0
+    for source, draft in zip(sources, drafts):
+        normalized = arabic.normalize(draft.text)
+        wanted: dict[str, int] = {}
+        for _, _, form, _ in bind(source, terms):
+            wanted[form] = wanted.get(form, 0) + 1
+        for form, count in wanted.items():
+            present = draft.text.count(form) if form.isascii() else len(arabic.find_form(normalized, form))
+            held += min(count, present)
+            total += count
+    return held, total
+
+
+def failing(sources, drafts, context) -> dict[str, int]:
+    from localize.qa import english_draft, repeated_words
+
+    return {"english-draft": sum(bool(english_draft(s, d.text, context)) for s, d in zip(sources, drafts)),
+            "repeated-words": sum(bool(repeated_words(s, d.text, context)) for s, d in zip(sources, drafts))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--max-length", type=int, default=64)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="draft-bench-"))
+    from conftest import model_corpus
+    from modelkit import build_package
+
+    package = build_package(work, model_corpus())
+    os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
+    from localize import models
+    from localize.glossary import TermIndex, load_glossary
+    from localize.mt import Engine, Options
+    from localize.qa import Context
+
+    model = models.install_file(package)
+    glossary = ROOT / "glossaries" / "news.csv"
+    terms = TermIndex(load_glossary(glossary.read_bytes(), str(glossary)))
+    context = Context(terms.latin_allowed())
+    sources = segments()
+    plain = Engine(model, Options(max_decoding_length=args.max_length, retry=False))
+    helped = Engine(model, Options(max_decoding_length=args.max_length))
+    runs = {"plain": lambda: plain.translate(sources), "localize": lambda: helped.translate(sources, terms=terms)}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    drafts = {}
+    for _ in range(args.rounds):  # alternating
+        for name, run in runs.items():
+            started = time.perf_counter()
+            drafts[name] = run()
+            times[name].append(time.perf_counter() - started)
+    print(f"{len(ARTICLES)} articles, {len(sources)} segments; glossary {glossary.name} ({len(terms.by_first)} "
+          f"first words); random-weight test model, max length {args.max_length}")
+    for name in runs:
+        held, total = names_held(sources, drafts[name], terms)
+        bad = failing(sources, drafts[name], context)
+        print(f"  {name:9} names held {held}/{total} ({held / max(1, total):.0%}); english-draft "
+              f"{bad['english-draft']} ({bad['english-draft'] / len(sources):.0%}), repeated-words "
+              f"{bad['repeated-words']}; {len(sources) / min(times[name]):.1f} segments/s best, "
+              f"{len(sources) / statistics.median(times[name]):.1f} median")
+    print(f"  cost of localize's help: {statistics.median(times['localize']) / statistics.median(times['plain']):.2f}x "
+          "the plain time (median)")
+
+
+if __name__ == "__main__":
+    main()
