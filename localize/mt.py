@@ -23,7 +23,7 @@ from localize import __version__
 from localize.arabic import arabic_punctuation
 from localize.errors import LocalizeError
 from localize.models import Model
-from localize.protect import Protected, mask_tokens, protect, restore
+from localize.protect import MASK, MASK_TOKEN, Protected, mask_tokens, protect, restore
 from localize.qa import Context, failures, kept
 from localize.records import Issue
 
@@ -152,7 +152,8 @@ class Engine:
 
         With ``terms`` (a glossary's ``TermIndex``), the names and do-not-translate
         terms found in the English go through the model as protected items and come
-        back as their approved form (``bind``).  The model's words take Arabic
+        back as their approved form (``bind``); a mask the model drops is placed by
+        its attention (``place_masks``).  The model's words take Arabic
         punctuation.  A draft left mostly in Latin script or repeating itself is
         translated again, kept from Latin pieces and repeats; one that still fails
         keeps its ``english-draft`` or ``repeated-words`` issue for the reviewer."""
@@ -164,22 +165,18 @@ class Engine:
         outputs = dict(zip(unique, self._decode([list(u) for u in unique], progress)))
         drafts = [Draft(text) for text in sources]  # nothing to translate: kept as is
         context = Context(terms.latin_allowed() if terms else frozenset())
-        again: dict[int, tuple] = {}  # drafts to make once more, with what
+        again = []
         for index in todo:
-            draft = drafts[index] = self._draft(sources[index], protected[index], bindings[index], pieces[index],
-                                                outputs)
-            if len(draft.bound) < len({binding[3] for binding in bindings[index]}):  # the model dropped a
-                plain = protect(sources[index])  # name's mask: the name goes to the model as words
-                again[index] = (plain, (), self._pieces([plain])[0])
-            elif self.options.retry and failures(sources[index], draft.text, context):
-                again[index] = (protected[index], bindings[index], pieces[index])
-        if again:  # left in English, looping, or a name lost: once more, kept from Latin pieces
-            # (CTranslate2's suppress_sequences) and from repeats
-            sequences = list(dict.fromkeys(tuple(piece) for _, _, item in again.values() for piece in item))
-            retried = dict(zip(sequences, self._decode([list(u) for u in sequences], None,
-                                                      retry=self.options.retry)))
-            for index, (cut, bound, item) in again.items():  # what still fails keeps its issue
-                drafts[index] = self._draft(sources[index], cut, bound, item, retried)
+            drafts[index] = self._draft(sources[index], protected[index], bindings[index], pieces[index], outputs)
+            if self.options.retry and failures(sources[index], drafts[index].text, context):
+                again.append(index)
+        if again:  # left in English or looping: once more, kept from Latin pieces (CTranslate2's
+            # suppress_sequences) and from repeats
+            sequences = list(dict.fromkeys(tuple(piece) for index in again for piece in pieces[index]))
+            retried = dict(zip(sequences, self._decode([list(u) for u in sequences], None, retry=True)))
+            for index in again:  # what still fails keeps its english-draft / repeated-words issue
+                drafts[index] = self._draft(sources[index], protected[index], bindings[index], pieces[index],
+                                            retried)
         return drafts
 
     def _draft(self, source: str, protected: Protected, bindings, pieces, outputs) -> Draft:
@@ -240,10 +237,10 @@ class Engine:
                                 "try a smaller --beam, --device cpu, or fewer articles at once") from None
         hypotheses: list = [None] * len(batch)
         for number, result in zip(order, results):
-            hypothesis = result.hypotheses[0]
+            hypothesis, attention = result.hypotheses[0], result.attention[0]
             if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
-                hypothesis = hypothesis[1:]
-            hypotheses[number] = hypothesis
+                hypothesis, attention = hypothesis[1:], attention[1:]
+            hypotheses[number] = place_masks(batch[number], hypothesis, attention)
         return hypotheses
 
     def _submit(self, sequences: list[list[str]], bound: int, asynchronous: bool, retry: bool = False):
@@ -255,7 +252,7 @@ class Engine:
             sequences, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
             asynchronous=asynchronous, beam_size=options.beam_size, length_penalty=options.length_penalty,
             max_input_length=0, max_decoding_length=bound,
-            replace_unknowns=True, **steer,
+            replace_unknowns=True, return_attention=True, **steer,
         )
 
     def _latin_pieces(self) -> list[list[str]]:
@@ -267,6 +264,49 @@ class Engine:
             _LATIN_PIECES[key] = [[piece] for piece in map(processor.id_to_piece, range(processor.get_piece_size()))
                                   if _LATIN.search(piece)]
         return _LATIN_PIECES[key]
+
+
+def place_masks(source: list[str], hypothesis: list[str], attention) -> list[str]:
+    """The hypothesis with every mask of the source in it: one the model dropped goes where
+    the model's attention to it was strongest, in place of the tokens it wrote for it (those
+    that attend to the mask most) or, if none did, before the token that attended to it most.
+    (``replace_unknowns`` copies a mask only where the model wrote an unknown token.)"""
+    written = {match.group(2) for token in hypothesis if (match := MASK_TOKEN.fullmatch(token))}
+    dropped = [(index, match.group(2)) for index, token in enumerate(source)
+               if (match := MASK_TOKEN.fullmatch(token)) and match.group(2) not in written]
+    if not dropped or not hypothesis:
+        return hypothesis
+    strongest = [max(range(len(row)), key=row.__getitem__) if row else -1 for row in attention]
+    replaced: dict[int, str] = {}  # target position: the mask that takes its place
+    before: dict[int, list[str]] = {}  # target position: masks that go before it
+    for index, number in dropped:
+        mask = "\u2581" + MASK.format(number)
+        aligned = [position for position, source_index in enumerate(strongest) if source_index == index
+                   and position not in replaced]
+        if aligned:  # the run of tokens written for it, to the end of the word
+            run = [aligned[0]]
+            while run[-1] + 1 < len(hypothesis) and (run[-1] + 1 in aligned or _continues(hypothesis[run[-1] + 1])):
+                run.append(run[-1] + 1)
+            replaced[run[0]] = mask
+            replaced.update((position, "") for position in run[1:])
+        else:  # before the word of the token that attended to it most
+            position = max(range(len(attention)), key=lambda t: attention[t][index] if index < len(attention[t]) else 0)
+            while position > 0 and _continues(hypothesis[position]):
+                position -= 1
+            before.setdefault(position, []).append(mask)
+    placed = []
+    for position, token in enumerate(hypothesis):
+        placed += before.get(position, [])
+        if position in replaced:
+            placed += [replaced[position]] if replaced[position] else []
+        else:
+            placed.append(token)
+    return placed
+
+
+def _continues(token: str) -> bool:
+    """A piece that continues the word before it (no word-start mark, not a mask)."""
+    return not token.startswith("\u2581") and not MASK_TOKEN.fullmatch(token)
 
 
 def _wait(pending, progress):
