@@ -9,7 +9,10 @@ settings (beam size, length penalty 0.2), same translator object (so the same
 threads):
 
   (a) localize: ``Engine.translate`` on all segments (protect, tokenise,
-      dedupe, one ``translate_batch`` per decoding bound, restore);
+      dedupe, one ``translate_batch`` per decoding bound, restore, masks the
+      model dropped placed by attention), without retries; then, on the same
+      segments, with the house glossary's names bound (a') and with retries of
+      the drafts left in English or looping (a''), to show what they cost;
   (b) argostranslate: ``apply_packaged_translation`` paragraph by paragraph, as
       ``argostranslate.translate`` does it, with localize's segmenter as the
       sentence splitter (Argos' own needs a download), at its default batch
@@ -134,14 +137,18 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="mt-bench-"))
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
     from localize import models
-    from localize.mt import Engine, Options
+    from dataclasses import replace
+
+    from localize.mt import Engine, Options, bind
+    from localize.qa import Context, failures
 
     package = build_model(workdir)  # (imports tests/conftest.py, which resets ARGOS_PACKAGES_DIR)
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
     model = models.install_file(package)
     options = Options(beam_size=args.beam, device="cpu", threads=args.threads,
                       max_decoding_length=args.max_length, batch_tokens=args.batch_tokens)
-    engine = Engine(model, options)
+    engine = Engine(model, options)  # localize's engine as it runs: retries on
+    plain = Engine(model, replace(options, retry=False))  # the drafts as the model gives them
     articles = [parse_article(text, f"story-{i}.txt") for i, text in enumerate(make_articles(args.articles))]
     segments = [s.source for article in articles for s in segment_article(article)]
     paragraphs = [block.text for article in articles for block in article.blocks]
@@ -150,7 +157,13 @@ def main() -> None:
           f"max length {args.max_length}")
 
     def localize_engine():
-        engine.translate(segments)
+        plain.translate(segments)
+
+    from localize.glossary import TermIndex, load_glossary
+
+    glossary = ROOT / "glossaries" / "news.csv"
+    terms = TermIndex(load_glossary(glossary.read_bytes(), str(glossary)))
+    bound = sum(1 for segment in segments for _ in bind(segment, terms))
 
     pretokenised = engine.processor.encode(segments, out_type=str)
 
@@ -175,7 +188,10 @@ def main() -> None:
                 apply_packaged_translation(package, paragraph, argos_translator, LocalizeSplitter(), 1)
         return run
 
-    paths = {"localize": localize_engine, "bare": bare_batch,
+    paths = {"localize": localize_engine,
+             "bound": lambda: plain.translate(segments, terms=terms),
+             "helped": lambda: engine.translate(segments, terms=terms),
+             "bare": bare_batch,
              f"argos-{default_batch}": argos_path(default_batch), f"argos-{args.argos_batch}": argos_path(args.argos_batch)}
     bare_batch()  # warm-up: first-call allocations
     times = {name: [] for name in paths}
@@ -186,13 +202,20 @@ def main() -> None:
             times[name].append(time.perf_counter() - started)
             print(f"  {name}: {times[name][-1]:.1f} s", file=sys.stderr, flush=True)
 
-    labels = {"localize": "(a) localize engine", f"argos-{default_batch}": f"(b) argos, ARGOS_BATCH_SIZE {default_batch} (default)",
+    labels = {"localize": "(a) localize engine", "bound": "(a') + glossary names bound",
+              "helped": "(a'') + names bound + retries", f"argos-{default_batch}": f"(b) argos, ARGOS_BATCH_SIZE {default_batch} (default)",
               f"argos-{args.argos_batch}": f"(b) argos, ARGOS_BATCH_SIZE {args.argos_batch} (best)",
               "bare": "(c) bare translate_batch"}
     for name, values in times.items():
         print(f"{labels[name]:44} {len(segments) / statistics.median(values):7.2f} segments/s median, "
               f"{len(segments) / min(values):7.2f} best")
     ours = times["localize"]
+    failing = sum(1 for source, draft in zip(segments, plain.translate(segments, terms=terms))
+                  if failures(source, draft.text, Context(terms.latin_allowed())))
+    for name, what in (("bound", f"binding {bound} names"), ("helped", f"binding, and retrying {failing} of "
+                                                                          f"{len(segments)} drafts")):
+        print(f"cost of {what}: {statistics.median(times[name]) / statistics.median(ours):.2f}x median, "
+              f"{min(times[name]) / min(ours):.2f}x best (goal: at most 1.10x)")
     for name, goal in ((f"argos-{default_batch}", "  (goal: at least 3x)"), (f"argos-{args.argos_batch}", ""),
                        ("bare", "  (goal: at least 0.90)")):
         print(f"(a) / {labels[name][4:]:40} {statistics.median(times[name]) / statistics.median(ours):5.2f}x median, "
