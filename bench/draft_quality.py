@@ -52,24 +52,6 @@ def segments() -> list[str]:
     return found
 
 
-def names_held(sources, drafts, terms) -> tuple[int, int]:
-    """(name occurrences whose draft holds the approved form, name occurrences)."""
-    from localize import arabic
-    from localize.mt import bind
-
-    held = total = 0
-    for source, draft in zip(sources, drafts):
-        normalized = arabic.normalize(draft.text)
-        wanted: dict[str, int] = {}
-        for _, _, form, _ in bind(source, terms):
-            wanted[form] = wanted.get(form, 0) + 1
-        for form, count in wanted.items():
-            present = draft.text.count(form) if form.isascii() else len(arabic.find_form(normalized, form))
-            held += min(count, present)
-            total += count
-    return held, total
-
-
 def failing(sources, drafts, context) -> dict[str, int]:
     from localize.qa import english_draft, repeated_words
 
@@ -90,6 +72,7 @@ def main() -> None:
     package = build_package(work, model_corpus())
     os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
     from localize import models
+    from localize.evaluate import names_held
     from localize.glossary import TermIndex, load_glossary
     from localize.mt import Engine, Options
     from localize.qa import Context
@@ -112,7 +95,7 @@ def main() -> None:
     print(f"{len(ARTICLES)} articles, {len(sources)} segments; glossary {glossary.name} ({len(terms.by_first)} "
           f"first words); random-weight test model, max length {args.max_length}")
     for name in runs:
-        held, total = names_held(sources, drafts[name], terms)
+        held, total = names_held(sources, [draft.text for draft in drafts[name]], terms)
         bad = failing(sources, drafts[name], context)
         print(f"  {name:9} names held {held}/{total} ({held / max(1, total):.0%}); english-draft "
               f"{bad['english-draft']} ({bad['english-draft'] / len(sources):.0%}), repeated-words "

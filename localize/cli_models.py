@@ -119,6 +119,57 @@ def models_install(package_file, if_missing, timeout):
     click.echo(f"installed {model.label} ({model.from_code}->{model.to_code}) in {model.path}")
 
 
+@models.command("eval")
+@click.argument("references", nargs=-1, required=True)
+@click.option("--engine", type=click.Choice(("argos",)), default="argos", show_default=True,
+              help="What makes the drafts: the installed Argos Translate package.")
+@click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
+@click.option("--max-length", type=click.IntRange(8, 1024), default=256, show_default=True,
+              help="Most tokens in one draft.")
+@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto", show_default=True,
+              help="Where the model runs.")
+@click.option("--threads", type=click.IntRange(0, 1024), default=0, show_default=True,
+              help="CPU threads for the model (0: one per core).")
+@click.option("--glossary", "glossary_files", multiple=True, metavar="FILE",
+              help="Glossary CSV (repeatable; default: glossaries/*.csv).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def models_eval(references, engine, beam, max_length, device, threads, glossary_files, as_json):
+    """Score machine drafts against the desk's own reference translations.
+
+    REFERENCES are reviewed PO files or folders of them (their reviewed
+    entries), or TSV files of English<TAB>Arabic lines. Every English is
+    translated as `localize translate` would (glossary names bound, retries),
+    and the drafts are scored: chrF and BLEU (sacreBLEU, on the whole set),
+    the share of glossary name occurrences whose draft holds the approved form,
+    the share of drafts left in English, and segments per second.
+
+    \b
+    Example:
+      localize models eval translations/ar
+      localize models eval refs.tsv --beam 2 --json
+    """
+    from localize import models as store
+    from localize import pipeline
+    from localize.evaluate import evaluate, read_references
+    from localize.mt import Engine
+
+    pairs = read_references(references)
+    terms = pipeline.term_index(glossary_files, required=False)
+    model = store.find()
+    scores = {"model": model.label, "engine": engine, "beam": beam, "max_length": max_length,
+              **evaluate(pairs, Engine(model, pipeline.engine_options(beam, device, threads, max_length)), terms)}
+    if as_json:
+        click.echo(json.dumps(scores, ensure_ascii=False, indent=2))
+        return
+    names = (f"{scores['names_held']}/{scores['names']} ({scores['name_accuracy']:.0%})" if scores["names"]
+             else "none in the references")
+    click.echo(f"{model.label}, beam {beam}, {scores['segments']} references:\n"
+               f"  chrF {scores['chrf']:.1f}, BLEU {scores['bleu']:.1f}\n"
+               f"  glossary names with the approved form: {names}\n"
+               f"  drafts left in English: {scores['english_drafts']} ({scores['english_share']:.0%})\n"
+               f"  {scores['segments_per_second']:.1f} segments/s ({scores['seconds']:.1f} s)")
+
+
 @models.command("remove")
 @click.argument("name", required=False)
 def models_remove(name):
