@@ -248,9 +248,10 @@ class Engine:
         prefix = [[self.target_prefix]] * len(sequences) if self.target_prefix else None
         steer = {"suppress_sequences": self._latin_pieces(), "repetition_penalty": 1.2,
                  "no_repeat_ngram_size": 4} if retry else {}
-        return self.translator.translate_batch(
+        return self.translator.translate_batch(  # a retry is greedy: a rescue, at a third of the cost
             sequences, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
-            asynchronous=asynchronous, beam_size=options.beam_size, length_penalty=options.length_penalty,
+            asynchronous=asynchronous, beam_size=1 if retry else options.beam_size,
+            length_penalty=options.length_penalty,
             max_input_length=0, max_decoding_length=bound,
             replace_unknowns=True, return_attention=True, **steer,
         )
