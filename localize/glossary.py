@@ -201,10 +201,12 @@ class TermIndex:
         for index in compress(range(len(tokens)), looked_up):  # the words some term starts with
             token, entries = tokens[index], looked_up[index]
             start = find(token, position)  # no word between the last start and this one is this word,
-            position = start + len(token)  # but one may hold it ("Iran" in "Iranian")
-            while text[start - 1:start].isalnum() or text[position:position + 1].isalnum():
+            while start >= 0 and (text[start - 1:start].isalnum()  # but one may hold it ("Iran" in
+                                  or text[start + len(token):start + len(token) + 1].isalnum()):  # "Iranian")
                 start = find(token, start + 1)
-                position = start + len(token)
+            if start < 0:  # (cannot happen: the word is in this text)
+                continue
+            position = start + len(token)
             for key, term, shape in entries:
                 if shape is None:  # one plain word (most terms): found by this word's own lookup
                     found.append((index, index + 1, start, position, term))  # keys, so it matches

@@ -339,3 +339,25 @@ def test_tbx_v3_dct_style_elements():
  </langSec></conceptEntry></body></text></tbx>""")
     terms, _ = read_tbx(data.encode(), "dct.tbx")
     assert [(t.source, t.target, t.forbidden) for t in terms] == [("Syria", "سوريا", ("سورية",))]
+
+
+def test_every_whole_word_occurrence_is_found_at_its_place():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    terms = index(Term("Iran", "إيران"), Term("IMIS", "IMIS", "dnt"), Term("Iraq war", "حرب العراق"))
+    pieces = st.sampled_from(["Iran", "Iranian", "IMIS", "imis", "Iraq", "war", "wars", "Iraq-war", "é", "’s",
+                              "Tehran", "Iran's", "xIran", "Iran2", "«", " ", ", ", ".", "\u00a0", "-", "_"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=30))
+    def check(parts):
+        text = "".join(parts)
+        found = terms.find(text)
+        assert all(text[m.start:m.end] == m.text for m in found)
+        assert [m.start for m in found] == sorted(m.start for m in found)
+        iran = [m.start for m in found if m.term.source == "Iran"]
+        import re
+        assert iran == [w.start() for w in re.finditer(r"[^\W_]+", text) if w.group() in ("Iran", "Irans")]
+
+    check()
