@@ -219,17 +219,19 @@ class Engine:
 
     def _decode(self, batch: list[list[str]], progress, retry: bool = False) -> list[list[str]]:
         """One asynchronous ``translate_batch`` per decoding bound (sequences grouped by length,
-        so one long sentence does not set the bound for the short ones), results in order."""
+        so one long sentence does not set the bound for the short ones) and per need of the
+        model's attention (sequences with masks, to place those it drops), results in order."""
         if not batch:
             return []
-        groups: dict[int, list[int]] = {}
+        groups: dict[tuple[int, bool], list[int]] = {}  # by bound, and by whether masks need placing
         for number, tokens in enumerate(batch):
-            groups.setdefault(self.bound(len(tokens)), []).append(number)
+            masked = any(MASK_TOKEN.fullmatch(token) for token in tokens)
+            groups.setdefault((self.bound(len(tokens)), masked), []).append(number)
         order = [number for numbers in groups.values() for number in numbers]
         try:
-            pending = [result for bound, numbers in groups.items()
+            pending = [result for (bound, masked), numbers in groups.items()
                        for result in self._submit([batch[n] for n in numbers], bound, progress is not None,
-                                                  retry)]
+                                                  retry, masked)]
             results = _wait(pending, progress) if progress is not None else pending
         except (RuntimeError, MemoryError) as error:  # e.g. out of (GPU) memory
             first = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
@@ -237,13 +239,14 @@ class Engine:
                                 "try a smaller --beam, --device cpu, or fewer articles at once") from None
         hypotheses: list = [None] * len(batch)
         for number, result in zip(order, results):
-            hypothesis, attention = result.hypotheses[0], result.attention[0]
+            hypothesis, attention = result.hypotheses[0], (result.attention or [[]])[0]
             if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
                 hypothesis, attention = hypothesis[1:], attention[1:]
             hypotheses[number] = place_masks(batch[number], hypothesis, attention)
         return hypotheses
 
-    def _submit(self, sequences: list[list[str]], bound: int, asynchronous: bool, retry: bool = False):
+    def _submit(self, sequences: list[list[str]], bound: int, asynchronous: bool, retry: bool = False,
+                attention: bool = True):
         options = self.options
         prefix = [[self.target_prefix]] * len(sequences) if self.target_prefix else None
         steer = {"suppress_sequences": self._latin_pieces(), "repetition_penalty": 1.2,
@@ -253,7 +256,7 @@ class Engine:
             asynchronous=asynchronous, beam_size=1 if retry else options.beam_size,
             length_penalty=options.length_penalty,
             max_input_length=0, max_decoding_length=bound,
-            replace_unknowns=True, return_attention=True, **steer,
+            replace_unknowns=True, return_attention=attention, **steer,  # attention: to place masks
         )
 
     def _latin_pieces(self) -> list[list[str]]:

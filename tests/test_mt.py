@@ -38,6 +38,7 @@ def test_all_segments_go_to_one_batch_call_and_each_gets_a_draft(engine):
     assert any(ARABIC.search(draft.text) for draft in drafts)  # decoded from the model's vocabulary
     (batch, options), *retries = engine.translator.calls  # (then drafts left in Latin script, again)
     assert "suppress_sequences" not in options
+    assert options["return_attention"] is False  # no mask to place: no attention asked for
     assert all(sequence in batch for retry, _ in retries for sequence in retry)
     assert len(batch) == 3  # the repeated segment is translated once...
     assert drafts[3] == drafts[0]  # ...and both get the draft
@@ -48,7 +49,8 @@ def test_all_segments_go_to_one_batch_call_and_each_gets_a_draft(engine):
 
 def test_protected_items_reach_the_model_as_masks(engine):
     engine.translate(["The <1>ministry</1> said 40 people wrote to info@gov.iq."])
-    (batch, _), *_ = engine.translator.calls
+    (batch, options), *_ = engine.translator.calls
+    assert options["return_attention"] is True  # to place a mask the model drops
     masks = [token for token in batch[0] if "\u2985" in token]
     assert masks == ["\u2581\u29851\u2986", "\u29852\u2986", "\u2581\u29853\u2986", "\u2581\u29854\u2986"]
     assert not any(token in ("40", "\u258140", "info") for token in batch[0])
@@ -166,7 +168,7 @@ def test_a_draft_left_in_latin_script_is_translated_again_without_latin_pieces(m
     sources = ["The talks in Vienna resumed on Sunday after a pause of two months.",
                "Officials said 40 people were hurt at https://example.com/news today."]
     drafts = engine.translate(sources)
-    first, *retries = engine.translator.calls
+    retries = [(batch, options) for batch, options in engine.translator.calls if "suppress_sequences" in options]
     failed = [source for source, draft in zip(sources, drafts) if failures(source, draft.text, Context())]
     assert retries, "the random-weight model writes Latin pieces: some draft is retried"
     for batch, options in retries:
