@@ -88,17 +88,10 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
     sys.exit(1 if any(row["status"] == "failed" for row in rows) else 0)
 
 
-def _encoding(encoding: str | None, path: Path) -> str | None:
-    """--encoding for the articles that are not UTF-8: a UTF-8 file of the same night stays UTF-8."""
-    if encoding is None:
-        return None
-    from localize.files import read_input
-
-    try:
-        read_input(path, "article").decode("utf-8")
-    except (UnicodeDecodeError, LocalizeError):
-        return encoding
-    return None
+def _encoding(encoding: str | None) -> str | None:
+    """--encoding for the articles that are not UTF-8: a UTF-8 file of the same night stays UTF-8
+    (``files.codec_of`` tries UTF-8 first, on the bytes read once)."""
+    return None if encoding is None else f"utf-8|{encoding}"
 
 
 def _target(slug: str, out: str) -> Path:
@@ -134,7 +127,7 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress, encod
     for path, slug, redo, row in chunk:
         existed = Path(row["po"]).exists()
         try:
-            target, po = pipeline.prepare(str(path), out, None, _encoding(encoding, path), index, digests, slug,
+            target, po = pipeline.prepare(str(path), out, None, _encoding(encoding), index, digests, slug,
                                           suspects)
         except LocalizeError as error:
             row["status"], row["error"] = "failed", printable(error.message)

@@ -104,8 +104,18 @@ _EMPTY_HINTS = {"article": "give an article with text in it",
 
 
 def codec_of(data: bytes, encoding: str | None) -> str:
-    """The codec ``decode_text`` reads these bytes with: the one named, else UTF-16 for a
-    UTF-16 byte-order mark, else UTF-8."""
+    """The codec ``decode_text`` reads these bytes with: the one named (of several named
+    ``"utf-8|cp1256"``, the first that decodes them, else the last), else UTF-16 for a UTF-16
+    byte-order mark, else UTF-8."""
+    if encoding and "|" in encoding:
+        *first, last = encoding.split("|")
+        for name in first:
+            try:
+                data.decode(name)
+                return name
+            except (UnicodeDecodeError, LookupError):
+                pass
+        return last
     if encoding:
         return encoding
     return "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8"
@@ -162,11 +172,11 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
             raise LocalizeError(where, f"not UTF-8: it looks like {name.upper()} text without a byte-order mark",
                                 f"name its encoding with --encoding {name}")
         raise LocalizeError(where, f"binary file, not text (a NUL byte at byte {data.index(0)})", give)
-    codec = "utf-8-sig" if codec_of(data, encoding) == "utf-8" else codec_of(data, encoding)
+    codec = codec_of(data, encoding)
     try:
-        text = data.decode(codec).lstrip("\ufeff")
+        text = data.decode("utf-8-sig" if codec == "utf-8" else codec).lstrip("\ufeff")
     except LookupError:
-        raise LocalizeError(where, f"unknown encoding {encoding!r}", "use a Python codec name such as cp1256") from None
+        raise LocalizeError(where, f"unknown encoding {codec!r}", "use a Python codec name such as cp1256") from None
     except UnicodeDecodeError as error:
         if encoding or utf16:
             raise LocalizeError(where, f"not valid {codec} at byte {error.start}", "check --encoding") from None
