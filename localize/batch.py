@@ -29,14 +29,33 @@ def discover(paths) -> list[tuple[Path, str]]:
     for argument in paths:
         path = Path(argument)
         if path.is_dir():
-            for article in path.rglob("*"):
+            for article in _articles(path):
                 below = article.relative_to(path)
-                if article.suffix.lower() in SUFFIXES and article.is_file() and \
-                        not any(part.startswith(".") for part in below.parts):
-                    found.setdefault(article, slugify(below.with_suffix("").as_posix()))
+                found.setdefault(article, slugify(below.with_suffix("").as_posix()))
         else:
             found.setdefault(path, slugify(path.stem))  # named explicitly: read it whatever its suffix
-    return sorted(found.items())
+    return sorted(found.items(), key=lambda item: item[0].parts)  # as Paths sort, without their cost
+
+
+def _articles(folder: Path):
+    """The article files below ``folder``: by suffix, regular files (or links to them), no
+    hidden file or folder; symbolic links to folders are not followed (as ``Path.rglob``)."""
+    import os
+
+    stack = [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                entries = list(entries)
+        except PermissionError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                yield Path(entry.path)
 
 
 def parse_shard(text: str) -> tuple[int, int]:

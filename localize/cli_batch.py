@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -65,13 +66,15 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
     with lock_folder(out, wait=False):
         articles = [(p, slug) for p, slug in discover(paths)
                     if share is None or in_shard(_target(slug, out), share)]
+        known, seen = _read_state(out), {}
         rows, pending = [], []
         for path, slug in articles:
-            row = {"file": printable(path.as_posix()), "po": printable(_target(slug, out).as_posix()), "status": "",
+            target = _target(slug, out)
+            row = {"file": printable(path.as_posix()), "po": printable(target.as_posix()), "status": "",
                    "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": "",
                    "suspect": ""}
             rows.append(row)
-            redo = _classify(path, row, everything)
+            redo = _classify(path, target, row, everything, known, seen)
             if not row["status"]:
                 pending.append((path, slug, redo, row))
         memory = load_memory(out) if pending else None  # nothing to do: no memory to bring up to date
@@ -82,6 +85,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
                        trust_exact_memory, progress, encoding)
             progress.chunk(start // chunk + 1, -(-len(pending) // chunk))
         progress.close()
+        _write_state(out, known, seen, rows)
     ended = datetime.now(timezone.utc)
     run_info.update(ended=ended.isoformat(timespec="seconds"), seconds=round((ended - started).total_seconds(), 3))
     _summarize(rows, report, run_info)
@@ -98,24 +102,88 @@ def _target(slug: str, out: str) -> Path:
     return Path(out) / "ar" / f"{slug}.po"
 
 
-def _classify(path: Path, row: dict, everything: bool) -> bool:
+def _classify(path: Path, target: Path, row: dict, everything: bool, known: dict, seen: dict) -> bool:
     """Mark a row failed (unreadable) or unchanged (same hash as its PO records); True for an
-    unchanged article that --all redoes (reported as "redone", not "updated")."""
+    unchanged article that --all redoes (reported as "redone", not "updated").
+
+    An article and a PO whose sizes and modification times are those the last
+    run recorded (``STATE``) are unchanged without reading either (as git's
+    index does); any other is read and its hash compared."""
     from localize.batch import recorded_hash
     from localize.files import check_file_name, printable, read_input
 
-    try:
-        check_file_name(path)
-        data = read_input(path, "article")
-    except LocalizeError as error:
-        row["status"], row["error"] = "failed", printable(error.message)
-        return False
-    target = Path(row["po"])
-    if not target.exists() or recorded_hash(target) != hashlib.sha256(data).hexdigest():
-        return False
+    name = os.path.abspath(path)
+    stats = _stats(path, target)
+    if stats is None or known.get(name) != stats:
+        try:
+            check_file_name(path)
+            data = read_input(path, "article")
+        except LocalizeError as error:
+            row["status"], row["error"] = "failed", printable(error.message)
+            return False
+        if not target.exists() or recorded_hash(target) != hashlib.sha256(data).hexdigest():
+            return False
+    if _settled(stats):
+        seen[name] = stats
     if not everything:
         row["status"] = "unchanged"
     return everything
+
+
+STATE = ".localize-batch-state.json"  # in the output folder: what the last runs found unchanged
+
+
+def _stats(article: Path, po: Path) -> list | None:
+    try:
+        source, translation = os.stat(article), os.stat(po)
+    except OSError:
+        return None
+    return [source.st_size, source.st_mtime_ns, translation.st_size, translation.st_mtime_ns]
+
+
+def _settled(stats: list | None) -> bool:
+    """Stats worth recording: neither file changed in the last two seconds (a change within the
+    clock's resolution could leave size and time as they were: such a file is read next time)."""
+    import time
+
+    return stats is not None and time.time_ns() - max(stats[1], stats[3]) > 2_000_000_000
+
+
+def _read_state(out: str) -> dict:
+    """{article's absolute path: stats of it and its PO} as the last runs recorded them; a
+    missing or broken file is an empty state (every article is read: nothing is trusted)."""
+    import json
+
+    try:
+        with open(Path(out) / STATE, encoding="utf-8") as stream:
+            state = json.load(stream)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict) or state.get("version") != 1 or not isinstance(state.get("files"), dict):
+        return {}
+    return state["files"]
+
+
+def _write_state(out: str, known: dict, seen: dict, rows: list) -> None:
+    """Record the stats of the articles found unchanged or written this run (a cache: failing to
+    write it costs the next run a read of each article, nothing else)."""
+    from localize.files import write_atomic
+
+    for row in rows:
+        if row["status"] in ("new", "updated", "redone"):
+            path = Path(row["file"])
+            stats = _stats(path, Path(row["po"]))
+            if _settled(stats):
+                seen[os.path.abspath(path)] = stats
+        elif row["status"] == "failed":
+            known.pop(os.path.abspath(row["file"]), None)
+    state = {**known, **seen}
+    if state == known or not Path(out).is_dir():
+        return
+    try:
+        write_atomic(Path(out) / STATE, json.dumps({"version": 1, "files": state}))
+    except LocalizeError:
+        pass
 
 
 def _run_chunk(chunk, out, index, memory, model, options, trust, progress, encoding=None) -> None:
