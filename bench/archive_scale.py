@@ -71,19 +71,22 @@ def archive(count: int, folder: Path) -> None:
         (folder / f"translations/ar/copy-{number}.po").write_bytes(template)
 
 
-_MEASURED = """import resource, runpy, sys
+# The process's own peak (VmHWM, in KiB): ru_maxrss is not reset by exec on Linux, so a child
+# would report at least the RSS its parent (this bench) had when it forked.
+_MEASURED = """import runpy, sys
 sys.argv = ["localize", *sys.argv[1:]]
 try:
     runpy.run_module("localize", run_name="__main__")
 except SystemExit:
     pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+with open("/proc/self/status") as status:
+    print(next(line.split()[1] for line in status if line.startswith("VmHWM:")), file=sys.stderr)
 """
 
 
 def memory(sizes) -> None:
     """Each command in a fresh process, its output to /dev/null (a captured output would be
-    measured instead); the peak resident memory the kernel reports."""
+    measured instead); the peak resident memory the kernel reports for that process."""
     import subprocess
 
     folder = Path(tempfile.mkdtemp(prefix="archive-bench-"))

@@ -123,11 +123,11 @@ class MemoryIndex:
     def _counted(self) -> None:
         """Count a lookup; after PRELOAD of them (a batch of many articles), read what lookups
         need at once instead of asking SQLite each time."""
-        import numpy
-
         self._lookups += 1
         if self._all is not None or self._lookups <= PRELOAD:
             return
+        import numpy
+
         self._keys = dict(self.database.execute("SELECT id, key FROM units"))
         lengths = numpy.zeros(max(self._keys, default=0) + 1, dtype=numpy.int32)
         lengths[list(self._keys)] = [len(key) for key in self._keys.values()]
