@@ -161,7 +161,7 @@ def _line_of(message: str) -> int | None:
 
 def init(folder: Path) -> list[Path]:
     """Make ``folder`` a project: localize.toml, translations/ar/, glossaries/, and a
-    translations/.gitignore for the memory's index (what is there is kept)."""
+    translations/.gitignore for the caches (what is there is kept)."""
     from localize.files import write_atomic
 
     config = folder / CONFIG
@@ -177,8 +177,8 @@ def init(folder: Path) -> list[Path]:
                                     "check the folder's permissions") from None
             made.append(folder / sub)
     ignore = folder / "translations" / ".gitignore"
-    if not ignore.exists():  # the memory's index is a cache (memory_index): not for version control
-        write_atomic(ignore, ".localize-memory.sqlite\n.localize.lock\n")
+    if not ignore.exists():  # caches (the memory's index, batch's state) and the lock: not for version control
+        write_atomic(ignore, ".localize-memory.sqlite\n.localize-batch-state.json\n.localize.lock\n")
         made.append(ignore)
     write_atomic(config, TEMPLATE)
     return [config, *made]

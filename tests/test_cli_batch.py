@@ -218,3 +218,36 @@ def test_batch_encoding_reads_the_legacy_articles_and_leaves_utf8_ones_alone(run
     assert legacy.metadata["X-Source-Encoding"] == "cp1256" and legacy[1].msgid == arabic_quote
     modern = polib.pofile(str(project / "translations/ar/modern.po"))
     assert modern.metadata["X-Source-Encoding"] == "utf-8" and modern[0].msgid == "Caf\u00e9 talks"
+
+
+def test_a_rerun_trusts_recorded_sizes_and_times_only_while_both_files_are_as_recorded(run, project, monkeypatch):
+    import os
+    import time
+
+    from localize import files
+    from localize.cli_batch import STATE
+
+    (project / "incoming").mkdir()
+    for name in ("a", "b", "c"):
+        (project / f"incoming/{name}.txt").write_text(f"Story {name}\n\nThe envoy met {name} today.\n",
+                                                      encoding="utf-8")
+    assert run("batch", "--no-mt", "incoming").exit_code == 0
+    old = time.time_ns() - 60 * 10**9  # settled files (a file changed in the last 2 s is not recorded)
+    for path in [*(project / "incoming").iterdir(), *(project / "translations/ar").iterdir()]:
+        os.utime(path, ns=(old, old))
+    assert run("batch", "--no-mt", "incoming").stdout.startswith("articles: 0 new, 0 updated, 3 unchanged")
+    assert (project / "translations" / STATE).is_file()
+
+    real = files.read_input
+    read = []
+    monkeypatch.setattr(files, "read_input", lambda path, *a, **k: read.append(str(path)) or real(path, *a, **k))
+    (project / "incoming/b.txt").write_text("Story b\n\nThe envoy met b and c today.\n", encoding="utf-8")
+    reviewed = project / "translations/ar/c.po"
+    reviewed.write_bytes(reviewed.read_bytes().replace(b'msgstr ""\n\n#', b'msgstr "\xd8\xaa"\n\n#', 1))
+    result = run("batch", "--no-mt", "incoming")
+    assert result.stdout.startswith("articles: 0 new, 1 updated, 2 unchanged")
+    assert sorted({path for path in read if path.endswith(".txt")}) == ["incoming/b.txt", "incoming/c.txt"]
+    (project / "translations" / STATE).write_text("{broken", encoding="utf-8")  # a broken state: read all
+    read.clear()
+    assert run("batch", "--no-mt", "incoming").stdout.startswith("articles: 0 new, 0 updated, 3 unchanged")
+    assert len({path for path in read if path.endswith(".txt")}) == 3
