@@ -56,6 +56,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/memory_index.py
 	$(BIN)/python bench/archive_scale.py
 	$(BIN)/python bench/decoding_bound.py
+	$(BIN)/python bench/draft_quality.py
 
 clean:
 	rm -rf $(VENV) build editions *.egg-info .pytest_cache .hypothesis

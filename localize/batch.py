@@ -9,6 +9,7 @@ thousand unchanged articles costs a thousand small reads.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -29,23 +30,22 @@ def discover(paths) -> list[tuple[Path, str]]:
     for argument in paths:
         path = Path(argument)
         if path.is_dir():
-            for article in _articles(path):
-                below = article.relative_to(path)
-                found.setdefault(article, slugify(below.with_suffix("").as_posix()))
+            for article, below in _articles(path):
+                found.setdefault(Path(article), slugify(os.path.splitext(below)[0]))
         else:
             found.setdefault(path, slugify(path.stem))  # named explicitly: read it whatever its suffix
     return sorted(found.items(), key=lambda item: item[0].parts)  # as Paths sort, without their cost
 
 
 def _articles(folder: Path):
-    """The article files below ``folder``: by suffix, regular files (or links to them), no
-    hidden file or folder; symbolic links to folders are not followed (as ``Path.rglob``)."""
-    import os
-
-    stack = [str(folder)]
+    """(path, path below ``folder`` with "/") of the article files below ``folder``: by suffix,
+    regular files (or links to them), no hidden file or folder; symbolic links to folders are
+    not followed (as ``Path.rglob``)."""
+    stack = [(str(folder), "")]
     while stack:
+        current, below = stack.pop()
         try:
-            with os.scandir(stack.pop()) as entries:
+            with os.scandir(current) as entries:
                 entries = list(entries)
         except PermissionError:
             continue
@@ -53,9 +53,9 @@ def _articles(folder: Path):
             if entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
+                stack.append((entry.path, below + entry.name + "/"))
             elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
-                yield Path(entry.path)
+                yield entry.path, below + entry.name
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -44,7 +44,6 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
     """
     from datetime import datetime, timezone
 
-    from localize import models
     from localize.batch import discover, in_shard, parse_shard
     from localize.cli_tm import load_memory
     from localize.files import check_writable, lock_folder, printable
@@ -59,7 +58,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
                             "max_length": max_length, "trust_exact_memory": trust_exact_memory,
                             "glossaries": list(glossary_files)}}
     share = parse_shard(shard) if shard else None
-    model = None if no_mt else models.find()
+    model = None if no_mt else _model()
     run_info["model"] = None if model is None else {"name": model.code or model.name, "version": model.version,
                                                     "engine": "CTranslate2 (Argos Translate package)"}
     index = pipeline.term_index(glossary_files, required=False)
@@ -98,8 +97,14 @@ def _encoding(encoding: str | None) -> str | None:
     return None if encoding is None else f"utf-8|{encoding}"
 
 
+def _model():
+    from localize import models  # (not imported for a run without MT)
+
+    return models.find()
+
+
 def _target(slug: str, out: str) -> Path:
-    return Path(out) / "ar" / f"{slug}.po"
+    return Path(f"{out}/ar/{slug}.po")
 
 
 def _classify(path: Path, target: Path, row: dict, everything: bool, known: dict, seen: dict) -> bool:
