@@ -197,7 +197,7 @@ class TermIndex:
         if None in looked_up:  # words not seen before
             looked_up = [self._entries(token) if entries is None else entries
                          for token, entries in zip(tokens, looked_up)]
-        found, position, find = [], 0, text.find
+        found, spans, position, reach, overlap, find = [], [], 0, 0, False, text.find
         for index in compress(range(len(tokens)), looked_up):  # the words some term starts with
             token, entries = tokens[index], looked_up[index]
             start = find(token, position)  # no word between the last start and this one is this word,
@@ -209,12 +209,18 @@ class TermIndex:
             position = start + len(token)
             for key, term, shape in entries:
                 if shape is None:  # one plain word (most terms): found by this word's own lookup
-                    found.append((index, index + 1, start, position, term))  # keys, so it matches
-                    continue
-                span = _match_at(text, tokens, index, start, key, shape)
-                if span is not None:
-                    found.append((index, *span, term))
-        return _longest(text, found) if found else []
+                    found.append(Match(term, start, position, token))  # keys, so it matches
+                    after = index + 1
+                else:
+                    span = _match_at(text, tokens, index, start, key, shape)
+                    if span is None:
+                        continue
+                    after, begin, end = span
+                    found.append(Match(term, begin, end, text[begin:end]))
+                overlap = overlap or index < reach  # (matches come in word order)
+                reach = max(reach, after)
+                spans.append((index, after))
+        return _longest(found, spans) if overlap else found
 
     def _entries(self, word: str) -> list:
         """The terms whose first word this word may be (plural, possessive, case), remembered."""
@@ -283,16 +289,15 @@ def _word_matches(word: str, expected: str, last: bool) -> bool:
     return lowered == expected or (last and expected in _singulars(lowered))
 
 
-def _longest(text: str, found) -> list[Match]:
-    """The longest of overlapping matches (the earliest of equal ones), in text order."""
-    if all(first[1] <= second[0] for first, second in zip(found, found[1:])):  # the usual case:
-        return [Match(term, start, end, text[start:end]) for _, _, start, end, term in found]  # none overlap
+def _longest(found: list[Match], spans: list[tuple[int, int]]) -> list[Match]:
+    """The longest of overlapping matches (the earliest of equal ones), in text order; ``spans``
+    are their (first word, word after) indexes."""
     taken: set[int] = set()
     chosen = []
-    for index, after, start, end, term in sorted(found, key=lambda item: (item[0] - item[1], item[0])):
+    for (index, after), match in sorted(zip(spans, found), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
         if taken.isdisjoint(range(index, after)):
             taken.update(range(index, after))
-            chosen.append(Match(term, start, end, text[start:end]))
+            chosen.append(match)
     return sorted(chosen, key=lambda match: match.start)
 
 
