@@ -85,3 +85,13 @@ def test_external_entities_are_not_resolved(tmp_path):
 def test_page_without_article_text(html):
     with pytest.raises(LocalizeError, match="no article text"):
         parse_article(html, "page.html")
+
+
+def test_a_page_whose_extracted_text_matches_none_of_its_blocks_keeps_its_paragraphs():
+    # found by the fuzz harness: trafilatura's text matched no block, and the reader crashed
+    page = ('<h1>Title</h1><p>0:0\ufbc30 <a href="http://x.org/The The">The The</a> 0:0\ufbc30.</p>'
+            '<p>The The The The The The\U00018d09The <a href="http://x.org/The">The</a> The The The The The '
+            'The\U00018d09The.</p>')
+    article = parse_article(page.encode(), "a.html")
+    assert [block.text for block in article.blocks][:2] == ["Title", "0:0\ufbc30 <1>The The</1> 0:0\ufbc30."]
+    assert len(article.blocks) == 3

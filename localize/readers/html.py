@@ -162,7 +162,7 @@ def _extracted(original, candidates: list[Block], captions: set) -> list[Block] 
     result = trafilatura.bare_extraction(copy.deepcopy(original), include_comments=False, include_tables=True)
     words = [_words(block.text) for block in candidates]  # each block's words, once
     kept = _held(result.text if result is not None and result.text else "", candidates, words)
-    if kept is None:
+    if kept is None or not any(kept):  # trafilatura's text is none of our blocks: our own rules decide
         return None
     span = _story_span(original, candidates, words, kept)
     if span is not None:
