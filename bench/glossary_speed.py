@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--terms", type=int, default=5000)
     parser.add_argument("--segments", type=int, default=10000)
     parser.add_argument("--baseline-slice", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of localize's full run (min and median)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of localize's full run, and of finding (min and median)")
     options = parser.parse_args()
     rng = random.Random(7)
     terms = make_terms(options.terms, rng)
