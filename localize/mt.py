@@ -249,8 +249,8 @@ class Engine:
                 attention: bool = True):
         options = self.options
         prefix = [[self.target_prefix]] * len(sequences) if self.target_prefix else None
-        steer = {"suppress_sequences": self._latin_pieces(), "repetition_penalty": 1.2,
-                 "no_repeat_ngram_size": 4} if retry else {}
+        steer = {"suppress_sequences": self._latin_pieces(), "disable_unk": True,  # (an unknown token
+                 "repetition_penalty": 1.2, "no_repeat_ngram_size": 4} if retry else {}  # copies English)
         return self.translator.translate_batch(  # a retry is greedy: a rescue, at a third of the cost
             sequences, target_prefix=prefix, max_batch_size=options.batch_tokens, batch_type="tokens",
             asynchronous=asynchronous, beam_size=1 if retry else options.beam_size,
@@ -261,12 +261,16 @@ class Engine:
 
     def _latin_pieces(self) -> list[list[str]]:
         """Every piece of the vocabulary with a Latin letter, as one-piece sequences to suppress
-        (built once per model)."""
+        (built once per model); never a control piece (</s> ends a draft) nor the target prefix.
+        A retry also disables the unknown token (``replace_unknowns`` would copy an English
+        piece for it): its masks are placed by attention."""
         key = str(self.model.path)
         if key not in _LATIN_PIECES:
             processor = self.processor
-            _LATIN_PIECES[key] = [[piece] for piece in map(processor.id_to_piece, range(processor.get_piece_size()))
-                                  if _LATIN.search(piece)]
+            _LATIN_PIECES[key] = [[piece] for number in range(processor.get_piece_size())
+                                  if not (processor.is_control(number) or processor.is_unknown(number))
+                                  and (piece := processor.id_to_piece(number)) != self.target_prefix
+                                  and _LATIN.search(piece)]
         return _LATIN_PIECES[key]
 
 
@@ -278,7 +282,7 @@ def place_masks(source: list[str], hypothesis: list[str], attention) -> list[str
     written = {match.group(2) for token in hypothesis if (match := MASK_TOKEN.fullmatch(token))}
     dropped = [(index, match.group(2)) for index, token in enumerate(source)
                if (match := MASK_TOKEN.fullmatch(token)) and match.group(2) not in written]
-    if not dropped or not hypothesis:
+    if not dropped or not hypothesis or len(attention) != len(hypothesis):
         return hypothesis
     strongest = [max(range(len(row)), key=row.__getitem__) if row else -1 for row in attention]
     replaced: dict[int, str] = {}  # target position: the mask that takes its place
@@ -289,7 +293,8 @@ def place_masks(source: list[str], hypothesis: list[str], attention) -> list[str
                    and position not in replaced]
         if aligned:  # the run of tokens written for it, to the end of the word
             run = [aligned[0]]
-            while run[-1] + 1 < len(hypothesis) and (run[-1] + 1 in aligned or _continues(hypothesis[run[-1] + 1])):
+            while run[-1] + 1 < len(hypothesis) and run[-1] + 1 not in replaced and \
+                    (run[-1] + 1 in aligned or _continues(hypothesis[run[-1] + 1])):
                 run.append(run[-1] + 1)
             replaced[run[0]] = mask
             replaced.update((position, "") for position in run[1:])

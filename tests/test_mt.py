@@ -174,6 +174,8 @@ def test_a_draft_left_in_latin_script_is_translated_again_without_latin_pieces(m
     for batch, options in retries:
         assert options["suppress_sequences"] and options["no_repeat_ngram_size"] == 4 and options["beam_size"] == 1
         assert all(re.search("[A-Za-z]", piece) for [piece] in options["suppress_sequences"])
+        assert not {"</s>", "<s>"} & {piece for [piece] in options["suppress_sequences"]}  # a draft must end
+        assert options["disable_unk"]  # an unknown token would be replaced by an English piece
     retried = {tuple(sequence) for batch, _ in retries for sequence in batch}
     for source, draft in zip(sources, drafts):
         [pieces] = engine._pieces([protect(source)])
@@ -199,3 +201,14 @@ def test_a_mask_the_model_dropped_goes_where_its_attention_was():
         ["\u2581\u29852\u2986", "\u2581قال", "\u2581مسؤولون", "\u2581في", "\u2581\u29851\u2986"]
     written = ["\u2581قال", "\u2581\u29852\u2986", "\u2581\u29851\u2986"]  # the model copied them: unchanged
     assert place_masks(source, written, attending(3, 4, 2)) == written
+
+
+def test_a_dropped_mask_never_takes_the_place_of_another():
+    from localize.mt import place_masks
+
+    source = ["\u2581a", "\u2581\u29851\u2986", "\u2581\u29852\u2986"]
+    hypothesis = ["\u2581x", "y", "z"]  # one word of three pieces
+    attention = [[0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.1, 0.8, 0.1]]
+    placed = place_masks(source, hypothesis, attention)
+    assert sorted(token for token in placed if "\u2985" in token) == ["\u2581\u29851\u2986", "\u2581\u29852\u2986"]
+    assert place_masks(source, hypothesis, []) == hypothesis  # no attention: left as it is
