@@ -157,8 +157,6 @@ def _settled(stats: list | None) -> bool:
 def _read_state(out: str) -> dict:
     """{article's absolute path: stats of it and its PO} as the last runs recorded them; a
     missing or broken file is an empty state (every article is read: nothing is trusted)."""
-    import json
-
     try:
         with open(Path(out) / STATE, encoding="utf-8") as stream:
             state = json.load(stream)
