@@ -100,9 +100,11 @@ def _balanced(text: str, pairs: dict, name: str) -> bool:
 
 
 def latin_words(source: str, target: str, context: Context) -> list[Issue]:
-    """English words left in the Arabic, other than do-not-translate terms, URLs and e-mails."""
-    if not re.search("[\u0600-\u06ff]", target) or english_draft(source, target, context):
-        return []  # untranslated() or english_draft() reports that
+    """English words left in the Arabic, other than do-not-translate terms, URLs and e-mails; a
+    translation mostly in Latin script is one ``english-draft`` issue instead."""
+    drafted = english_draft(source, target, context)
+    if drafted or not re.search("[\u0600-\u06ff]", target):
+        return drafted  # (no Arabic at all and the English itself: untranslated() reports that)
     allowed = context.latin_allowed
     words = [w for w in dict.fromkeys(_LATIN_WORD.findall(PROTECTED.sub(" ", target))) if w.lower() not in allowed]
     if not words:
@@ -189,8 +191,8 @@ def kept(source: str, target: str) -> list[Issue]:
     return numbers(source, target, Context()) + protected_items(source, target, Context())
 
 
-CHECKS = (numbers, protected_items, untranslated, english_draft, repeated_words, balance, latin_words,
-          question_marks, length_ratio, hidden_characters)
+CHECKS = (numbers, protected_items, untranslated, repeated_words, balance, latin_words, question_marks,
+          length_ratio, hidden_characters)  # (latin_words reports english-draft too: one pass over the Latin)
 
 _MESSAGES = {
     "empty-translation": "the translation is empty",
