@@ -23,7 +23,8 @@ def test_header_follows_the_conventions():
     article, po = catalog()
     metadata = po.metadata
     assert metadata["Language"] == "ar"
-    assert metadata["Plural-Forms"].startswith("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2")
+    # (Babel 2.19 writes "n == 0" where earlier versions wrote "n==0")
+    assert metadata["Plural-Forms"].replace(" ", "").startswith("nplurals=6;plural=(n==0?0:n==1?1:n==2?2")
     assert metadata["Content-Type"] == "text/plain; charset=UTF-8"
     assert metadata["X-Generator"].startswith("localize ")
     assert metadata["X-Source-File"] == "articles/iran-imis.txt"

@@ -92,7 +92,7 @@ def line_of(text: str, marker: str, entry: bool = False) -> int:
     ('"استؤنفت', '"\\101استؤنفت', "\\101", "escape sequence \\1 in a string"),
     ('msgctxt "2.1"', '#| msgid "The talks resumed in\nmsgctxt "2.1"', "#| msgid", "unterminated string"),
     ("nplurals=6;", "nplurals=abc;", "Plural-Forms", "invalid Plural-Forms"),
-    ("plural=(n==0", "plural=(n=====0", "Plural-Forms", "invalid plural expression"),
+    ("nplurals=6; plural=(", "nplurals=6; plural=(n=====0 ? 0 : ", "Plural-Forms", "invalid plural expression"),
     ('msgstr "استؤنفت المحادثات في فيينا."', 'msgstr "استؤنفت المحادثات في فيينا.\\n"', "entry:2.1",
      "msgid and msgstr do not both end with a line break"),
     ('msgstr "استؤنفت', 'msgstr "\x04استؤنفت', "\x04", "<EOT>"),
