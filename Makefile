@@ -5,8 +5,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARTICLE ?= ../shared/articles/iran-imis.txt
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# LibreTranslate (the remote engine's tests and bench start a real server) has pins
+# of its own (Flask 2, numpy<2): it gets its own environment.
+LT_VENV ?= .lt-venv
+LT_PIP := $(LT_VENV)/bin/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: demo test bench browser clean
+.PHONY: demo test bench browser lt-venv clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,14 +44,22 @@ demo: $(VENV)/.installed
 	@$(BIN)/localize publish --allow-draft --format html --format bilingual \
 	  translations/ar/$(basename $(notdir $(ARTICLE))).po
 
-test: $(VENV)/.installed browser
+$(LT_VENV)/.installed: libretranslate-constraints.txt
+	$(PYTHON) -m venv $(LT_VENV)
+	$(LT_PIP) install "pip>=24"
+	$(LT_PIP) install -c libretranslate-constraints.txt libretranslate==1.9.6
+	touch $@
+
+lt-venv: $(LT_VENV)/.installed
+
+test: $(VENV)/.installed $(LT_VENV)/.installed browser
 	$(BIN)/python -m pytest -q
 
 # Debian's chromium + chromium-driver for the browser test (only if missing).
 browser:
 	@.ci/install-browser
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed $(LT_VENV)/.installed
 	$(BIN)/python bench/segment_speed.py
 	$(BIN)/python bench/glossary_speed.py
 	$(BIN)/python bench/mt_throughput.py
@@ -59,4 +71,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/draft_quality.py
 
 clean:
-	rm -rf $(VENV) build editions *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(LT_VENV) build editions *.egg-info .pytest_cache .hypothesis

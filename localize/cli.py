@@ -111,12 +111,26 @@ def _warn_suspect(source: str, why: str) -> None:
                    "check the blocks with `localize segment` before review", err=True)
 
 
+_engine_options = [
+    click.option("--engine", type=click.Choice(("argos", "libretranslate")), default="argos", show_default=True,
+                 help="What makes machine drafts: the Argos model installed here, or a LibreTranslate server."),
+    click.option("--url", metavar="URL", help="The LibreTranslate server (e.g. http://mt.desk.example:5000)."),
+    click.option("--api-key", envvar="LOCALIZE_API_KEY", show_envvar=True, metavar="KEY",
+                 help="The server's API key (better from the environment: never written anywhere)."),
+    click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
+                 help="LibreTranslate: requests in flight at once (one per worker of the server's pool)."),
+    click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True, metavar="SECONDS",
+                 help="LibreTranslate: how long to wait for one request's answer."),
+]
+
+
 def translation_options(command):
     """The options translate and batch share: output folder, memory, machine translation."""
     options = [
         click.option("--out", default="translations", show_default=True, metavar="DIR",
                      help="Folder for the PO files (written to DIR/ar/<slug>.po)."),
         click.option("--no-mt", is_flag=True, help="Write the PO files without machine drafts."),
+        *_engine_options,
         click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True,
                      help="Beam size for machine translation (1: greedy, fastest)."),
         click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto",
@@ -142,8 +156,8 @@ cli.add_command(_glossary_option(publish))
 @click.argument("articles", nargs=-1, required=True)
 @translation_options
 @_article_options
-def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exact_memory, glossary_files,
-              fmt, encoding):
+def translate(articles, out, no_mt, engine, url, api_key, concurrency, timeout, beam, device, threads, max_length,
+              trust_exact_memory, glossary_files, fmt, encoding):
     """Write (or update) one PO file per article, with machine drafts for review.
 
     Every entry without a translation gets a draft: the reviewed translation of
@@ -159,12 +173,13 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
       localize translate ../shared/articles/iran-imis.txt
       localize translate --beam 2 --device cpu a.md b.html
       localize translate --no-mt --out build/translations a.md
+      LOCALIZE_API_KEY=... localize translate --engine libretranslate --url http://mt:5000 a.md
     """
-    from localize import models
     from localize.cli_tm import load_memory
     from localize.files import lock_folder, write_all
 
-    model = None if no_mt else models.find()  # no model: say so before any work
+    drafter = None if no_mt else pipeline.drafter(engine, url, api_key, concurrency, timeout, beam, device, threads,
+                                                  max_length)  # no model, no server: say so before any work
     index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, lambda: click.echo(f"waiting for another localize run writing {out} ...", err=True)):
         read, suspects = {}, {}
@@ -173,8 +188,7 @@ def translate(articles, out, no_mt, beam, device, threads, max_length, trust_exa
             _warn_suspect(po.metadata["X-Source-File"], suspects.get(target, ""))
         pipeline.check_unique_targets(jobs)
         memory = load_memory(out)
-        options = pipeline.engine_options(beam, device, threads, max_length)
-        drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust_exact_memory)
+        drafted, remembered = pipeline.draft(jobs, index, memory, drafter, trust_exact_memory)
         pipeline.check_unchanged(read)
         write_all({target: pipeline.render_po(target, po, po.metadata["X-Source-File"])
                    for target, po in jobs})  # every PO, or none

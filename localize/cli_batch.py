@@ -25,8 +25,8 @@ from localize.wording import count
               help="Also redo articles whose source is unchanged (e.g. after a glossary change).")
 @click.option("--encoding", metavar="NAME",
               help="Encoding of the articles that are not UTF-8 (e.g. cp1256); UTF-8 ones are read as UTF-8.")
-def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, device, threads, max_length,
-          trust_exact_memory, glossary_files):
+def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, engine, url, api_key, concurrency, timeout,
+          beam, device, threads, max_length, trust_exact_memory, glossary_files):
     """Prepare every new or changed article under PATHs for review.
 
     Finds .txt, .md and .html articles in the folders (and files) given, skips
@@ -41,6 +41,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
     Example:
       localize batch incoming/ --report reports/tonight.json
       localize batch archive/ --shard 3/8 --no-mt
+      localize batch incoming/ --engine libretranslate --url http://mt:5000 --shard 2/8
     """
     from datetime import datetime, timezone
 
@@ -51,18 +52,23 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
     if report:
         check_writable(report)  # before the night's work, not after it
     started = datetime.now(timezone.utc)
+    share = parse_shard(shard) if shard else None
+    drafter = None if no_mt else pipeline.drafter(engine, url, api_key, concurrency, timeout, beam, device, threads,
+                                                  max_length)  # no model, no server: said before any work
+    remote = engine == "libretranslate"
+    mt = ({"engine": engine, "url": drafter.where if drafter else None, "concurrency": concurrency, "timeout": timeout}
+          if remote else {"engine": engine, "beam": beam, "device": device, "threads": threads,
+                          "max_length": max_length})  # (never the API key)
     run_info = {"localize": __version__, "started": started.isoformat(timespec="seconds"),
                 "options": {"paths": list(paths), "out": out, "all": everything, "chunk": chunk, "shard": shard,
-                            "encoding": encoding,
-                            "no_mt": no_mt, "beam": beam, "device": device, "threads": threads,
-                            "max_length": max_length, "trust_exact_memory": trust_exact_memory,
+                            "encoding": encoding, "no_mt": no_mt, **mt, "trust_exact_memory": trust_exact_memory,
                             "glossaries": list(glossary_files)}}
-    share = parse_shard(shard) if shard else None
-    model = None if no_mt else _model()
-    run_info["model"] = None if model is None else {"name": model.code or model.name, "version": model.version,
-                                                    "engine": "CTranslate2 (Argos Translate package)"}
+    run_info["model"] = (None if drafter is None else {"engine": "LibreTranslate", "server": drafter.where}
+                         if remote else {"name": drafter.model.code or drafter.model.name,
+                                         "version": drafter.model.version,
+                                         "engine": "CTranslate2 (Argos Translate package)"})
     index = pipeline.term_index(glossary_files, required=False)
-    with lock_folder(out, wait=False):
+    with lock_folder(out, wait=False, shared=share is not None):  # shards run at once: disjoint POs
         articles = [(p, slug) for p, slug in discover(paths)
                     if share is None or in_shard(_target(slug, out), share)]
         known, seen = _read_state(out), {}
@@ -77,11 +83,10 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, beam, d
             if not row["status"]:
                 pending.append((path, slug, redo, row))
         memory = load_memory(out) if pending else None  # nothing to do: no memory to bring up to date
-        options = pipeline.engine_options(beam, device, threads, max_length)
         progress = _Progress(len(pending))
         for start in range(0, len(pending), chunk):
-            _run_chunk(pending[start:start + chunk], out, index, memory, model, options,
-                       trust_exact_memory, progress, encoding)
+            _run_chunk(pending[start:start + chunk], out, index, memory, drafter, trust_exact_memory, progress,
+                       encoding)
             progress.chunk(start // chunk + 1, -(-len(pending) // chunk))
         progress.close()
         _write_state(out, known, seen, rows)
@@ -95,12 +100,6 @@ def _encoding(encoding: str | None) -> str | None:
     """--encoding for the articles that are not UTF-8: a UTF-8 file of the same night stays UTF-8
     (``files.codec_of`` tries UTF-8 first, on the bytes read once)."""
     return None if encoding is None else f"utf-8|{encoding}"
-
-
-def _model():
-    from localize import models  # (not imported for a run without MT)
-
-    return models.find()
 
 
 def _target(slug: str, out: str) -> Path:
@@ -189,7 +188,7 @@ def _write_state(out: str, known: dict, seen: dict, rows: list) -> None:
         pass
 
 
-def _run_chunk(chunk, out, index, memory, model, options, trust, progress, encoding=None) -> None:
+def _run_chunk(chunk, out, index, memory, drafter, trust, progress, encoding=None) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article."""
     from localize.catalog import summary
     from localize.files import digest, printable, write_all
@@ -214,7 +213,7 @@ def _run_chunk(chunk, out, index, memory, model, options, trust, progress, encod
         row["suspect"] = suspects.get(target, "")
         jobs.append((target, po))
         rows[target] = (row, digests[target])
-    drafted, remembered = pipeline.draft(jobs, index, memory, model, options, trust)
+    drafted, remembered = pipeline.draft(jobs, index, memory, drafter, trust)
     ready = {}
     for target, po in jobs:
         row, before = rows[target]

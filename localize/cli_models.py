@@ -121,8 +121,15 @@ def models_install(package_file, if_missing, timeout):
 
 @models.command("eval")
 @click.argument("references", nargs=-1, required=True)
-@click.option("--engine", type=click.Choice(("argos",)), default="argos", show_default=True,
-              help="What makes the drafts: the installed Argos Translate package.")
+@click.option("--engine", type=click.Choice(("argos", "libretranslate")), default="argos", show_default=True,
+              help="What makes the drafts: the installed Argos Translate package, or a LibreTranslate server.")
+@click.option("--url", metavar="URL", help="The LibreTranslate server (e.g. http://mt.desk.example:5000).")
+@click.option("--api-key", envvar="LOCALIZE_API_KEY", show_envvar=True, metavar="KEY",
+              help="The server's API key (better from the environment: never written anywhere).")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="LibreTranslate: requests in flight at once.")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True, metavar="SECONDS",
+              help="LibreTranslate: how long to wait for one request's answer.")
 @click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
 @click.option("--max-length", type=click.IntRange(8, 1024), default=256, show_default=True,
               help="Most tokens in one draft.")
@@ -133,7 +140,8 @@ def models_install(package_file, if_missing, timeout):
 @click.option("--glossary", "glossary_files", multiple=True, metavar="FILE",
               help="Glossary CSV (repeatable; default: glossaries/*.csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def models_eval(references, engine, beam, max_length, device, threads, glossary_files, as_json):
+def models_eval(references, engine, url, api_key, concurrency, timeout, beam, max_length, device, threads,
+                glossary_files, as_json):
     """Score machine drafts against the desk's own reference translations.
 
     REFERENCES are reviewed PO files or folders of them (their reviewed
@@ -147,23 +155,24 @@ def models_eval(references, engine, beam, max_length, device, threads, glossary_
     Example:
       localize models eval translations/ar
       localize models eval refs.tsv --beam 2 --json
+      localize models eval translations/ar --engine libretranslate --url http://mt:5000
     """
-    from localize import models as store
     from localize import pipeline
     from localize.evaluate import evaluate, read_references
-    from localize.mt import Engine
 
     pairs = read_references(references)
     terms = pipeline.term_index(glossary_files, required=False)
-    model = store.find()
-    scores = {"model": model.label, "engine": engine, "beam": beam, "max_length": max_length,
-              **evaluate(pairs, Engine(model, pipeline.engine_options(beam, device, threads, max_length)), terms)}
+    drafter = pipeline.drafter(engine, url, api_key, concurrency, timeout, beam, device, threads, max_length)
+    settings = ({"concurrency": concurrency} if engine == "libretranslate"
+                else {"beam": beam, "max_length": max_length})
+    scores = {"model": drafter.label, "engine": engine, **settings, **evaluate(pairs, drafter.open(), terms)}
     if as_json:
         click.echo(json.dumps(scores, ensure_ascii=False, indent=2))
         return
     names = (f"{scores['names_held']}/{scores['names']} ({scores['name_accuracy']:.0%})" if scores["names"]
              else "none in the references")
-    click.echo(f"{model.label}, beam {beam}, {scores['segments']} references:\n"
+    how = f"concurrency {concurrency}" if engine == "libretranslate" else f"beam {beam}"
+    click.echo(f"{drafter.label}, {how}, {scores['segments']} references:\n"
                f"  chrF {scores['chrf']:.1f}, BLEU {scores['bleu']:.1f}\n"
                f"  glossary names with the approved form: {names}\n"
                f"  drafts left in English: {scores['english_drafts']} ({scores['english_share']:.0%})\n"

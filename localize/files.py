@@ -315,7 +315,7 @@ LOCK_NAME = ".localize.lock"
 
 
 @contextlib.contextmanager
-def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True):
+def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True, shared: bool = False):
     """Hold an advisory lock on ``folder`` for a whole run.
 
     A second run on the same folder waits (``on_wait()`` is called once) until
@@ -325,6 +325,10 @@ def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True):
     folder reached through a symlink, or with another TMPDIR, is the same lock;
     it is removed when the run ends, and the kernel drops the lock of a killed
     run, so nothing stale is left behind.
+
+    ``shared``: for the shards of one batch (``--shard I/N``), which write
+    disjoint POs: they run at once, and exclude every other run (whose lock
+    is not shared).  The last of them leaves the (empty) lock file.
     """
     check_writable(Path(folder) / LOCK_NAME)  # a broken symlink or a file as the folder: one line
     root = Path(folder).resolve()
@@ -339,12 +343,13 @@ def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True):
         yield
         _remove_if_empty(created)
         return
-    handle = _locked(root / LOCK_NAME, folder, on_wait, wait, fcntl)
+    handle = _locked(root / LOCK_NAME, folder, on_wait, wait, fcntl, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
     try:
         yield
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(root / LOCK_NAME)  # before unlocking: a waiter then sees it was removed, and retries
+        if not shared:  # (other shards may hold it)
+            with contextlib.suppress(OSError):
+                os.unlink(root / LOCK_NAME)  # before unlocking: a waiter then sees it was removed, and retries
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
         _remove_if_empty(created)
@@ -359,7 +364,7 @@ def _remove_if_empty(folders: list[Path]) -> None:
             return
 
 
-def _locked(path: Path, folder, on_wait, wait: bool, fcntl):
+def _locked(path: Path, folder, on_wait, wait: bool, fcntl, mode: int):
     """An open handle on ``path`` holding its lock; the file is the one at ``path`` now."""
     waited = False
     while True:
@@ -374,7 +379,7 @@ def _locked(path: Path, folder, on_wait, wait: bool, fcntl):
         except OSError as error:
             raise LocalizeError(str(path), f"cannot create the lock file: {error.strerror}", _WRITE_HINT) from None
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             if not wait:
                 handle.close()
@@ -383,7 +388,7 @@ def _locked(path: Path, folder, on_wait, wait: bool, fcntl):
             if on_wait and not waited:
                 on_wait()
                 waited = True
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, mode)
         try:  # the run before us may have removed the file we waited on: then lock the new one
             if os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino:
                 return handle

@@ -56,12 +56,13 @@ class MemoryIndex:
         self.database = self._open(any(kind == 0 for kind, _ in sources.values()))
         try:
             self._refresh(sources)
-        except sqlite3.Error:  # a full disk, a file-size limit, an I/O error: the cache is not worth
-            self.database.close()  # the run; build it in memory for this run instead
-            try:
-                (self.folder / NAME).unlink(missing_ok=True)
-            except OSError:
-                pass
+        except sqlite3.Error as error:  # a full disk, a file-size limit, an I/O error: the cache is not
+            self.database.close()  # worth the run; build it in memory for this run instead
+            if "locked" not in str(error):  # (a locked one is another run's, busy for over a minute)
+                try:
+                    (self.folder / NAME).unlink(missing_ok=True)
+                except OSError:
+                    pass
             self.database = _created(sqlite3.connect(":memory:", isolation_level=None))
             self._refresh(sources)
         self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
@@ -181,12 +182,12 @@ class MemoryIndex:
         path = self.folder / NAME
         if (has_pos or path.exists()) and os.access(self.folder, os.W_OK):  # a folder of no PO gets no file
             try:
-                database = sqlite3.connect(path, isolation_level=None)
+                database = sqlite3.connect(path, isolation_level=None, timeout=60)  # (batch shards at once)
                 if _schema(database) == SCHEMA:
                     return database
                 database.close()
                 path.unlink(missing_ok=True)  # corrupt, foreign or old: rebuilt, never trusted
-                return _created(sqlite3.connect(path, isolation_level=None))
+                return _created(sqlite3.connect(path, isolation_level=None, timeout=60))
             except (sqlite3.Error, OSError):  # not a file we can use (a folder in the way ...)
                 pass
         return _created(sqlite3.connect(":memory:", isolation_level=None))
@@ -217,7 +218,7 @@ class MemoryIndex:
         if not changed and not gone:
             return
         database = self.database
-        database.execute("BEGIN")
+        database.execute("BEGIN IMMEDIATE")  # another run refreshing the file: wait for it (timeout)
         try:
             for name in gone + [name for name, *_ in changed]:
                 database.execute("DELETE FROM words WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (name,))

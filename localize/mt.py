@@ -133,6 +133,21 @@ def _device(requested: str) -> str:
     return requested
 
 
+@dataclass(frozen=True)
+class Local:
+    """The installed model with its settings, loaded (``open``) only when there is work."""
+
+    model: Model
+    options: Options = Options()
+
+    @property
+    def label(self) -> str:
+        return self.model.label
+
+    def open(self) -> Engine:
+        return Engine(self.model, self.options)
+
+
 class Engine:
     """Translates lists of English segments to Arabic drafts with one model."""
 
@@ -140,6 +155,11 @@ class Engine:
         self.model, self.options = model, options
         self.translator, self.processor, self.target_prefix = _load(model, options)
         self.device = _device(options.device)
+
+    @property
+    def label(self) -> str:
+        """The model and where it runs, for messages."""
+        return f"{self.model.label} on {self.device}"
 
     @property
     def description(self) -> str:

@@ -34,13 +34,13 @@ def check_unchanged(read: dict) -> None:
                                 "nothing was written; run the command again")
 
 
-def draft(jobs, index, memory, model, options, trust: bool) -> tuple[dict, dict]:
+def draft(jobs, index, memory, drafter, trust: bool) -> tuple[dict, dict]:
     """Fill the jobs' empty entries (memory first, then one engine call), and add the
     reviewer's notes (issues, close memory matches); machine and memory drafts per target."""
     from localize.catalog import annotate_drafts
 
     remembered = memory_drafts(jobs, memory, trust)
-    drafted = machine_drafts(jobs, model, options, index) if model else {}
+    drafted = machine_drafts(jobs, drafter, index) if drafter else {}
     check = draft_check(index)
     for _, po in jobs:
         annotate_drafts(po, check)
@@ -86,19 +86,34 @@ def engine_options(beam, device, threads, max_length):
     return Options(beam_size=beam, device=device, threads=threads, max_decoding_length=max_length)
 
 
-def machine_drafts(jobs, model, options, index=None) -> dict:
+def drafter(engine, url, api_key, concurrency, timeout, beam, device, threads, max_length):
+    """What makes the machine drafts, checked before any work: the installed model (an
+    ``mt.Local``: loaded only when there is something to translate) or the LibreTranslate
+    server at ``url`` (``remote.Remote``: it must answer and translate en->ar)."""
+    if engine == "libretranslate":
+        from localize.remote import Remote
+
+        remote = Remote(url, api_key, concurrency, timeout)
+        remote.check()
+        return remote
+    from localize import models
+    from localize.mt import Local
+
+    return Local(models.find(), engine_options(beam, device, threads, max_length))
+
+
+def machine_drafts(jobs, drafter, index=None) -> dict:
     """Fill every untranslated entry of every job in one engine call; drafts per target."""
     import time
 
     from localize.catalog import add_draft, one_line, untranslated
     from localize.cli_models import progress_reporter
-    from localize.mt import Engine
 
     todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
     if not todo:
         return {}
     started = time.perf_counter()
-    engine = Engine(model, options)
+    engine = drafter.open()
     progress, close = progress_reporter("Translating")
     try:
         drafts = engine.translate([entry.msgid for _, entry in todo], progress, index)
@@ -115,10 +130,10 @@ def machine_drafts(jobs, model, options, index=None) -> dict:
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
     click.echo(f"machine translation: {count(len(todo), 'segment')} ({unique} distinct) in "
-               f"{time.perf_counter() - started:.1f} s with {model.label} on {engine.device}", err=True)
+               f"{time.perf_counter() - started:.1f} s with {engine.label}", err=True)
     if empty:
-        click.echo(f"warning: the model gave an empty translation for {count(empty, 'segment')}; "
-                   "they are left untranslated", err=True)
+        click.echo(f"warning: {engine.label} gave no translation for {count(empty, 'segment')} (an empty answer, "
+                   "or a segment over the server's --char-limit); they are left untranslated", err=True)
     return counts
 
 

@@ -23,6 +23,9 @@ SETTINGS = {
     "translations": (str, "a folder", "translations"),
     "editions": (str, "a folder", "editions"),
     "glossaries": (list, "a list of CSV files", []),
+    "engine": (str, '"argos" (the installed model) or "libretranslate" (a server)', "argos"),
+    "url": (str, 'the LibreTranslate server, e.g. "http://mt.desk.example:5000"', ""),
+    "concurrency": (int, "a whole number from 1 to 64", 4),
     "beam": (int, "a whole number from 1 to 32", 4),
     "device": (str, '"auto", "cpu" or "cuda"', "auto"),
     "threads": (int, "a whole number (0: one per core)", 0),
@@ -42,10 +45,14 @@ translations = "translations"   # the PO files: translations/ar/<slug>.po
 editions = "editions"           # what `localize publish` writes
 glossaries = []                 # e.g. ["glossaries/news.csv"]; empty: glossaries/*.csv
 
-beam = 4                        # machine translation: beam size (1: greedy, fastest)
-device = "auto"                 # auto, cpu or cuda
-threads = 0                     # CPU threads for the model (0: one per core)
-max_length = 256                # most tokens in one machine draft
+engine = "argos"                # machine translation: "argos" (the model installed here)
+                                # or "libretranslate" (the desk's server, at url below)
+# url = "http://mt.desk.example:5000"   # the server; its API key: LOCALIZE_API_KEY, never here
+concurrency = 4                 # libretranslate: requests in flight at once
+beam = 4                        # argos: beam size (1: greedy, fastest)
+device = "auto"                 # argos: auto, cpu or cuda
+threads = 0                     # argos: CPU threads for the model (0: one per core)
+max_length = 256                # argos: most tokens in one machine draft
 chunk = 64                      # `localize batch`: articles per engine batch
 
 formats = ["html"]              # `localize publish`: html, bilingual, md, txt
@@ -70,15 +77,18 @@ class Project:
     def default_map(self) -> dict:
         """click's defaults per command, from the settings (options still override them)."""
         out, glossaries = self.path(self.setting("translations")), tuple(self.setting_paths("glossaries"))
-        engine = {"out": out, "beam": self.setting("beam"), "device": self.setting("device"),
-                  "threads": self.setting("threads"), "max_length": self.setting("max_length"),
-                  "glossary_files": glossaries}
+        mt = {"engine": self.setting("engine"), "url": self.setting("url") or None,
+              "concurrency": self.setting("concurrency"), "beam": self.setting("beam"),
+              "device": self.setting("device"), "threads": self.setting("threads"),
+              "max_length": self.setting("max_length")}
+        engine = {"out": out, **mt, "glossary_files": glossaries}
         return {"translate": engine, "batch": {**engine, "chunk": self.setting("chunk")},
                 "check": {"glossary_files": glossaries}, "status": {"glossary_files": glossaries},
                 "publish": {"out": self.path(self.setting("editions")), "formats": tuple(self.setting("formats")),
                             "locale": self.setting("locale"), "digits": self.setting("digits"),
                             "glossary_files": glossaries},
-                "tm": {"export": {"folder": out}, "import": {"folder": out}}}
+                "tm": {"export": {"folder": out}, "import": {"folder": out}},
+                "models": {"eval": {**mt, "glossary_files": glossaries}}}
 
     def setting_paths(self, key: str) -> list[str]:
         return [self.path(item) for item in self.setting(key)]
@@ -135,18 +145,31 @@ def read_config(path: Path) -> dict:
 def _check_setting(key: str, value, where: str, text: str) -> None:
     line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(key)), None)
     place = f"{where}:{line}" if line else where
+    if key in ("api_key", "api-key", "key"):
+        raise LocalizeError(place, "an API key does not belong in localize.toml (it is shared with everyone "
+                            "who has the project)", "remove the line; set LOCALIZE_API_KEY in the environment, "
+                            "or pass --api-key")
     if key not in SETTINGS:
         raise LocalizeError(place, f"unknown setting {key!r}", f"the settings are: {', '.join(SETTINGS)}")
     kind, what, _ = SETTINGS[key]
     valid = isinstance(value, kind) and not isinstance(value, bool) and (
         kind is not list or all(isinstance(item, str) for item in value))
-    choices = {"device": ("auto", "cpu", "cuda"), "digits": ("western", "arabic-indic")}
+    choices = {"device": ("auto", "cpu", "cuda"), "digits": ("western", "arabic-indic"),
+               "engine": ("argos", "libretranslate")}
     if valid and key in choices:
         valid = value in choices[key]
     if valid and key == "formats":
         valid = all(item in ("html", "bilingual", "md", "txt") for item in value) and bool(value)
-    if valid and key in ("beam", "max_length", "chunk", "threads"):
-        low, high = {"beam": (1, 32), "max_length": (8, 1024), "chunk": (1, 100000), "threads": (0, 1024)}[key]
+    if valid and key == "url" and value:
+        from localize.remote import check_url
+
+        try:
+            check_url(value)
+        except LocalizeError:
+            valid = False
+    if valid and key in ("beam", "max_length", "chunk", "threads", "concurrency"):
+        low, high = {"beam": (1, 32), "max_length": (8, 1024), "chunk": (1, 100000), "threads": (0, 1024),
+                     "concurrency": (1, 64)}[key]
         valid = low <= value <= high
     if not valid:
         raise LocalizeError(place, f"{key} = {value!r}: expected {what}", "fix the setting in localize.toml")
