@@ -18,7 +18,14 @@ threads):
       sentence splitter (Argos' own needs a download), at its default batch
       size (ARGOS_BATCH_SIZE 32 tokens) and at its best (ARGOS_BATCH_SIZE
       large: a paragraph's sentences in one batch);
-  (c) the limit: bare ``translate_batch`` calls over pre-tokenised segments.
+  (c) the limit: bare ``translate_batch`` calls over pre-tokenised segments;
+  (d) with --libretranslate: a real LibreTranslate server on this machine
+      (.lt-venv, the same package, localize's bound per sentence:
+      bench/lt_bounded.py), used by localize's LibreTranslate engine at
+      concurrency 1 and 4 (many segments per request), and by a naive client
+      (one request per segment, one after the other, as LibreTranslate's own
+      per-request path is used by most clients).  Both processes share this
+      machine's cores, as they would on one server.
 
 Random weights never choose the end token, so every output runs to its
 decoding bound.  All four get the same bound per segment: localize's (twice
@@ -28,6 +35,7 @@ or less than another.  The four alternate over --rounds; the bench prints min
 and median segments per second of each and the ratios of medians and of mins.
 
     .venv/bin/python bench/mt_throughput.py [--beam 4] [--max-length 64] [--rounds 3] [--threads 0]
+        [--libretranslate] [--lt-inter-threads 1]
 """
 
 from __future__ import annotations
@@ -132,6 +140,10 @@ def main() -> None:
     parser.add_argument("--batch-tokens", type=int, default=option_default("batch_tokens"))
     parser.add_argument("--argos-batch", type=int, default=4096,
                         help="ARGOS_BATCH_SIZE of Argos' best setting (tokens per batch)")
+    parser.add_argument("--libretranslate", action="store_true",
+                        help="also time a LibreTranslate server on this machine (needs make lt-venv)")
+    parser.add_argument("--lt-inter-threads", type=int, default=1,
+                        help="the server's ARGOS_INTER_THREADS (translator replicas; 1 is Argos' default)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="mt-bench-"))
@@ -142,9 +154,9 @@ def main() -> None:
     from localize.mt import Engine, Options, bind
     from localize.qa import Context, failures
 
-    package = build_model(workdir)  # (imports tests/conftest.py, which resets ARGOS_PACKAGES_DIR)
+    package_file = build_model(workdir)  # (imports tests/conftest.py, which resets ARGOS_PACKAGES_DIR)
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
-    model = models.install_file(package)
+    model = models.install_file(package_file)
     options = Options(beam_size=args.beam, device="cpu", threads=args.threads,
                       max_decoding_length=args.max_length, batch_tokens=args.batch_tokens)
     engine = Engine(model, options)  # localize's engine as it runs: retries on
@@ -193,6 +205,8 @@ def main() -> None:
              "helped": lambda: engine.translate(segments, terms=terms),
              "bare": bare_batch,
              f"argos-{default_batch}": argos_path(default_batch), f"argos-{args.argos_batch}": argos_path(args.argos_batch)}
+    labels = {}
+    server = remote_paths(args, workdir, package_file, segments, paths, labels) if args.libretranslate else None
     bare_batch()  # warm-up: first-call allocations
     times = {name: [] for name in paths}
     for _ in range(args.rounds):  # alternating
@@ -202,7 +216,9 @@ def main() -> None:
             times[name].append(time.perf_counter() - started)
             print(f"  {name}: {times[name][-1]:.1f} s", file=sys.stderr, flush=True)
 
-    labels = {"localize": "(a) localize engine", "bound": "(a') + glossary names bound",
+    if server is not None:
+        server.stop()
+    labels = {**labels, "localize": "(a) localize engine", "bound": "(a') + glossary names bound",
               "helped": "(a'') + names bound + retries", f"argos-{default_batch}": f"(b) argos, ARGOS_BATCH_SIZE {default_batch} (default)",
               f"argos-{args.argos_batch}": f"(b) argos, ARGOS_BATCH_SIZE {args.argos_batch} (best)",
               "bare": "(c) bare translate_batch"}
@@ -220,6 +236,47 @@ def main() -> None:
                        ("bare", "  (goal: at least 0.90)")):
         print(f"(a) / {labels[name][4:]:40} {statistics.median(times[name]) / statistics.median(ours):5.2f}x median, "
               f"{min(times[name]) / min(ours):5.2f}x best{goal}")
+    if server is not None:
+        for name, goal in (("remote-1", "  (goal: at least 0.80)"), ("remote-4", "  (goal: at least 0.80)")):
+            print(f"{labels[name][4:]:40} / (a) {statistics.median(ours) / statistics.median(times[name]):5.2f}x "
+                  f"median, {min(ours) / min(times[name]):5.2f}x best{goal}")
+        for name in ("remote-1", "remote-4"):
+            print(f"{labels[name][4:]:40} / naive client {statistics.median(times['naive']) / statistics.median(times[name]):5.2f}x "
+                  f"median, {min(times['naive']) / min(times[name]):5.2f}x best  (goal: well ahead)")
+
+
+def remote_paths(args, workdir: Path, package_file: Path, segments: list[str], paths: dict, labels: dict):
+    """A LibreTranslate server on the same package, and the three ways to use it (see the docstring)."""
+    import requests
+
+    from localize.remote import Remote
+    from ltserver import Server
+
+    server = Server(package_file, workdir / "libretranslate", launcher=ROOT / "bench" / "lt_bounded.py",
+                    env={"LOCALIZE_BENCH_MAX_LENGTH": str(args.max_length), "ARGOS_BEAM_SIZE": str(args.beam),
+                         "ARGOS_INTER_THREADS": str(args.lt_inter_threads),
+                         "ARGOS_INTRA_THREADS": str(args.threads)})
+    clients = {n: Remote(server.url, concurrency=n) for n in (1, 4)}
+    session = requests.Session()
+
+    def naive():
+        for segment in segments:
+            response = session.post(server.url + "/translate", json={"q": segment, "source": "en", "target": "ar",
+                                                                     "format": "text"}, timeout=600)
+            response.raise_for_status()
+
+    clients[1].translate(segments[:4])  # warm-up: the server loads the model on first use
+    asked = clients[1].translate(segments)
+    again = clients[1].html_again
+    print(f"LibreTranslate {server.url} (ARGOS_INTER_THREADS {args.lt_inter_threads}): {again} of "
+          f"{len(segments)} segments lost a mask in format=text and were asked again as HTML "
+          f"({sum(1 for d in asked if d.text)} drafts)")
+    paths.update({"remote-1": lambda: clients[1].translate(segments),
+                  "remote-4": lambda: clients[4].translate(segments), "naive": naive})
+    labels.update({"remote-1": "(d) localize -> LibreTranslate, concurrency 1",
+                   "remote-4": "(d) localize -> LibreTranslate, concurrency 4",
+                   "naive": "(d) naive client, one request per segment"})
+    return server
 
 
 if __name__ == "__main__":

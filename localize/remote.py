@@ -41,6 +41,7 @@ from localize.qa import kept
 SOURCE, TARGET = "en", "ar"
 MOST_PER_REQUEST = 16  # segments per request, unless the server allows fewer
 _TAG = re.compile(r'<x id="(\d+)"\s*/?>(?:</x>)?')
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def server_name(url: str) -> str:
@@ -85,6 +86,7 @@ class Remote:
         self.batch_limit, self.char_limit = MOST_PER_REQUEST, 0  # 0: none (from the server's settings)
         self._local = threading.local()
         self.checked = False
+        self.html_again = 0  # segments asked again as HTML (masks lost in format=text), for the bench
 
     # --- what the pipeline asks of an engine ---------------------------------------------------
 
@@ -138,20 +140,24 @@ class Remote:
         outputs = {i: answers[texts[i]] for i in todo}
         again = [i for i in todo if protected[i].values and not _each_once(MASK_TEXT, outputs[i],
                                                                              len(protected[i].values))]
+        values = {i: protected[i].values for i in todo}
         if again:  # masks lost or doubled: the HTML path keeps them (in pieces of text)
-            tagged = {i: _tagged(protected[i]) for i in again}
+            self.html_again += len(again)
+            folded = {i: _fold(protected[i]) for i in again}
+            tagged = {i: _tagged(folded[i]) for i in again}
             answers = self._translate_all(list(dict.fromkeys(tagged.values())), "html", None)
             for i in again:
                 outputs[i] = _TAG.sub(lambda match: MASK.format(match.group(1)), answers[tagged[i]])
+                values[i] = folded[i].values
         drafts = [Draft(text) for text in sources]  # nothing to translate: kept as is
         for i in todo:
-            drafts[i] = self._draft(sources[i], protected[i], bindings[i], outputs[i])
+            drafts[i] = self._draft(sources[i], protected[i], values[i], bindings[i], outputs[i])
         return drafts
 
-    def _draft(self, source: str, protected: Protected, bindings, output: str) -> Draft:
+    def _draft(self, source: str, protected: Protected, values, bindings, output: str) -> Draft:
         if " ".join(output.split()) == " ".join(_masked(protected).split()):
             output = ""  # LibreTranslate answers an empty translation with the English itself
-        text = _restore(output, protected.values)
+        text = _restore(output, values)
         bound = [binding for binding in bindings if binding[2] in protected.values and binding[2] in text]
         for binding in bound:
             text = attach_clitic(text, binding[2])
@@ -293,6 +299,21 @@ def _masked(protected: Protected) -> str:
     for number, run in enumerate(protected.runs[1:], 1):
         parts += [MASK.format(number), run]
     return "".join(parts)
+
+
+def _fold(protected: Protected) -> Protected:
+    """The segment with each run that holds no letter (". ", ", ") made part of the protected
+    item before it: LibreTranslate's HTML path translates every piece of text between tags, and
+    a model given "." alone writes words."""
+    runs, values = [protected.runs[0]], []
+    for value, run in zip(protected.values, protected.runs[1:]):
+        if run and not _LETTER.search(run):
+            values.append(value + run)
+            runs.append("")
+        else:
+            values.append(value)
+            runs.append(run)
+    return Protected(tuple(runs), tuple(values))
 
 
 def _tagged(protected: Protected) -> str:

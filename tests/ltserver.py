@@ -40,7 +40,9 @@ class Server:
     """One LibreTranslate process serving ``package`` (an .argosmodel file) on 127.0.0.1."""
 
     def __init__(self, package: Path, workdir: Path, *, api_keys: tuple[str, ...] = (), args: tuple[str, ...] = (),
-                 env: dict | None = None):
+                 env: dict | None = None, launcher: Path | None = None):
+        """``launcher``: a script run by LibreTranslate's Python in place of ``libretranslate``
+        (the bench's, which bounds decoding as localize does)."""
         from sbdkit import write_minisbd_model
 
         self.bin = lt_bin()
@@ -60,7 +62,8 @@ class Server:
                     "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"),
                     "ARGOS_PACKAGES_DIR": str(packages), "ARGOS_PACKAGE_INDEX": index.as_uri() + "/",
                     "ARGOS_DEVICE_TYPE": "cpu", "PYTHONWARNINGS": "ignore", **(env or {})}
-        command = [str(self.bin / "libretranslate"), "--host", "127.0.0.1", "--port", str(self.port),
+        program = [str(self.bin / "python"), str(launcher)] if launcher else [str(self.bin / "libretranslate")]
+        command = [*program, "--host", "127.0.0.1", "--port", str(self.port),
                    "--load-only", "en,ar", "--disable-web-ui", "--disable-files-translation", *args]
         if api_keys:
             database = workdir / "api_keys.db"

@@ -285,7 +285,8 @@ def test_a_lost_placeholder_is_asked_again_as_html(stand):
 
     server = stand([loses_masks, tags_kept])
     draft = engine(server.url).translate(["Officials visited <1>Vienna</1> 12 times & more."])[0]
-    assert server.requests[1]["q"] == ['Officials visited <x id="1"/>Vienna<x id="2"/> <x id="3"/> times &amp; more.']
+    # (a run without letters goes with the tag before it: the model is never given " " or "." alone)
+    assert server.requests[1]["q"] == ['Officials visited <x id="1"/>Vienna<x id="2"/><x id="3"/> times &amp; more.']
     assert draft.text == "Officials زار <1>Vienna</1> 12 times & more." and not draft.issues
 
 
