@@ -89,6 +89,18 @@ def test_a_second_batch_fails_at_once_and_a_killed_one_leaves_no_lock(run, proje
     assert run("batch", "incoming", "--no-mt").exit_code == 0
 
 
+def test_shards_share_the_lock_and_keep_every_other_run_out(run, project):
+    _incoming(project, count=2)
+    with lock_folder("translations", shared=True):  # another shard of the same batch, running
+        assert run("batch", "incoming", "--no-mt", "--shard", "1/2").exit_code == 0
+        result = run("batch", "incoming", "--no-mt")  # a whole batch: not while shards run
+        assert result.exit_code == 2 and "another localize run is writing this folder" in result.stderr
+    with lock_folder("translations"):  # a translate or a whole batch running: shards fail at once
+        result = run("batch", "incoming", "--no-mt", "--shard", "2/2")
+        assert result.exit_code == 2 and "another localize run is writing this folder" in result.stderr
+    assert run("batch", "incoming", "--no-mt", "--shard", "2/2").exit_code == 0
+
+
 def test_an_interrupted_batch_keeps_what_it_wrote_and_the_next_run_continues(project, model, packages_dir):
     _incoming(project, count=5)
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages_dir)}

@@ -73,6 +73,10 @@ def test_the_file_sets_defaults_and_options_override_them(run, desk):
     ('formats = ["pdf"]\n', "localize.toml:1: formats = ['pdf']: expected a list of"),
     ('device = "gpu"\n', "localize.toml:1: device = 'gpu': expected \"auto\", \"cpu\" or \"cuda\""),
     ("\x00", "localize.toml: binary file, not text"),
+    ('engine = "deepl"\n', "localize.toml:1: engine = 'deepl': expected \"argos\" (the installed model) or"),
+    ('url = "mt.desk:5000"\n', "localize.toml:1: url = 'mt.desk:5000': expected the LibreTranslate server"),
+    ("concurrency = 0\n", "localize.toml:1: concurrency = 0: expected a whole number from 1 to 64"),
+    ('api_key = "s3cret"\n', "localize.toml:1: an API key does not belong in localize.toml"),
 ])
 def test_a_bad_localize_toml_is_one_line_naming_the_line(run, desk, content, message):
     (desk / "localize.toml").write_text(content, encoding="utf-8")
