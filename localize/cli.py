@@ -18,6 +18,7 @@ import click
 from localize import __version__, pipeline
 from localize.cli_batch import batch
 from localize.cli_models import models
+from localize.cli_serve import serve
 from localize.cli_publish import publish
 from localize.cli_tm import tm
 from localize.errors import LocalizeError
@@ -60,6 +61,7 @@ def cli(ctx):
 
 
 cli.add_command(models)
+cli.add_command(serve)
 cli.add_command(tm)
 
 
@@ -286,7 +288,7 @@ def status(files, glossary_files, as_json):
       localize status
       localize status --json translations/ar/iran-imis.po
     """
-    from localize.catalog import read_po, summary
+    from localize.catalog import read_po
     from localize.files import printable
 
     index = pipeline.term_index(glossary_files, required=False)
@@ -299,10 +301,7 @@ def status(files, glossary_files, as_json):
         except LocalizeError as error:  # one broken PO: say so, and show all the others
             broken.append({"file": str(path), "error": printable(error.message)})
             continue
-        issues = [issue for _, issue in pipeline.entry_issues(po, index)]
-        row = {"file": str(path), **summary(po), "issues": len(issues), "issue_types": _by_type(Counter(issue.type for issue in issues)),
-               "source": po.metadata.get("X-Source-File", ""), "source_state": pipeline.source_state(po)}
-        rows.append(row)
+        rows.append({"file": str(path), **pipeline.status_row(po, index)})
     keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
     total = {key: sum(row[key] for row in rows) for key in keys}
     total["issue_types"] = _by_type(sum((Counter(row["issue_types"]) for row in rows), Counter()))

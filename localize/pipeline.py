@@ -277,6 +277,18 @@ def entry_issues(po, index):
     return [(entry, issue) for entry in translated_entries(po) for issue in find(entry)]
 
 
+def status_row(po, index) -> dict:
+    """One PO's review state, as ``localize status`` shows it (and the review page's index)."""
+    from collections import Counter
+
+    from localize.catalog import summary
+
+    issues = [issue for _, issue in entry_issues(po, index)]
+    types = Counter(issue.type for issue in issues)
+    return {**summary(po), "issues": len(issues), "issue_types": dict(types.most_common()),
+            "source": po.metadata.get("X-Source-File", ""), "source_state": source_state(po)}
+
+
 def source_state(po) -> str:
     """unchanged, changed (re-run translate) or missing, from the hash the PO recorded."""
     from localize.files import digest

@@ -84,6 +84,7 @@ class Project:
         engine = {"out": out, **mt, "glossary_files": glossaries}
         return {"translate": engine, "batch": {**engine, "chunk": self.setting("chunk")},
                 "check": {"glossary_files": glossaries}, "status": {"glossary_files": glossaries},
+                "serve": {"glossary_files": glossaries},
                 "publish": {"out": self.path(self.setting("editions")), "formats": tuple(self.setting("formats")),
                             "locale": self.setting("locale"), "digits": self.setting("digits"),
                             "glossary_files": glossaries},

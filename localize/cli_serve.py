@@ -1,0 +1,67 @@
+"""``localize serve``: the review page for the project's PO files."""
+
+from __future__ import annotations
+
+import click
+
+from localize.errors import LocalizeError
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any other than loopback needs the access token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option("--reviewer", envvar="LOCALIZE_REVIEWER", show_envvar=True, metavar="NAME",
+              help="Who reviews: written to Last-Translator of every PO saved (e.g. 'Huda K. <huda@desk.example>').")
+@click.option("--token", envvar="LOCALIZE_SERVE_TOKEN", show_envvar=True, metavar="TOKEN",
+              help="Access token (default: generated and printed when --host is not loopback).")
+@click.option("--glossary", "glossary_files", multiple=True, metavar="FILE",
+              help="Glossary CSV (repeatable; default: glossaries/*.csv).")
+def serve(host, port, open_browser, reviewer, token, glossary_files):
+    """Serve a review page for the project's PO files (translations/).
+
+    The index lists every article with its review state; an article's page
+    shows its segments in order, English beside an editable Arabic field, with
+    glossary terms, issues re-checked as you type, machine-draft provenance,
+    memory suggestions and what changed in the English. Ctrl+Enter approves a
+    segment and goes to the next one to review. Saving writes the PO under the
+    same lock as translate, and refuses to overwrite a segment changed
+    elsewhere since the page was loaded.
+
+    \b
+    Example:
+      localize serve --open --reviewer "Huda K."
+      localize serve --host 0.0.0.0 --port 8080     # prints a URL with an access token
+    """
+    import secrets
+    import socket
+
+    from localize import pipeline
+    from localize.serve import create_app, loopback
+
+    folder = pipeline.translations_folder()
+    if not loopback(host) and not token:
+        token = secrets.token_urlsafe(24)
+    pipeline.term_index(glossary_files, required=False)  # a broken glossary: said before serving
+    app = create_app(folder, reviewer or "", token or None, glossary_files)
+    from waitress.server import create_server
+
+    try:
+        server = create_server(app, host=host, port=port, threads=8, ident="localize")
+    except (OSError, socket.gaierror) as error:
+        raise LocalizeError(f"{host}:{port}", f"cannot listen there: {error.strerror or error}",
+                            "pick another --port, or stop what uses it") from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.effective_port}/" + (f"?token={token}" if token else "")
+    click.echo(f"Serving {folder} for review at {url}  (Ctrl+C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

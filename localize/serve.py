@@ -1,0 +1,378 @@
+"""``localize serve``: the review page, a small Flask application served by waitress.
+
+Routes (``<po>`` is a PO's path below the translations folder, e.g.
+``ar/iran-imis.po``; only POs found there are served, nothing else of the disk):
+
+- ``GET /``: every article with its review state, as ``localize status``.
+- ``GET /po/<po>``: the article page: segments by block, English beside an
+  editable Arabic field, glossary terms, issues, provenance, memory suggestions,
+  a word diff of a changed English sentence.
+- ``GET /po/<po>/preview``: the bilingual edition (with the draft banner while
+  unfinished, as ``publish --allow-draft``).
+- ``POST /api/po/<po>/check``: the issues of a translation being typed.
+- ``POST /api/po/<po>/save``: save one entry (``approve`` clears fuzzy).
+- ``POST /api/po/<po>/ignore``: accept one issue of one term (``# ignore:``).
+
+Saving takes the folder lock ``translate`` takes, reads the PO from disk, and
+refuses (409, with the version on disk) to change an entry that changed since
+the page was loaded; every other entry, comment and header field is kept.
+State-changing requests need the page's CSRF token (header ``X-CSRF-Token``);
+on an address other than loopback every request needs the access token.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hmac
+import re
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+
+from localize.errors import LocalizeError
+
+KIND_NAMES = {"title": "title", "heading": "heading", "quote": "quote", "list item": "list item"}
+MAX_BODY = 1 << 20  # a JSON request body: one entry's text, never more than this
+_PLACEHOLDER = re.compile(r"</?\d+/?>")
+
+
+def create_app(root: str, reviewer: str = "", token: str | None = None, glossary_files=()):
+    """The Flask application for the project whose translations folder is ``root``."""
+    from flask import Flask, abort, jsonify, make_response, render_template, request
+    from werkzeug.exceptions import HTTPException
+
+    app = Flask(__name__, template_folder="templates/serve")
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False
+    folder = Path(root)
+    csrf = secrets.token_urlsafe(32)
+    state = {"index": None}
+
+    def terms():
+        if state["index"] is None:
+            from localize import pipeline
+
+            state["index"] = pipeline.term_index(glossary_files, required=False)
+        return state["index"]
+
+    def catalogs() -> dict[str, Path]:
+        from localize import pipeline
+
+        return {path.relative_to(folder).as_posix(): path for path in pipeline.po_files([folder])} \
+            if folder.is_dir() else {}
+
+    def po_path(name: str) -> Path:
+        path = catalogs().get(name)
+        if path is None:
+            abort(404, description=f"no PO {name} under {folder}")
+        return path
+
+    def load(name: str):
+        from localize.catalog import read_po
+
+        path = po_path(name)
+        try:
+            return path, read_po(path)
+        except LocalizeError as error:
+            abort(422, description=error.message)
+
+    @app.before_request
+    def guard():
+        if token is not None:
+            given = request.args.get("token") or request.cookies.get("localize_token") or \
+                request.headers.get("Authorization", "").removeprefix("token ")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                abort(403, description="a token is needed: open the URL `localize serve` printed")
+        if request.method == "POST":
+            if not hmac.compare_digest(request.headers.get("X-CSRF-Token", "").encode(), csrf.encode()):
+                abort(403, description="missing or wrong CSRF token: reload the page")
+
+    @app.after_request
+    def headers(response):
+        if token is not None and request.args.get("token"):
+            response.set_cookie("localize_token", token, httponly=True, samesite="Strict")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if request.path.startswith("/api/"):
+            return jsonify(error=error.description), error.code
+        return make_response(render_template("error.html", code=error.code, message=error.description),
+                             error.code)
+
+    @app.errorhandler(Exception)
+    def crash(error):  # never a traceback page
+        app.logger.exception("localize serve: %s", error)
+        if request.path.startswith("/api/"):
+            return jsonify(error="the server failed; see its log"), 500
+        return make_response(render_template("error.html", code=500, message="the server failed; see its log"), 500)
+
+    @app.get("/static/<name>")
+    def static_file(name):
+        files = {"serve.js": "application/javascript", "serve.css": "text/css"}
+        if name not in files:
+            abort(404)
+        text = (Path(__file__).parent / "templates" / "serve" / name).read_text(encoding="utf-8")
+        response = make_response(text)
+        response.headers["Content-Type"] = f"{files[name]}; charset=utf-8"
+        return response
+
+    @app.get("/")
+    def index():
+        from localize import pipeline
+        from localize.catalog import read_po
+
+        rows = []
+        for name, path in sorted(catalogs().items()):
+            try:
+                po = read_po(path)
+            except LocalizeError as error:
+                rows.append({"name": name, "broken": error.message})
+                continue
+            rows.append({"name": name, "title": _title(po), **pipeline.status_row(po, terms())})
+        return render_template("index.html", rows=rows, folder=str(folder), csrf=csrf)
+
+    @app.get("/po/<path:name>")
+    def article(name):
+        path, po = load(name)
+        memory = _memory(folder)
+        entries = [_entry_view(entry, terms(), memory) for entry in po if not entry.obsolete]
+        blocks: list[dict] = []
+        for view in entries:
+            if not blocks or blocks[-1]["number"] != view["block"]:
+                blocks.append({"number": view["block"], "kind": view["kind"], "entries": []})
+            blocks[-1]["entries"].append(view)
+        from localize.catalog import summary
+
+        return render_template("article.html", name=name, title=_title(po), blocks=blocks, csrf=csrf,
+                               summary=summary(po), source=po.metadata.get("X-Source-File", ""),
+                               reviewer=reviewer)
+
+    @app.get("/po/<path:name>/preview")
+    def preview(name):
+        from localize import pipeline
+        from localize.publish import build_edition, render
+
+        path = po_path(name)
+        try:
+            po, source_article, source = pipeline.load_translated_article(path)
+            issues = sum(1 for hold in pipeline.unfinished(po, terms()) if hold.issue)
+            edition = build_edition(source_article, po, source, issues=issues, allow_draft=True)
+        except LocalizeError as error:
+            abort(422, description=error.message)
+        response = make_response(render(edition, "bilingual"))
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src *"
+        return response
+
+    def body() -> dict:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            abort(400, description="expected a JSON object")
+        return data
+
+    def text_field(data: dict, key: str, required: bool = True) -> str:
+        value = data.get(key, "" if not required else None)
+        if not isinstance(value, str):
+            abort(400, description=f"expected {key} as text")
+        if "\x00" in value:
+            abort(400, description=f"{key} holds a NUL character")
+        return value
+
+    @app.post("/api/po/<path:name>/check")
+    def check(name):
+        import polib
+
+        po_path(name)
+        data = body()
+        entry = polib.POEntry(msgid=text_field(data, "msgid"), msgstr=text_field(data, "msgstr"),
+                              tcomment=text_field(data, "tcomment", required=False))
+        return jsonify(issues=_issues(entry, terms()))
+
+    @app.post("/api/po/<path:name>/save")
+    def save(name):
+        data = body()
+        key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
+        msgstr = " ".join(text_field(data, "msgstr").split())  # one line, as every PO editor keeps it
+        base = data.get("base")
+        if not isinstance(base, dict) or not isinstance(base.get("msgstr"), str) or \
+                not isinstance(base.get("fuzzy"), bool):
+            abort(400, description="expected base: the entry as the page loaded it ({msgstr, fuzzy})")
+        approve = data.get("approve") is True
+        if approve and not msgstr:
+            abort(400, description="an empty translation cannot be approved")
+
+        def change(entry):
+            if (entry.msgstr, "fuzzy" in entry.flags) != (base["msgstr"], base["fuzzy"]):
+                return {"msgstr": entry.msgstr, "fuzzy": "fuzzy" in entry.flags}  # someone else's version
+            entry.msgstr = msgstr
+            if approve:
+                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            elif msgstr and "fuzzy" not in entry.flags and msgstr != base["msgstr"]:
+                entry.flags.insert(0, "fuzzy")  # typed, not approved: a draft still
+            return None
+
+        return _update(name, key, msgid, change)
+
+    @app.post("/api/po/<path:name>/ignore")
+    def ignore(name):
+        from localize.qa import ISSUE_TYPES
+
+        data = body()
+        key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
+        kind, term = text_field(data, "type"), " ".join(text_field(data, "term").split())
+        if kind not in ISSUE_TYPES or not term:
+            abort(400, description="expected an issue type and its term")
+
+        def change(entry):
+            line = f"ignore: {kind} {term}"
+            if line not in (entry.tcomment or "").splitlines():
+                entry.tcomment = "\n".join(filter(None, [entry.tcomment, line]))
+            return None
+
+        return _update(name, key, msgid, change)
+
+    def _update(name: str, key: str, msgid: str, change):
+        """Apply ``change(entry)`` to the entry on disk under the folder lock and write the PO
+        atomically; 409 with the other version when ``change`` says the entry moved on."""
+        from localize.catalog import read_po, render
+        from localize.files import lock_folder, write_atomic
+
+        path = po_path(name)
+        with lock_folder(folder):
+            try:
+                po = read_po(path)
+            except LocalizeError as error:
+                abort(422, description=error.message)
+            entry = next((item for item in po if item.msgctxt == key and not item.obsolete), None)
+            if entry is None or entry.msgid != msgid:
+                return jsonify(error="this segment is no longer in the PO (the article was updated): reload "
+                               "the page"), 409
+            theirs = change(entry)
+            if theirs is not None:
+                return jsonify(error="this segment was changed elsewhere since the page was loaded (Poedit, "
+                               "another reviewer, a batch run); nothing was saved. Their version is shown: "
+                               "copy what you need, then reload", theirs=theirs), 409
+            if reviewer:
+                po.metadata["Last-Translator"] = reviewer
+            po.metadata["PO-Revision-Date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+            try:
+                write_atomic(path, render(po))
+            except LocalizeError as error:
+                abort(507, description=error.message)
+        view = _entry_view(entry, terms(), None)
+        return jsonify(ok=True, state=view["state"], msgstr=entry.msgstr, fuzzy="fuzzy" in entry.flags,
+                       issues=view["issues"], tcomment=entry.tcomment)
+
+    return app
+
+
+def _memory(folder: Path):
+    from localize.cli_tm import load_memory
+
+    return load_memory(str(folder))
+
+
+def _title(po) -> str:
+    entry = next((item for item in po if not item.obsolete), None)
+    return entry.msgid if entry is not None else ""
+
+
+def _issues(entry, index) -> list[dict]:
+    from localize import pipeline
+    from localize.glossary import format_issue
+
+    if not entry.msgstr:
+        return []
+    return [{"type": issue.type, "term": issue.term, "text": format_issue(issue)}
+            for issue in pipeline.issue_finder(index)(entry)]
+
+
+def _entry_view(entry, index, memory) -> dict:
+    """What the article page shows of one entry."""
+    from localize.catalog import DRAFT_NOTE, reviewed
+
+    block, _, _ = (entry.msgctxt or "0.0").partition(".")
+    comments = entry.comment.splitlines()
+    kind = next((KIND_NAMES[line] for line in comments if line in KIND_NAMES), "paragraph")
+    state = "reviewed" if reviewed(entry) else "draft" if entry.msgstr else "untranslated"
+    suggestions = []
+    if memory is not None:
+        exact = memory.match(entry.msgid)
+        if exact is not None and exact.target != entry.msgstr:
+            suggestions.append({"score": 100, "source": exact.source, "target": exact.target, "origin": exact.origin})
+        suggestions += [{"score": s.score, "source": s.unit.source, "target": s.unit.target, "origin": s.unit.origin}
+                        for s in memory.suggest(entry.msgid)]
+    return {
+        "key": entry.msgctxt, "block": int(block) if block.isdigit() else 0, "kind": kind,
+        "msgid": entry.msgid, "msgstr": entry.msgstr, "fuzzy": "fuzzy" in entry.flags, "state": state,
+        "english": _marked_english(entry.msgid, index),
+        "terms": _terms(entry.msgid, index),
+        "placeholders": list(dict.fromkeys(_PLACEHOLDER.findall(entry.msgid))),
+        "issues": _issues(entry, index),
+        "provenance": next((line[len(DRAFT_NOTE):] for line in comments if line.startswith(DRAFT_NOTE)), ""),
+        "suggestions": suggestions,
+        "diff": word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else None,
+        "tcomment": entry.tcomment or "",
+    }
+
+
+def _terms(english: str, index) -> list[dict]:
+    seen, found = set(), []
+    for match in index.find(english):
+        term = match.term
+        if term.source in seen:
+            continue
+        seen.add(term.source)
+        found.append({"source": term.source, "target": term.target, "type": term.type,
+                      "variants": list(term.variants), "forbidden": list(term.forbidden), "note": term.note})
+    return found
+
+
+def _marked_english(english: str, index):
+    """The English as HTML: glossary terms in ``<mark>`` (title: the approved Arabic), inline
+    placeholders as protected tokens; everything escaped."""
+    from markupsafe import Markup, escape
+
+    spans = [(m.start, m.end, "term", m.term) for m in index.find(english)]
+    spans += [(m.start(), m.end(), "ph", None) for m in _PLACEHOLDER.finditer(english)]
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    parts, position = [], 0
+    for start, end, kind, term in spans:
+        if start < position:
+            continue  # overlapping: the first one wins
+        parts.append(escape(english[position:start]))
+        text = escape(english[start:end])
+        if kind == "ph":
+            parts.append(Markup('<span class="ph" title="placeholder: keep it in the Arabic">{}</span>').format(text))
+        else:
+            parts.append(Markup('<mark class="term" lang="en" title="{}">{}</mark>').format(
+                f"{term.source} = {term.target}" if term.target else term.source, text))
+        position = end
+    parts.append(escape(english[position:]))
+    return Markup("").join(parts)
+
+
+def word_diff(old: str, new: str):
+    """The words removed from and added to the English, as HTML (``<del>``, ``<ins>``)."""
+    from markupsafe import Markup, escape
+
+    before, after = old.split(), new.split()
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(escape(" ".join(after[j1:j2])))
+            continue
+        if i2 > i1:
+            parts.append(Markup("<del>{}</del>").format(" ".join(before[i1:i2])))
+        if j2 > j1:
+            parts.append(Markup("<ins>{}</ins>").format(" ".join(after[j1:j2])))
+    return Markup(" ").join(parts)
+
+
+def loopback(host: str) -> bool:
+    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
