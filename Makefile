@@ -69,6 +69,7 @@ bench: $(VENV)/.installed $(LT_VENV)/.installed
 	$(BIN)/python bench/archive_scale.py
 	$(BIN)/python bench/decoding_bound.py
 	$(BIN)/python bench/draft_quality.py
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) $(LT_VENV) build editions *.egg-info .pytest_cache .hypothesis

@@ -93,3 +93,36 @@ def test_the_bilingual_page_puts_english_left_and_arabic_right(run, project, bro
         assert english["box"]["right"] <= arabic["box"]["left"]  # side by side: English left, Arabic right
         assert abs(english["box"]["top"] - arabic["box"]["top"]) < 1  # block by block, on the same row
     assert layout["banner"] == []
+
+
+PHONE = """
+const box = el => el.getBoundingClientRect();
+const pair = [...document.querySelectorAll('.pair')].find(p => p.querySelector('.ar') && p.id);
+return {page: document.documentElement.scrollWidth, view: window.innerWidth, height: window.innerHeight,
+        english: box(pair.querySelector('.en')).toJSON(), arabic: box(pair.querySelector('.ar')).toJSON(),
+        banner: [...document.querySelectorAll('.draft-banner')].map(el => ({height: box(el).height,
+                 position: getComputedStyle(el).position})),
+        h1: document.querySelectorAll('h1').length};
+"""
+
+
+def test_the_bilingual_page_on_a_phone_is_one_column_and_no_wider_than_the_screen(run, project, browser):
+    po = prepare(run, project, "story.html", "story.html.ar.json")
+    long_url = "https://example.com/" + "a-very-long-path-segment-" * 8 + "end"
+    review(project / po, {"3.1": f"انظر {long_url} للتفاصيل"}, reviewed=False)  # a draft: the banner shows
+    assert run("publish", "--allow-draft", "--format", "bilingual", str(po)).exit_code == 0
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get((project / "editions/story.bilingual.html").resolve().as_uri())
+        layout = browser.execute_script(PHONE)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        assert browser.save_screenshot(str(ARTIFACTS / "story.bilingual.390.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert layout["page"] <= layout["view"]  # the long URL wraps
+    assert layout["arabic"]["top"] >= layout["english"]["bottom"] - 1  # one column: Arabic under English
+    assert layout["arabic"]["width"] > 0.8 * layout["view"] - 40
+    assert len(layout["banner"]) == 1 and layout["banner"][0]["position"] == "static"
+    assert layout["banner"][0]["height"] < 0.12 * layout["height"]
+    assert layout["h1"] == 1
