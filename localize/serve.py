@@ -22,10 +22,12 @@ on an address other than loopback every request needs the access token.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hmac
 import re
 import secrets
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from localize.errors import LocalizeError
 
 KIND_NAMES = {"title": "title", "heading": "heading", "quote": "quote", "list item": "list item"}
 MAX_BODY = 1 << 20  # a JSON request body: one entry's text, never more than this
+LOCK_WAIT = 3.0  # seconds a save waits for the folder lock before saying who holds it
 _PLACEHOLDER = re.compile(r"</?\d+/?>")
 
 
@@ -243,7 +246,17 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
         from localize.files import lock_folder, write_atomic
 
         path = po_path(name)
-        with lock_folder(folder):
+        with contextlib.ExitStack() as held:
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:  # another save holds the lock for milliseconds; a translate or batch run for minutes
+                try:
+                    held.enter_context(lock_folder(folder, wait=False))
+                    break
+                except LocalizeError:
+                    if time.monotonic() > deadline:
+                        return jsonify(error="another localize run (translate, batch) is writing the "
+                                       "translations; nothing was saved: save again when it is done"), 503
+                    time.sleep(0.05)
             try:
                 po = read_po(path)
             except LocalizeError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+from html import escape
 import subprocess
 import sys
 import time
@@ -60,7 +61,7 @@ def save(client, csrf, key, msgid, msgstr, base=("", False), approve=True):
 
 
 def entry_key(html: str, msgid: str) -> str:
-    return re.search(rf'data-key="([\d.]+)"\s+data-msgid="{re.escape(msgid)}"', html).group(1)
+    return re.search(rf'data-key="([\d.]+)"\s+data-msgid="{re.escape(escape(msgid))}"', html).group(1)
 
 
 def test_index_lists_articles_with_their_review_state(client):
@@ -82,9 +83,15 @@ def test_article_page_shows_english_arabic_terms_issues_and_placeholders(client)
 
 
 def test_approve_writes_the_po_atomically_keeping_everything(client, desk):
+    path = desk / "translations/ar/story.po"
+    po = polib.pofile(str(path), wrapwidth=0)
+    po.append(polib.POEntry(msgctxt="9.1", msgid="A sentence removed from the article.", msgstr="جملة حذفت.",
+                            obsolete=True))
+    po.find("Iran sent a delegation to Vienna on Monday.").previous_msgid = "Iran sent a delegation on Monday."
+    po.find("Iran sent a delegation to Vienna on Monday.").tcomment = "checked with the desk"
+    po.save(str(path))
     html = page(client)
     csrf = csrf_of(html.encode())
-    path = desk / "translations/ar/story.po"
     before = polib.pofile(str(path), wrapwidth=0)
     key = entry_key(html, "The talks resumed in Vienna.")
     response = save(client, csrf, key, "The talks resumed in Vienna.", "  استؤنفت المحادثات\nفي فيينا.  ")
@@ -96,11 +103,50 @@ def test_approve_writes_the_po_atomically_keeping_everything(client, desk):
     assert after.metadata["Last-Translator"] == "Huda K. <huda@desk.example>"
     assert after.metadata["X-Desk-Field"] == "kept" and re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d\+0000",
                                                                     after.metadata["PO-Revision-Date"])
-    for old, new in zip(before, after):  # every other entry as it was
+    assert len(before) == len(after)
+    for old, new in zip(before, after):  # every other entry as it was, obsolete and #| ones too
         if old.msgid != entry.msgid:
-            assert (old.msgstr, old.flags, old.comment, old.tcomment, old.occurrences) == \
-                   (new.msgstr, new.flags, new.comment, new.tcomment, new.occurrences)
+            assert (old.msgstr, old.flags, old.comment, old.tcomment, old.occurrences, old.previous_msgid,
+                    old.obsolete) == (new.msgstr, new.flags, new.comment, new.tcomment, new.occurrences,
+                                      new.previous_msgid, new.obsolete)
+    assert any(item.obsolete and item.msgstr == "جملة حذفت." for item in after)
     assert not list(path.parent.glob("*.tmp*"))
+
+
+def test_a_save_while_a_batch_writes_is_refused_within_seconds(client, desk, monkeypatch):
+    from localize import serve
+    from localize.files import lock_folder
+
+    monkeypatch.setattr(serve, "LOCK_WAIT", 0.3)
+
+    html = page(client)
+    msgid = "The talks resumed in Vienna."
+    with lock_folder("translations"):
+        refused = save(client, csrf_of(html.encode()), entry_key(html, msgid), msgid, "استؤنفت المحادثات.")
+    assert refused.status_code == 503 and "nothing was saved" in refused.json["error"]
+    assert polib.pofile(str(desk / "translations/ar/story.po")).find(msgid).msgstr == ""
+
+
+def test_saves_at_the_same_moment_all_land(desk):
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = create_app("translations")
+    clients = [app.test_client() for _ in range(3)]
+    html = page(clients[0])
+    csrf = csrf_of(html.encode())
+    msgids = ["Talks", "The talks resumed in Vienna.", "Read the <1>full plan</1> here."]
+    for client in clients[1:]:
+        page(client)
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda pair: save(pair[0], csrf, entry_key(html, pair[1]), pair[1], f"نص {pair[1].split()[0]}"),
+                                zip(clients, msgids)))
+    assert [result.status_code for result in results] == [200, 200, 200]
+    found = entries_on_disk(desk)
+    assert [found[msgid].msgstr for msgid in msgids] == [f"نص {msgid.split()[0]}" for msgid in msgids]
+
+
+def entries_on_disk(desk) -> dict:
+    return {entry.msgid: entry for entry in polib.pofile(str(desk / "translations/ar/story.po"))}
 
 
 def test_two_browsers_on_one_article_never_lose_an_update(desk):
