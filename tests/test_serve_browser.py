@@ -105,6 +105,38 @@ def test_a_conflict_shows_the_other_version_and_saves_nothing(browser, served):
     assert entries(project)["Officials met twice."].msgstr == "التقى المسؤولون مرتين (من بويدت)."
 
 
+def test_two_browser_tabs_on_one_article_never_lose_an_update(browser, served):
+    project, url = served
+    first = browser.current_window_handle
+    browser.get(f"{url}/po/ar/story.po")
+    browser.switch_to.new_window("tab")
+    second = browser.current_window_handle
+    browser.get(f"{url}/po/ar/story.po")
+    try:
+        selector = 'article[data-msgid="Officials met twice."]'
+        browser.switch_to.window(first)
+        entry = browser.find_element("css selector", selector)
+        entry.find_element("css selector", "textarea").send_keys("التقى المسؤولون مرتين.")
+        entry.find_element("css selector", "button.approve").click()
+        wait_for(browser, lambda: "state-reviewed" in entry.get_attribute("class"))
+        browser.switch_to.window(second)  # loaded before the first tab saved
+        entry = browser.find_element("css selector", selector)
+        entry.find_element("css selector", "textarea").send_keys("اجتمع المسؤولون مرتين.")
+        entry.find_element("css selector", "button.approve").click()
+        wait_for(browser, lambda: entry.find_elements("css selector", ".theirs"))
+        assert "التقى المسؤولون مرتين." in entry.find_element("css selector", ".theirs").text
+        other = browser.find_element("css selector", 'article[data-msgid="The talks resumed in Vienna."]')
+        other.find_element("css selector", "textarea").send_keys("استؤنفت المحادثات.")
+        other.find_element("css selector", "button.approve").click()  # another segment: saved
+        wait_for(browser, lambda: "state-reviewed" in other.get_attribute("class"))
+    finally:
+        browser.close()
+        browser.switch_to.window(first)
+    found = entries(project)
+    assert found["Officials met twice."].msgstr == "التقى المسؤولون مرتين."
+    assert found["The talks resumed in Vienna."].msgstr == "استؤنفت المحادثات."
+
+
 LAYOUT = """
 const box = el => el.getBoundingClientRect();
 const entry = document.querySelector('article.entry');
