@@ -17,7 +17,7 @@ import click
 
 from localize import __version__, pipeline
 from localize.cli_batch import batch
-from localize.cli_models import models
+from localize.cli_models import ENGINE_OPTIONS, models
 from localize.cli_serve import serve
 from localize.cli_publish import publish
 from localize.cli_tm import tm
@@ -113,26 +113,13 @@ def _warn_suspect(source: str, why: str) -> None:
                    "check the blocks with `localize segment` before review", err=True)
 
 
-_engine_options = [
-    click.option("--engine", type=click.Choice(("argos", "libretranslate")), default="argos", show_default=True,
-                 help="What makes machine drafts: the Argos model installed here, or a LibreTranslate server."),
-    click.option("--url", metavar="URL", help="The LibreTranslate server (e.g. http://mt.desk.example:5000)."),
-    click.option("--api-key", envvar="LOCALIZE_API_KEY", show_envvar=True, metavar="KEY",
-                 help="The server's API key (better from the environment: never written anywhere)."),
-    click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
-                 help="LibreTranslate: requests in flight at once (one per worker of the server's pool)."),
-    click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True, metavar="SECONDS",
-                 help="LibreTranslate: how long to wait for one request's answer."),
-]
-
-
 def translation_options(command):
     """The options translate and batch share: output folder, memory, machine translation."""
     options = [
         click.option("--out", default="translations", show_default=True, metavar="DIR",
                      help="Folder for the PO files (written to DIR/ar/<slug>.po)."),
         click.option("--no-mt", is_flag=True, help="Write the PO files without machine drafts."),
-        *_engine_options,
+        *ENGINE_OPTIONS,
         click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True,
                      help="Beam size for machine translation (1: greedy, fastest)."),
         click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto",

@@ -119,17 +119,28 @@ def models_install(package_file, if_missing, timeout):
     click.echo(f"installed {model.label} ({model.from_code}->{model.to_code}) in {model.path}")
 
 
+ENGINE_OPTIONS = [  # what makes machine drafts: translate, batch and models eval share them
+    click.option("--engine", type=click.Choice(("argos", "libretranslate")), default="argos", show_default=True,
+                 help="What makes machine drafts: the Argos model installed here, or a LibreTranslate server."),
+    click.option("--url", metavar="URL", help="The LibreTranslate server (e.g. http://mt.desk.example:5000)."),
+    click.option("--api-key", envvar="LOCALIZE_API_KEY", show_envvar=True, metavar="KEY",
+                 help="The server's API key (better from the environment: never written anywhere)."),
+    click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
+                 help="LibreTranslate: requests in flight at once (one per worker of the server's pool)."),
+    click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True, metavar="SECONDS",
+                 help="LibreTranslate: how long to wait for one request's answer."),
+]
+
+
+def engine_options(command):
+    for option in reversed(ENGINE_OPTIONS):
+        command = option(command)
+    return command
+
+
 @models.command("eval")
 @click.argument("references", nargs=-1, required=True)
-@click.option("--engine", type=click.Choice(("argos", "libretranslate")), default="argos", show_default=True,
-              help="What makes the drafts: the installed Argos Translate package, or a LibreTranslate server.")
-@click.option("--url", metavar="URL", help="The LibreTranslate server (e.g. http://mt.desk.example:5000).")
-@click.option("--api-key", envvar="LOCALIZE_API_KEY", show_envvar=True, metavar="KEY",
-              help="The server's API key (better from the environment: never written anywhere).")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="LibreTranslate: requests in flight at once.")
-@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True, metavar="SECONDS",
-              help="LibreTranslate: how long to wait for one request's answer.")
+@engine_options
 @click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
 @click.option("--max-length", type=click.IntRange(8, 1024), default=256, show_default=True,
               help="Most tokens in one draft.")

@@ -151,11 +151,11 @@ class Remote:
                 values[i] = folded[i].values
         drafts = [Draft(text) for text in sources]  # nothing to translate: kept as is
         for i in todo:
-            drafts[i] = self._draft(sources[i], protected[i], values[i], bindings[i], outputs[i])
+            drafts[i] = self._draft(sources[i], texts[i], protected[i], values[i], bindings[i], outputs[i])
         return drafts
 
-    def _draft(self, source: str, protected: Protected, values, bindings, output: str) -> Draft:
-        if " ".join(output.split()) == " ".join(_masked(protected).split()):
+    def _draft(self, source: str, sent: str, protected: Protected, values, bindings, output: str) -> Draft:
+        if " ".join(output.split()) == " ".join(sent.split()):
             output = ""  # LibreTranslate answers an empty translation with the English itself
         text = _restore(output, values)
         bound = [binding for binding in bindings if binding[2] in protected.values and binding[2] in text]

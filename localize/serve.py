@@ -32,11 +32,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from localize.errors import LocalizeError
+from localize.segment import TAG
 
 KIND_NAMES = {"title": "title", "heading": "heading", "quote": "quote", "list item": "list item"}
 MAX_BODY = 1 << 20  # a JSON request body: one entry's text, never more than this
 LOCK_WAIT = 3.0  # seconds a save waits for the folder lock before saying who holds it
-_PLACEHOLDER = re.compile(r"</?\d+/?>")
+_PLACEHOLDER = re.compile(TAG)
 
 
 def create_app(root: str, reviewer: str = "", token: str | None = None, glossary_files=()):
@@ -49,7 +50,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
     app.json.ensure_ascii = False
     folder = Path(root)
     csrf = secrets.token_urlsafe(32)
-    state = {"index": None}
+    state = {"index": None, "find": None}
 
     def terms():
         if state["index"] is None:
@@ -57,6 +58,14 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
 
             state["index"] = pipeline.term_index(glossary_files, required=False)
         return state["index"]
+
+    def finder():
+        """``check``'s issue finder, built once (it gathers the glossary's do-not-translate words)."""
+        if state["find"] is None:
+            from localize import pipeline
+
+            state["find"] = pipeline.issue_finder(terms())
+        return state["find"]
 
     def catalogs() -> dict[str, Path]:
         from localize import pipeline
@@ -144,7 +153,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
     def article(name):
         path, po = load(name)
         memory = _memory(folder)
-        entries = [_entry_view(entry, terms(), memory) for entry in po if not entry.obsolete]
+        entries = [_entry_view(entry, terms(), finder(), memory) for entry in po if not entry.obsolete]
         blocks: list[dict] = []
         for view in entries:
             if not blocks or blocks[-1]["number"] != view["block"]:
@@ -194,7 +203,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
         data = body()
         entry = polib.POEntry(msgid=text_field(data, "msgid"), msgstr=text_field(data, "msgstr"),
                               tcomment=text_field(data, "tcomment", required=False))
-        return jsonify(issues=_issues(entry, terms()))
+        return jsonify(issues=_issues(entry, finder()))
 
     @app.post("/api/po/<path:name>/save")
     def save(name):
@@ -277,7 +286,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
                 write_atomic(path, render(po))
             except LocalizeError as error:
                 abort(507, description=error.message)
-        view = _entry_view(entry, terms(), None)
+        view = _entry_view(entry, terms(), finder(), None)
         return jsonify(ok=True, state=view["state"], msgstr=entry.msgstr, fuzzy="fuzzy" in entry.flags,
                        issues=view["issues"], tcomment=entry.tcomment)
 
@@ -295,17 +304,15 @@ def _title(po) -> str:
     return entry.msgid if entry is not None else ""
 
 
-def _issues(entry, index) -> list[dict]:
-    from localize import pipeline
+def _issues(entry, find) -> list[dict]:
     from localize.glossary import format_issue
 
     if not entry.msgstr:
         return []
-    return [{"type": issue.type, "term": issue.term, "text": format_issue(issue)}
-            for issue in pipeline.issue_finder(index)(entry)]
+    return [{"type": issue.type, "term": issue.term, "text": format_issue(issue)} for issue in find(entry)]
 
 
-def _entry_view(entry, index, memory) -> dict:
+def _entry_view(entry, index, find, memory) -> dict:
     """What the article page shows of one entry."""
     from localize.catalog import DRAFT_NOTE, reviewed
 
@@ -320,13 +327,14 @@ def _entry_view(entry, index, memory) -> dict:
             suggestions.append({"score": 100, "source": exact.source, "target": exact.target, "origin": exact.origin})
         suggestions += [{"score": s.score, "source": s.unit.source, "target": s.unit.target, "origin": s.unit.origin}
                         for s in memory.suggest(entry.msgid)]
+    matches = index.find(entry.msgid)
     return {
         "key": entry.msgctxt, "block": int(block) if block.isdigit() else 0, "kind": kind,
         "msgid": entry.msgid, "msgstr": entry.msgstr, "fuzzy": "fuzzy" in entry.flags, "state": state,
-        "english": _marked_english(entry.msgid, index),
-        "terms": _terms(entry.msgid, index),
+        "english": _marked_english(entry.msgid, matches),
+        "terms": _terms(matches),
         "placeholders": list(dict.fromkeys(_PLACEHOLDER.findall(entry.msgid))),
-        "issues": _issues(entry, index),
+        "issues": _issues(entry, find),
         "provenance": next((line[len(DRAFT_NOTE):] for line in comments if line.startswith(DRAFT_NOTE)), ""),
         "suggestions": suggestions,
         "diff": word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else None,
@@ -334,9 +342,9 @@ def _entry_view(entry, index, memory) -> dict:
     }
 
 
-def _terms(english: str, index) -> list[dict]:
+def _terms(matches) -> list[dict]:
     seen, found = set(), []
-    for match in index.find(english):
+    for match in matches:
         term = match.term
         if term.source in seen:
             continue
@@ -346,12 +354,12 @@ def _terms(english: str, index) -> list[dict]:
     return found
 
 
-def _marked_english(english: str, index):
+def _marked_english(english: str, matches):
     """The English as HTML: glossary terms in ``<mark>`` (title: the approved Arabic), inline
     placeholders as protected tokens; everything escaped."""
     from markupsafe import Markup, escape
 
-    spans = [(m.start, m.end, "term", m.term) for m in index.find(english)]
+    spans = [(m.start, m.end, "term", m.term) for m in matches]
     spans += [(m.start(), m.end(), "ph", None) for m in _PLACEHOLDER.finditer(english)]
     spans.sort(key=lambda span: (span[0], -span[1]))
     parts, position = [], 0
