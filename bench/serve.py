@@ -113,6 +113,7 @@ def main() -> None:
                                       "base": {"msgstr": html.unescape(base), "fuzzy": True}})
         approvals.append(time.perf_counter() - started)
         assert response.status_code == 200, response.text
+    session.close()  # (before the server: a keep-alive channel left open makes waitress complain on close)
     server.close()
     for name, times, goal in ((f"page load (GET, {len(todo)} segments)", pages, 1.0), ("approve round trip (POST)", approvals, 0.2)):
         print(f"{name:32} min {min(times) * 1000:7.1f} ms, median {statistics.median(times) * 1000:7.1f} ms "
