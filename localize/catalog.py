@@ -24,6 +24,7 @@ from localize.records import Segment
 
 LANGUAGE = "ar"
 DRAFT_NOTE = "draft: "  # ``#.`` line naming where a draft came from; kept while the draft is
+PERSON_DRAFT = f"{DRAFT_NOTE}edited by a person, not approved yet"  # a tool draft someone changed
 _KIND_NOTES = {"title": "title", "heading": "heading", "quote": "quote", "list_item": "list item"}
 
 
@@ -112,7 +113,29 @@ def add_draft(entry: polib.POEntry, text: str, origin: str, notes=()) -> None:
     entry.msgstr = text
     if "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
-    entry.comment = "\n".join(filter(None, [entry.comment, one_line(f"{DRAFT_NOTE}{origin}"), *map(one_line, notes)]))
+    line = one_line(f"{DRAFT_NOTE}{origin} [text {fingerprint(text)}]")
+    entry.comment = "\n".join(filter(None, [entry.comment, line, *map(one_line, notes)]))
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of a draft's text, written on its ``#. draft:`` line: an entry whose msgstr
+    no longer has it was changed by a person (in the review page or a PO editor), whatever its
+    comments still say."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+_FINGERPRINT = re.compile(r"\[text ([0-9a-f]{8})\]\s*$")
+
+
+def tool_draft(entry: polib.POEntry) -> bool:
+    """The entry's msgstr is still the text the tool drafted (by its fingerprint, not by its
+    comment): a machine or memory draft nobody has touched."""
+    if not entry.msgstr or "fuzzy" not in entry.flags:
+        return False
+    mark = fingerprint(entry.msgstr)
+    return any(match and match[1] == mark for match in map(_FINGERPRINT.search, _draft_origins(entry)))
 
 
 def annotate_drafts(po: polib.POFile, check) -> None:
@@ -174,8 +197,10 @@ def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
 
 
 def _machine_draft(entry: polib.POEntry) -> bool:
-    """An unreviewed draft the tool made (MT or memory): for changed English a fresh draft beats it."""
-    return "fuzzy" in entry.flags and any(
+    """An unreviewed draft the tool made (MT or memory) that nobody edited since: for changed
+    English a fresh draft beats it.  A person's draft (typed and saved unapproved, in the page or
+    a PO editor) is told by its text, not by its comments, and is carried over like a reviewed one."""
+    return tool_draft(entry) and any(
         line.startswith((f"{DRAFT_NOTE}machine translation", f"{DRAFT_NOTE}translation memory"))
         for line in _draft_origins(entry))
 
@@ -221,7 +246,10 @@ def _copy_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr, entry.flags, entry.tcomment = old.msgstr, list(old.flags), old.tcomment
     entry.previous_msgid = old.previous_msgid
     if entry.msgstr and "fuzzy" in entry.flags:  # still a draft: keep saying where it came from
-        entry.comment = "\n".join(filter(None, [entry.comment, *_draft_origins(old)]))
+        origins = _draft_origins(old)
+        if any(map(_FINGERPRINT.search, origins)) and not tool_draft(old):
+            origins = [PERSON_DRAFT]  # the tool's draft, since changed by someone: no longer the machine's words
+        entry.comment = "\n".join(filter(None, [entry.comment, *origins]))
     if old.obsolete:
         old.obsolete = False
 
@@ -240,8 +268,7 @@ def _copy_changed(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr, entry.tcomment, entry.previous_msgid = old.msgstr, old.tcomment, made_for
     entry.flags = ["fuzzy", *(flag for flag in old.flags if flag != "fuzzy")]
     note = f"{DRAFT_NOTE}earlier translation; the English changed (was: see #| msgid)"
-    origin = _draft_origins(old) if "fuzzy" in old.flags else []
-    entry.comment = "\n".join(filter(None, [entry.comment, *(origin or [note])]))
+    entry.comment = "\n".join(filter(None, [entry.comment, note]))
 
 
 # Header fields localize owns (it writes them on every run); every other field, and the

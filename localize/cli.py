@@ -178,9 +178,8 @@ def translate(articles, out, no_mt, engine, url, api_key, concurrency, timeout, 
         pipeline.check_unique_targets(jobs)
         memory = load_memory(out)
         drafted, remembered = pipeline.draft(jobs, index, memory, drafter, trust_exact_memory)
-        pipeline.check_unchanged(read)
-        write_all({target: pipeline.render_po(target, po, po.metadata["X-Source-File"])
-                   for target, po in jobs})  # every PO, or none
+        write_all({target: pipeline.render_po(target, po, po.metadata["X-Source-File"]) for target, po in jobs},
+                  expect=pipeline.expected(read))  # every PO, or none; none over a PO saved meanwhile
         for target, po in jobs:
             _report(target, po, drafted, remembered)
 

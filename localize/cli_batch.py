@@ -189,47 +189,76 @@ def _write_state(out: str, known: dict, seen: dict, rows: list) -> None:
 
 
 def _run_chunk(chunk, out, index, memory, drafter, trust, progress, encoding=None) -> None:
-    """Prepare, draft and write one chunk of articles; failures stay with their article."""
-    from localize.catalog import summary
-    from localize.files import digest, printable, write_all
+    """Prepare, draft and write one chunk of articles; failures stay with their article.
+
+    Each PO is renamed into place only if it still has the digest it had when it
+    was read, checked right before its own rename: a reviewer's save made while
+    the chunk was drafted or rendered fails that article alone ("changed on
+    disk"), and the PO keeps the reviewer's text."""
+    from localize.files import Staging, printable
 
     jobs, rows, seen, digests, suspects = [], {}, {}, {}, {}
     for path, slug, redo, row in chunk:
-        existed = Path(row["po"]).exists()
-        try:
-            target, po = pipeline.prepare(str(path), out, None, _encoding(encoding), index, digests, slug,
-                                          suspects)
-        except LocalizeError as error:
-            row["status"], row["error"] = "failed", printable(error.message)
+        job = _prepare_one(path, slug, redo, row, out, index, digests, suspects, seen, encoding)
+        if job is None:
             progress.article(row)
             continue
-        if target in seen:
-            row["status"], row["error"] = "failed", (f"{target}: both {seen[target]} and {row['file']} would be "
-                                                     "written here (rename one of the articles)")
-            progress.article(row)
-            continue
-        seen[target] = row["file"]
-        row["status"] = "redone" if redo else "updated" if existed else "new"
-        row["suspect"] = suspects.get(target, "")
-        jobs.append((target, po))
-        rows[target] = (row, digests[target])
+        jobs.append(job)
+        rows[job[0]] = row
     drafted, remembered = pipeline.draft(jobs, index, memory, drafter, trust)
-    ready = {}
-    for target, po in jobs:
-        row, before = rows[target]
-        if digest(target) != before:
-            row["status"], row["error"] = "failed", f"{target}: changed on disk during the run; run again"
-            continue
-        try:
-            ready[target] = pipeline.render_po(target, po, row["file"])
-        except LocalizeError as error:
-            row["status"], row["error"] = "failed", printable(error.message)
-        else:
-            row.update(segments=summary(po)["segments"], machine_drafts=drafted.get(target, 0),
-                       memory_drafts=remembered.get(target, 0), issues=len(pipeline.entry_issues(po, index)))
-    write_all(ready)  # the chunk's POs, or none of them (a full disk stops the run: exit 2)
+    expect = pipeline.expected(digests)
+    with Staging() as staging:
+        for target, po in jobs:
+            row = rows[target]
+            try:
+                _finish_row(row, po, index, drafted.get(target, 0), remembered.get(target, 0))
+                staging.add(target, pipeline.render_po(target, po, row["file"]), expect[target])
+            except LocalizeError as error:
+                if error.what.startswith("cannot write"):
+                    raise  # a full disk or a read-only folder stops the run (exit 2): no article can be written
+                row["status"], row["error"] = "failed", printable(error.message)
+        for target in staging.commit(partial=True):
+            rows[target]["status"] = "failed"
+            rows[target]["error"] = f"{printable(str(target))}: changed on disk during the run (saved in an editor?); "\
+                "it was left as it is: run again"
     for target, _ in jobs:
-        progress.article(rows[target][0])
+        progress.article(rows[target])
+
+
+def _prepare_one(path, slug, redo, row, out, index, digests, suspects, seen, encoding):
+    """(target, PO) of one article of a chunk, or None with the row marked failed.  Anything
+    that goes wrong with one article (a bad page, a bug in a reader) fails that article alone."""
+    from localize.files import printable
+
+    existed = Path(row["po"]).exists()
+    try:
+        target, po = pipeline.prepare(str(path), out, None, _encoding(encoding), index, digests, slug, suspects)
+    except LocalizeError as error:
+        row["status"], row["error"] = "failed", printable(error.message)
+        return None
+    except (RecursionError, MemoryError) as error:
+        row["status"], row["error"] = "failed", f"{printable(row['file'])}: too deeply nested or too large to read " \
+            f"({type(error).__name__}); check the file"
+        return None
+    except Exception as error:  # a bug on one page must not cost the night's other articles
+        row["status"], row["error"] = "failed", f"{printable(row['file'])}: could not be read " \
+            f"({type(error).__name__}: {printable(str(error))[:200]}); please report this as a bug"
+        return None
+    if target in seen:
+        row["status"], row["error"] = "failed", (f"{target}: both {seen[target]} and {row['file']} would be "
+                                                 "written here (rename one of the articles)")
+        return None
+    seen[target] = row["file"]
+    row["status"] = "redone" if redo else "updated" if existed else "new"
+    row["suspect"] = suspects.get(target, "")
+    return target, po
+
+
+def _finish_row(row: dict, po, index, machine: int, memory: int) -> None:
+    from localize.catalog import summary
+
+    row.update(segments=summary(po)["segments"], machine_drafts=machine, memory_drafts=memory,
+               issues=len(pipeline.entry_issues(po, index)))
 
 
 class _Progress:

@@ -194,17 +194,30 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
     return text
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` via a temporary file and a rename."""
-    write_all({path: text})
+def write_atomic(path: str | os.PathLike, text: str, expect=None) -> None:
+    """Write ``text`` as UTF-8 to ``path`` via a temporary file and a rename.
+
+    ``expect``: the digest the file must still have right before the rename
+    (``ABSENT``: it must not exist); else it is left as it is and a
+    ``LocalizeError`` says it changed."""
+    with Staging() as staging:
+        staging.add(path, text, expect)
+        staging.commit()
 
 
-def write_all(files: dict) -> None:
-    """Write several files ({path: text}) all or nothing (see ``Staging``)."""
+def write_all(files: dict, expect: dict | None = None) -> None:
+    """Write several files ({path: text}) all or nothing (see ``Staging``); ``expect``:
+    {path: digest the file must still have} (see ``write_atomic``)."""
+    expect = expect or {}
     with Staging() as staging:
         for path, text in files.items():
-            staging.add(path, text)
+            staging.add(path, text, expect.get(path))
         staging.commit()
+
+
+ABSENT = "absent"  # an expected digest: the target must not exist yet
+_CHANGED = ("changed on disk while this run was working (saved in an editor?)", "nothing was written; run the command "
+            "again")
 
 
 class Staging:
@@ -212,17 +225,21 @@ class Staging:
     text at a time, not all of them).
 
     Each text goes to a temporary file beside its target (``add``); ``commit``
-    renames them all into place.  Leaving the ``with`` block without a commit
-    (an error, or a run that decides to write nothing) removes the temporary
-    files and leaves every target as it was.  A failure while writing (read-only
-    folder, full disk, file size limit, a dangling symlink in the way) is one
-    ``LocalizeError`` naming the path and the OS error.  (A rename in the same
-    folder seldom fails; if one does, each file is still either its old or its
-    new version, never half of one.)
+    renames them all into place and flushes the folders.  Leaving the ``with``
+    block without a commit (an error, or a run that decides to write nothing)
+    removes the temporary files and leaves every target as it was.  A failure
+    while writing (read-only folder, full disk, file size limit, a dangling
+    symlink in the way, a target that is a device or a FIFO) is one
+    ``LocalizeError`` naming the path and the cause.  A target staged with the
+    digest it had when it was read is checked again right before its own
+    rename: a file a person saved meanwhile is never replaced.  (A rename in
+    the same folder seldom fails; if one does, each file is still either its
+    old or its new version, never half of one.)  A symbolic link is written
+    through: the file it points to gets the new text, the link stays.
     """
 
     def __init__(self):
-        self.staged: list[tuple[str, Path]] = []
+        self.staged: list[tuple[str, Path, str | None, Path]] = []  # temporary, real target, expect, as named
         self.made: list[Path] = []  # folders made for the files, removed again if nothing is written
         self.committed = False
 
@@ -230,7 +247,7 @@ class Staging:
         return self
 
     def __exit__(self, *exception) -> None:
-        for temporary, _ in self.staged:
+        for temporary, *_ in self.staged:
             if os.path.lexists(temporary):
                 os.unlink(temporary)
         self.staged = []
@@ -240,18 +257,88 @@ class Staging:
             except OSError:  # not empty after all, or gone
                 pass
 
-    def add(self, path: str | os.PathLike, text: str) -> None:
-        path = Path(path)
+    def add(self, path: str | os.PathLike, text: str, expect: str | None = None) -> None:
+        """Stage ``text`` for ``path``; ``expect``: the digest ``path`` must still have when it is
+        renamed into place (``ABSENT``: it must still not exist), None: no check."""
+        named = Path(path)
+        path = regular_target(named)
         self.made += [folder for folder in reversed(path.parents) if not os.path.lexists(folder)
                       and folder not in self.made]
         with _writing(path):
-            self.staged.append((_stage(path, text), path))
+            self.staged.append((_stage(path, text), path, expect, named))
 
-    def commit(self) -> None:
-        for temporary, path in self.staged:
+    def commit(self, partial: bool = False) -> list[Path]:
+        """Rename every staged file into place.  A target that changed since it was read stops
+        the whole commit before any rename (a ``LocalizeError``); with ``partial``, it is left
+        as it is and returned (as it was named), and the others are written."""
+        changed = [item for item in self.staged if not _as_expected(item[1], item[2])]
+        if changed and not partial:
+            raise LocalizeError(str(changed[0][3]), *_CHANGED)
+        skipped, written = [named for *_, named in changed], []
+        for temporary, path, expect, named in self.staged:
+            if named in skipped:
+                continue
+            if not _as_expected(path, expect):  # saved since the check above: the narrowest window there is
+                skipped.append(named)
+                if partial:
+                    continue
+                before = f"; written before it: {', '.join(map(str, written))}" if written else ""
+                raise LocalizeError(str(named), _CHANGED[0], f"it was not written{before}; run the command again")
             with _writing(path):
                 os.replace(temporary, path)
+            written.append(named)
+        for folder in {path.parent for _, path, _, named in self.staged if named in written}:
+            _sync_folder(folder)
         self.committed = True
+        return skipped
+
+
+def _as_expected(path: Path, expect: str | None) -> bool:
+    if expect is None:
+        return True
+    try:
+        now = digest(path)
+    except LocalizeError:
+        return False
+    return now == (None if expect == ABSENT else expect)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so renames survive a power cut (best effort)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+_KINDS = ((stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def regular_target(path: Path) -> Path:
+    """The file a write to ``path`` goes to: ``path`` itself, or, for a symbolic link, the file it
+    points to (followed on purpose: the link stays).  A target that exists and is not a regular
+    file (a device, a FIFO, a socket, a folder) is refused: a rename would replace it."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if path.is_symlink() and not os.path.lexists(target):
+        return path  # broken: check_writable says so
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return target
+    if stat.S_ISDIR(mode):
+        raise LocalizeError(str(path), "is a directory", "give a file name to write")
+    kind = next((name for test, name in _KINDS if test(mode)), None)
+    if kind:
+        raise LocalizeError(str(path), f"not a regular file but {kind}",
+                            "give the name of a regular file to write; nothing was changed")
+    return target
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ from localize import __version__
 from localize.arabic import arabic_punctuation
 from localize.errors import LocalizeError
 from localize.models import Model
-from localize.protect import MASK, MASK_TOKEN, Protected, mask_tokens, protect, restore
+from localize.protect import MASK, MASK_TOKEN, Protected, as_written, mask_tokens, protect, restore
 from localize.qa import Context, failures, kept
 from localize.records import Issue
 
@@ -56,6 +56,11 @@ class Draft:
     issues: tuple[Issue, ...] = ()
     pieces: int = 1  # >1: the segment was too long for the model and was cut
     bound: tuple[str, ...] = ()  # the glossary names put in as their approved form
+
+
+def _as_written(protected: Protected, bound) -> Draft:
+    text, names = as_written(protected, bound)
+    return Draft(text, bound=names)
 
 
 def bind(text: str, terms) -> list[tuple[int, int, str, str]]:
@@ -183,7 +188,8 @@ class Engine:
         pieces = dict(zip(todo, self._pieces([protected[i] for i in todo])))
         unique = list(dict.fromkeys(tuple(piece) for item in pieces.values() for piece in item))
         outputs = dict(zip(unique, self._decode([list(u) for u in unique], progress)))
-        drafts = [Draft(text) for text in sources]  # nothing to translate: kept as is
+        drafts = [None if item.translatable else _as_written(item, bound)  # no words: names as approved
+                  for item, bound in zip(protected, bindings, strict=True)]
         context = Context(terms.latin_allowed() if terms else frozenset())
         again = []
         for index in todo:

@@ -24,14 +24,12 @@ def load_article(path: str, fmt: str | None, encoding: str | None):
     return parse_article(read_input(path, "article"), path, fmt, encoding)
 
 
-def check_unchanged(read: dict) -> None:
-    """Refuse to write over a PO that changed on disk since it was read (a reviewer saved it)."""
-    from localize.files import digest
+def expected(read: dict) -> dict:
+    """{PO: the digest it must still have when it is written} from ``prepare``'s digests (a PO
+    that was not there must still not be there): no reviewer's save is ever replaced."""
+    from localize.files import ABSENT
 
-    for target, before in read.items():
-        if digest(target) != before:
-            raise LocalizeError(str(target), "changed on disk while this run was working (saved in an editor?)",
-                                "nothing was written; run the command again")
+    return {target: before or ABSENT for target, before in read.items()}
 
 
 def draft(jobs, index, memory, drafter, trust: bool) -> tuple[dict, dict]:
@@ -142,7 +140,7 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict, slug: str 
     """Read an article and its existing PO, and build the new PO (nothing written yet).
 
     ``digests[target]`` gets the PO's hash as it was before it was read, for
-    ``check_unchanged`` to compare with just before writing; ``suspects[target]``
+    the write to compare with right before its rename (``expected``); ``suspects[target]``
     says why a web page's reading looks incomplete (see ``Article.suspect``).
     """
     from dataclasses import replace

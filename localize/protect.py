@@ -119,6 +119,21 @@ def restore(tokens: list[str], values: tuple[str, ...], decode) -> str:
 
 
 
+def as_written(protected: Protected, bound=()) -> tuple[str, tuple[str, ...]]:
+    """The draft of a segment with no words for the model (``not translatable``): its
+    protected values in place, a glossary name as its approved Arabic (a heading that is only
+    "Ali Khamenei", a dateline "Tehran."), Arabic punctuation between them; and the English
+    terms so put in.  Never the English copied as a draft."""
+    from localize.arabic import arabic_punctuation
+
+    approved = {binding[2]: binding[3] for binding in bound}
+    parts = [arabic_punctuation(protected.runs[0])]
+    for value, run in zip(protected.values, protected.runs[1:], strict=True):
+        parts += [value, arabic_punctuation(run)]
+    used = tuple(dict.fromkeys(approved[value] for value in protected.values if value in approved))
+    return "".join(parts).strip(), used
+
+
 def kind(value: str) -> str:
     """What a protected value is: placeholder, email, number or url."""
     if value.startswith("<"):

@@ -6,6 +6,8 @@ import subprocess
 import polib
 import pytest
 
+from localize.catalog import fingerprint
+
 from conftest import SAMPLE
 
 
@@ -23,8 +25,8 @@ def test_every_entry_gets_a_fuzzy_machine_draft_naming_the_model(run, model, art
     po = polib.pofile(str(project / "translations/ar/iran-imis.po"))
     for entry in po:
         assert entry.msgstr and entry.flags == ["fuzzy"]
-        assert ("draft: machine translation, translate-en_ar 1.0 (Argos Translate model, "
-                "localize 0.1.0, beam 2)") in entry.comment.splitlines()
+        assert (f"draft: machine translation, translate-en_ar 1.0 (Argos Translate model, "
+                f"localize 0.1.0, beam 2) [text {fingerprint(entry.msgstr)}]") in entry.comment.splitlines()
 
 
 def test_the_po_passes_msgfmt(run, model, article, project):
@@ -144,4 +146,5 @@ def test_what_po_editors_and_default_saves_write_is_kept(run, model, article, pr
     po = polib.pofile(str(path), wrapwidth=0)
     assert po.metadata["X-Poedit-SourceCharset"] == "UTF-8"
     assert po.metadata["Last-Translator"] == "Ali <ali@example.org>"
-    assert all(origin in entry.comment.split("\n") for entry in po), [e.comment for e in po][:2]
+    assert all(f"{origin} [text {fingerprint(entry.msgstr)}]" in entry.comment.split("\n") for entry in po), \
+        [e.comment for e in po][:2]
