@@ -19,25 +19,26 @@ SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 _HASH_FIELD = re.compile(r'^"X-Source-SHA256: ([0-9a-f]{64})\\n"$', re.MULTILINE)
 
 
-def discover(paths) -> list[tuple[Path, str]]:
+def discover(paths, unreadable: list | None = None) -> list[tuple[Path, str]]:
     """Articles in the given folders (recursively, by suffix) and files, sorted, once each, with
     their slugs: the path below the folder given ('incoming/a/story.txt' -> 'a-story'), so that
     same-name articles in different folders get different POs; a file named directly (or at the
-    top of the folder) keeps its file name, as with ``localize translate``."""
+    top of the folder) keeps its file name, as with ``localize translate``.  A folder that cannot
+    be listed goes to ``unreadable`` as (folder, why), for the run to report: never skipped silently."""
     from localize.records import slugify
 
     found: dict[Path, str] = {}
     for argument in paths:
         path = Path(argument)
         if path.is_dir():
-            for article, below in _articles(path):
+            for article, below in _articles(path, unreadable if unreadable is not None else []):
                 found.setdefault(Path(article), slugify(os.path.splitext(below)[0]))
         else:
             found.setdefault(path, slugify(path.stem))  # named explicitly: read it whatever its suffix
     return sorted(found.items(), key=lambda item: item[0].parts)  # as Paths sort, without their cost
 
 
-def _articles(folder: Path):
+def _articles(folder: Path, unreadable: list):
     """(path, path below ``folder`` with "/") of the article files below ``folder``: by suffix,
     regular files (or links to them), no hidden file or folder; symbolic links to folders are
     not followed (as ``Path.rglob``)."""
@@ -47,7 +48,8 @@ def _articles(folder: Path):
         try:
             with os.scandir(current) as entries:
                 entries = list(entries)
-        except PermissionError:
+        except OSError as error:
+            unreadable.append((current, error.strerror or str(error)))
             continue
         for entry in entries:
             if entry.name.startswith("."):

@@ -69,10 +69,11 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, engine,
                                          "engine": "CTranslate2 (Argos Translate package)"})
     index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, wait=False, shared=share is not None):  # shards run at once: disjoint POs
-        articles = [(p, slug) for p, slug in discover(paths)
+        unreadable: list = []
+        articles = [(p, slug) for p, slug in discover(paths, unreadable)
                     if share is None or in_shard(_target(slug, out), share)]
         known, seen = _read_state(out), {}
-        rows, pending = [], []
+        rows, pending = [_unreadable_row(folder, why) for folder, why in unreadable], []
         for path, slug in articles:
             target = _target(slug, out)
             row = {"file": printable(path.as_posix()), "po": printable(target.as_posix()), "status": "",
@@ -94,6 +95,16 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, engine,
     run_info.update(ended=ended.isoformat(timespec="seconds"), seconds=round((ended - started).total_seconds(), 3))
     _summarize(rows, report, run_info)
     sys.exit(1 if any(row["status"] == "failed" for row in rows) else 0)
+
+
+def _unreadable_row(folder: str, why: str) -> dict:
+    """A folder the run could not look into: a failure of the run (exit 1), named in the summary."""
+    from localize.files import printable
+
+    return {"file": printable(folder), "po": "", "status": "failed", "segments": 0, "machine_drafts": 0,
+            "memory_drafts": 0, "issues": 0, "suspect": "",
+            "error": f"{printable(folder)}: cannot read the folder ({why}); its articles were not looked at: "
+                     "check its permissions"}
 
 
 def _encoding(encoding: str | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 import click
@@ -68,17 +69,44 @@ def tm_import(tmx, folder, force):
     Example:
       localize tm import omegat-project.tmx
     """
-    from localize.files import read_input
+    from localize.files import read_input, write_all
     from localize.tm import read_tmx, write_tmx
 
     units = read_tmx(read_input(tmx, "TMX file"), tmx)
     if not units:
         raise LocalizeError(tmx, "no English->Arabic translation units", "check the file's xml:lang codes")
     target = Path(folder) / "tm" / f"{Path(tmx).stem}.tmx"
-    if target.exists() and not force:
+    earlier = sorted(target.parent.glob(f"{glob.escape(target.stem)}.part*.tmx"))
+    if (target.exists() or earlier) and not force:
         raise LocalizeError(str(target), "already imported", "pass --force to replace it")
-    _write_bytes(target, write_tmx(units))
-    click.echo(f"{target}: {len(units)} English->Arabic units")
+    parts = _parts(target, units, write_tmx)
+    write_all({path: data.decode("utf-8") for path, (data, _) in parts.items()})
+    for stale in earlier:  # an earlier import of the same name had more parts
+        if stale not in parts:
+            stale.unlink()
+    for path, (_, number) in parts.items():
+        click.echo(f"{path}: {number} English->Arabic units")
+
+
+def _parts(target: Path, units: list, write_tmx) -> dict:
+    """{file: (TMX bytes, units)}: one file, or as many parts (``NAME.part2.tmx`` ...) as keep
+    each under the size the memory reads (``MAX_INPUT_BYTES``): a file over it would be ignored."""
+    from localize.files import MAX_INPUT_BYTES
+
+    pieces, size = [units], None
+    while True:
+        written = [write_tmx(piece) for piece in pieces]
+        size = max(map(len, written))
+        if size <= MAX_INPUT_BYTES or len(pieces) >= len(units):
+            break
+        count = max(len(pieces) + 1, -(-sum(map(len, written)) * 10 // (MAX_INPUT_BYTES * 9)))
+        step = -(-len(units) // count)
+        pieces = [units[start:start + step] for start in range(0, len(units), step)]
+    if size > MAX_INPUT_BYTES:
+        raise LocalizeError(str(target), "a translation unit is over the size the memory reads",
+                            "remove the largest units from the TMX; nothing was written")
+    names = [target] + [target.with_name(f"{target.stem}.part{number}.tmx") for number in range(2, len(pieces) + 1)]
+    return {name: (data, len(piece)) for name, data, piece in zip(names, written, pieces, strict=True)}
 
 
 def _write_bytes(target: Path, data: bytes) -> None:

@@ -58,6 +58,24 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(escape, text)
 
 
+# What XML 1.0 cannot hold at all (not even as a character reference): C0 controls but tab,
+# line feed and carriage return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_xml_text(text: str, where: str, fix: str) -> None:
+    """Refuse text an XML file (TMX, TBX) cannot hold, naming the character and where it is."""
+    found = _NOT_XML.search(text or "")
+    if found:
+        char = found.group()
+        raise LocalizeError(where, f"a control character (U+{ord(char):04X}) cannot be written to XML", fix)
+
+
+# Characters that show nothing and change no letter, which a glossary term must not carry: a term
+# with one is never found in an article (English) or never matches a correct draft (Arabic).
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def check_file_name(path: str | os.PathLike) -> None:
     """Refuse a file name a PO file cannot record (a line break, a control character, bytes that
     are not UTF-8): the PO's ``#:`` lines and header would break."""
@@ -173,10 +191,12 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
                                 f"name its encoding with --encoding {name}")
         raise LocalizeError(where, f"binary file, not text (a NUL byte at byte {data.index(0)})", give)
     codec = codec_of(data, encoding)
+    _check_text_codec(codec, where)
     try:
         text = data.decode("utf-8-sig" if codec == "utf-8" else codec).lstrip("\ufeff")
     except LookupError:
-        raise LocalizeError(where, f"unknown encoding {codec!r}", "use a Python codec name such as cp1256") from None
+        raise LocalizeError(where, f"unknown encoding {printable(codec)!r}",
+                            "use a Python codec name such as cp1256") from None
     except UnicodeDecodeError as error:
         if encoding or utf16:
             raise LocalizeError(where, f"not valid {codec} at byte {error.start}", "check --encoding") from None
@@ -187,11 +207,27 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
                                 f"({_LANGUAGES.get(likely, 'legacy encoding')})", hint) from None
         raise LocalizeError(where, f"not valid UTF-8 at byte {error.start}",
                             "convert it to UTF-8, or name its encoding with --encoding (e.g. cp1256)") from None
+    except (UnicodeError, ValueError, TypeError) as error:  # punycode, idna...: codecs that are not for files
+        first = printable(str(error))[:120]
+        raise LocalizeError(where, f"cannot be read as {printable(codec)} ({first})",
+                            "name the file's text encoding with --encoding, such as cp1256 or utf-8") from None
     if "\x00" in text:
         raise LocalizeError(where, f"binary file, not text (a NUL character at character {text.index(chr(0))})", give)
     if not text.strip():
         raise empty
     return text
+
+
+def _check_text_codec(codec: str, where: str) -> None:
+    """Refuse a codec that does not turn bytes into text (base64, zlib, rot13: Python's
+    ``bytes.decode`` would say so with a traceback-worthy LookupError)."""
+    try:
+        info = codecs.lookup(codec)
+    except (LookupError, TypeError, ValueError):
+        return  # the decode below says "unknown encoding"
+    if not getattr(info, "_is_text_encoding", True):
+        raise LocalizeError(where, f"{printable(codec)!r} is not a text encoding",
+                            "name the file's text encoding with --encoding, such as cp1256 or utf-8")
 
 
 def write_atomic(path: str | os.PathLike, text: str, expect=None) -> None:

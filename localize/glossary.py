@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress
 from typing import NamedTuple
@@ -43,6 +43,7 @@ class Term:
     variants: tuple[str, ...] = ()
     note: str = ""
     origin: str = ""  # file:line
+    hidden: tuple[str, ...] = field(default=(), compare=False)  # invisible characters taken out of the row
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -84,7 +85,8 @@ def load_glossary(data: bytes, where: str) -> list[Term]:
             if len(row) != len(header):
                 raise LocalizeError(f"{where}:{line}", f"{len(row)} fields, the header has {len(header)}",
                                     "quote fields that contain commas")
-            terms.append(_term({column: _unsafe(cell) for column, cell in zip(columns, row)}, f"{where}:{line}"))
+            cells = {column: _unsafe(cell) for column, cell in zip(columns, row, strict=True)}
+            terms.append(_term(_visible(cells, f"{where}:{line}"), f"{where}:{line}"))
     except csv.Error as error:
         raise LocalizeError(f"{where}:{reader.line_num}", f"broken CSV quoting ({error})",
                             "close the quoted field") from None
@@ -120,7 +122,29 @@ def _term(row: dict, origin: str) -> Term:
     if not target and kind == "term":
         raise LocalizeError(origin, f"empty target for {source!r}", "give the approved Arabic, or type dnt")
     return Term(source, target, kind, _split(row["forbidden"]), _split(row["variants"]),
-                row["note"].strip(), origin)
+                row["note"].strip(), origin, row.get("hidden", ()))
+
+
+def _visible(cells: dict, origin: str) -> dict:
+    """The row's cells without invisible characters (ZWSP, ZWNJ, LRM, RLM, soft hyphen, bidi
+    controls: a term with one is never found, or never matched), which ``glossary check``
+    reports (``hidden``); a control character is refused."""
+    import unicodedata
+
+    from localize.files import INVISIBLE, LINE_BREAKING
+
+    hidden = []
+    for column in ("source", "target", "forbidden", "variants"):
+        cell = cells.get(column, "")
+        control = re.search(f"[{LINE_BREAKING}]", cell.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+        if control:
+            raise LocalizeError(origin, f"a control character (U+{ord(control.group()):04X}) in the {column} column",
+                                "remove it in a text editor")
+        for char in dict.fromkeys(INVISIBLE.findall(cell)):
+            hidden.append(f"U+{ord(char):04X} {unicodedata.name(char, 'invisible character')} in the {column}")
+        cells[column] = INVISIBLE.sub("", cell)
+    cells["hidden"] = tuple(hidden)
+    return cells
 
 
 def _split(cell: str) -> tuple[str, ...]:
@@ -131,6 +155,8 @@ def lint(terms: list[Term]) -> list[str]:
     """Problems a glossary check reports: duplicates, conflicts, forbidden = accepted."""
     problems, seen = [], {}
     for term in terms:
+        problems += [f"{term.origin}: {term.source!r} had {what}, which hides or blocks the term: it is ignored; "
+                     "remove it from the file" for what in term.hidden]
         key = _key(term.source)
         if not key or "\x00" in term.source:
             problems.append(f"{term.origin}: {term.source!r} can never be found in an article "

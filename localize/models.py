@@ -99,7 +99,18 @@ def find(from_code: str = SOURCE, to_code: str = TARGET) -> Model:
 
 
 def remove(model: Model) -> None:
-    shutil.rmtree(model.path)
+    """Remove an installed package.  A package that is a symbolic link (a model kept elsewhere
+    and linked into the packages folder) loses its link only: the files it points to are not
+    the packages folder's to delete."""
+    try:
+        if model.path.is_symlink():
+            model.path.unlink()
+        else:
+            shutil.rmtree(model.path)
+    except OSError as error:
+        raise LocalizeError(str(getattr(error, "filename", None) or model.path),
+                            f"cannot remove the package: {error.strerror or error}",
+                            "check the permissions of the packages folder") from None
 
 
 # --- installing from a file --------------------------------------------------------

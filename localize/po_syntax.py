@@ -32,13 +32,30 @@ _PLURAL_FIX = ("localize entries have one translation each: keep a single msgstr
 
 
 def lines(text: str) -> list[str]:
-    """The file's lines, split as msgfmt splits them."""
+    """The file's lines, split as msgfmt splits them: at line feeds, and at carriage returns in
+    a file that has no line feed (classic Mac line ends, which msgfmt reads too; split on "\n"
+    alone, such a file would be one header line hiding every entry)."""
+    if "\n" not in text and "\r" in text:
+        return text.split("\r")
     return re.split(r"\r?\n", text)
+
+
+# Forms msgfmt reads that polib's parser does not: no space after a comment mark ("#,fuzzy")
+# or between a keyword and its string ('msgstr"..."'); given the space, they read as meant.
+_TIGHT_MARK = re.compile(r"^(\s*)#([,.:]|\||~(?!\|))(?=[^\s])")
+_TIGHT_KEYWORD = re.compile(r'^(\s*(?:#~\s*)?(?:#\|\s*)?(?:#~\|\s*)?)(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)"')
+
+
+def _spaced(row: str) -> str:
+    if '#' not in row[:3] and '"' not in row[:16]:
+        return row
+    row = _TIGHT_MARK.sub(r"\1#\2 ", row)
+    return _TIGHT_KEYWORD.sub(r'\1\2 "', row)
 
 
 def parse(text: str, where: str) -> polib.POFile:
     """A PO file's text, checked line by line and then read by polib."""
-    rows = lines(text)
+    rows = [_spaced(row) for row in lines(text)]
     _check_lines(rows, where)
     parser = polib._POFileParser("", wrapwidth=0)  # noqa: SLF001 (polib splits on U+2028 otherwise)
     parser.fhandle = rows

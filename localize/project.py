@@ -138,6 +138,9 @@ def read_config(path: Path) -> dict:
         line = getattr(error, "lineno", None) or _line_of(str(error))
         raise LocalizeError(f"{where}:{line}" if line else where, f"not valid TOML: {str(error).split(' (at')[0]}",
                             "fix the file (see the README's localize.toml example)") from None
+    except RecursionError:  # arrays or tables nested thousands deep: no setting of ours is
+        raise LocalizeError(where, "not a localize.toml: nested too deeply",
+                            "fix the file (see the README's localize.toml example)") from None
     for key, value in config.items():
         _check_setting(key, value, where, text)
     return config

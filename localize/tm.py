@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from localize import __version__
 from localize.errors import LocalizeError
+from localize.files import check_xml_text
 
 FUZZY_MIN = 75
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -85,6 +86,8 @@ def write_tmx(units: list[Unit]) -> bytes:
                      segtype="sentence", adminlang="en", srclang="en", datatype="plaintext", **{"o-tmf": "PO"})
     body = etree.SubElement(root, "body")
     for unit in units:
+        for text in (unit.source, unit.target):
+            check_xml_text(text, unit.origin, "remove it from that entry in a PO editor; nothing was written")
         tu = etree.SubElement(body, "tu")
         note = etree.SubElement(tu, "prop", type="x-origin")
         note.text = unit.origin
