@@ -16,8 +16,13 @@ Routes (``<po>`` is a PO's path below the translations folder, e.g.
 Saving takes the folder lock ``translate`` takes, reads the PO from disk, and
 refuses (409, with the version on disk) to change an entry that changed since
 the page was loaded; every other entry, comment and header field is kept.
-State-changing requests need the page's CSRF token (header ``X-CSRF-Token``);
-on an address other than loopback every request needs the access token.
+State-changing requests need the page's CSRF token (header ``X-CSRF-Token``),
+and an ``Origin`` (else ``Referer``), when sent, of this very server; on an
+address other than loopback every request needs the access token.  Every
+request must name, in ``Host``, an address the server listens on or a name the
+operator gave (``--allowed-host``): a page of another site that a DNS trick
+points at this server is refused before it can read anything (DNS rebinding).
+A body over ``MAX_BODY`` is refused (413) by waitress before it is read.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hmac
+import ipaddress
+import json
 import re
 import secrets
 import time
@@ -38,15 +45,28 @@ KIND_NAMES = {"title": "title", "heading": "heading", "quote": "quote", "list it
 MAX_BODY = 1 << 20  # a JSON request body: one entry's text, never more than this
 LOCK_WAIT = 3.0  # seconds a save waits for the folder lock before saying who holds it
 _PLACEHOLDER = re.compile(TAG)
+ANY_IP = "*ip"  # a host rule's name: any IP address (the server listens on all of them)
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+# Text that is written to a PO: no control character but tab and newline (they would make the
+# PO unreadable, or be read back as something else), no line or paragraph separator, no lone
+# surrogate (it cannot be written as UTF-8).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")  # in any text field
 
 
-def create_app(root: str, reviewer: str = "", token: str | None = None, glossary_files=()):
-    """The Flask application for the project whose translations folder is ``root``."""
+def create_app(root: str, reviewer: str = "", token: str | None = None, glossary_files=(), hosts=None):
+    """The Flask application for the project whose translations folder is ``root``.
+
+    ``hosts``: the ``Host`` headers it answers to, as ``host_rules`` makes them (the
+    command sets ``app.config["LOCALIZE_HOSTS"]`` once it knows its port); None:
+    the loopback names on any port."""
     from flask import Flask, abort, jsonify, make_response, render_template, request
     from werkzeug.exceptions import HTTPException
 
     app = Flask(__name__, template_folder="templates/serve")
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, JSON_AS_ASCII=False)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, JSON_AS_ASCII=False,
+                      LOCALIZE_HOSTS=frozenset((name, None) for name in LOOPBACK_NAMES) if hosts is None
+                      else frozenset(hosts))
     app.json.ensure_ascii = False
     folder = Path(root)
     csrf = secrets.token_urlsafe(32)
@@ -90,12 +110,22 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
 
     @app.before_request
     def guard():
+        named = request.headers.get("Host", "")
+        host = split_host(named)
+        if host is None or not host_allowed(host, app.config["LOCALIZE_HOSTS"]):
+            abort(400, description=f"this server does not answer to the host name {_shown(named)}: open the "
+                  "address `localize serve` printed, or start it with --allowed-host NAME")
         if token is not None:
             given = request.args.get("token") or request.cookies.get("localize_token") or \
                 request.headers.get("Authorization", "").removeprefix("token ")
             if not hmac.compare_digest(given.encode(), token.encode()):
                 abort(403, description="a token is needed: open the URL `localize serve` printed")
         if request.method == "POST":
+            origin = request.headers.get("Origin")
+            sender = origin if origin is not None else request.headers.get("Referer")
+            if sender is not None and not same_origin(sender, host):
+                abort(403, description="refused: this request came from another site (its "
+                      f"{'Origin' if origin is not None else 'Referer'}), not from this review page")
             if not hmac.compare_digest(request.headers.get("X-CSRF-Token", "").encode(), csrf.encode()):
                 abort(403, description="missing or wrong CSRF token: reload the page")
 
@@ -107,7 +137,9 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # no Referer to other sites (the URL may hold the token); not "no-referrer": a browser then
+        # sends "Origin: null" with the page's own saves, which guard() refuses
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
     @app.errorhandler(HTTPException)
@@ -182,17 +214,25 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
         return response
 
     def body() -> dict:
-        data = request.get_json(silent=True)
+        if not request.is_json:
+            abort(400, description="expected a JSON object (Content-Type: application/json)")
+        try:  # (at most MAX_BODY bytes: MAX_CONTENT_LENGTH)
+            data = json.loads(request.get_data(cache=False))
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
+            data = None
         if not isinstance(data, dict):
             abort(400, description="expected a JSON object")
         return data
 
-    def text_field(data: dict, key: str, required: bool = True) -> str:
+    def text_field(data: dict, key: str, required: bool = True, written: bool = False) -> str:
+        """``data[key]``, text; ``written``: text that goes into the PO as it is."""
         value = data.get(key, "" if not required else None)
         if not isinstance(value, str):
             abort(400, description=f"expected {key} as text")
-        if "\x00" in value:
-            abort(400, description=f"{key} holds a NUL character")
+        bad = (_CONTROL if written else _UNWRITABLE).search(value)
+        if bad:
+            abort(400, description=f"{key} holds a control character (U+{ord(bad.group()):04X}); "
+                  "nothing was saved: remove it")
         return value
 
     @app.post("/api/po/<path:name>/check")
@@ -201,7 +241,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
 
         po_path(name)
         data = body()
-        entry = polib.POEntry(msgid=text_field(data, "msgid"), msgstr=text_field(data, "msgstr"),
+        entry = polib.POEntry(msgid=text_field(data, "msgid"), msgstr=text_field(data, "msgstr", written=True),
                               tcomment=text_field(data, "tcomment", required=False))
         return jsonify(issues=_issues(entry, finder()))
 
@@ -209,7 +249,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
     def save(name):
         data = body()
         key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
-        msgstr = " ".join(text_field(data, "msgstr").split())  # one line, as every PO editor keeps it
+        msgstr = " ".join(text_field(data, "msgstr", written=True).split())  # one line, as PO editors keep it
         base = data.get("base")
         if not isinstance(base, dict) or not isinstance(base.get("msgstr"), str) or \
                 not isinstance(base.get("fuzzy"), bool):
@@ -236,7 +276,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
 
         data = body()
         key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
-        kind, term = text_field(data, "type"), " ".join(text_field(data, "term").split())
+        kind, term = text_field(data, "type"), " ".join(text_field(data, "term", written=True).split())
         if kind not in ISSUE_TYPES or not term:
             abort(400, description="expected an issue type and its term")
 
@@ -252,7 +292,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
         """Apply ``change(entry)`` to the entry on disk under the folder lock and write the PO
         atomically; 409 with the other version when ``change`` says the entry moved on."""
         from localize.catalog import read_po, render
-        from localize.files import lock_folder, write_atomic
+        from localize.files import digest, lock_folder, write_atomic
 
         path = po_path(name)
         with contextlib.ExitStack() as held:
@@ -261,12 +301,15 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
                 try:
                     held.enter_context(lock_folder(folder, wait=False))
                     break
-                except LocalizeError:
+                except LocalizeError as error:
+                    if not _busy(error):  # a read-only folder, a lock file that cannot be made
+                        return cannot_write(name, error)
                     if time.monotonic() > deadline:
                         return jsonify(error="another localize run (translate, batch) is writing the "
                                        "translations; nothing was saved: save again when it is done"), 503
                     time.sleep(0.05)
             try:
+                before = digest(path)  # before reading: a change made while we read is seen at the rename
                 po = read_po(path)
             except LocalizeError as error:
                 abort(422, description=error.message)
@@ -283,14 +326,134 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
                 po.metadata["Last-Translator"] = reviewer
             po.metadata["PO-Revision-Date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
             try:
-                write_atomic(path, render(po))
+                write_atomic(path, render(po), expect=before)
             except LocalizeError as error:
-                abort(507, description=error.message)
+                with contextlib.suppress(LocalizeError):
+                    if digest(path) != before:  # saved in Poedit (no lock) while we were writing
+                        return jsonify(error="the PO was changed elsewhere while saving (Poedit?); nothing "
+                                       "was saved: reload the page"), 409
+                return cannot_write(name, error)
         view = _entry_view(entry, terms(), finder(), None)
         return jsonify(ok=True, state=view["state"], msgstr=entry.msgstr, fuzzy="fuzzy" in entry.flags,
                        issues=view["issues"], tcomment=entry.tcomment)
 
+    def cannot_write(name: str, error: LocalizeError):
+        # 507 Insufficient Storage: werkzeug has no exception for it (abort(507) is a crash)
+        return jsonify(error=f"cannot write {name}; nothing was saved: {error.message}"), 507
+
     return app
+
+
+def _busy(error: LocalizeError) -> bool:
+    """Whether ``lock_folder(wait=False)`` failed because another run holds the lock."""
+    return error.what.startswith("another localize run")
+
+
+def _shown(text: str) -> str:
+    text = "".join(char if char.isprintable() else "?" for char in text[:80])
+    return repr(text) if text else "(none)"
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """A ``Host`` header (or an URL's host and port) as (name, port or None): the name in
+    lower case, an IP address in its usual spelling (``::1``, without brackets); None
+    if it is not one."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        name, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:] if rest else None
+        try:
+            name = str(ipaddress.IPv6Address(name))
+        except ValueError:
+            return None
+    else:
+        if value.count(":") > 1:
+            return None
+        name, colon, port = value.partition(":")
+        port = port if colon else None
+        try:
+            name = str(ipaddress.IPv4Address(name))
+        except ValueError:
+            if not re.fullmatch(r"[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?", name):
+                return None
+    if port is not None:
+        if not re.fullmatch(r"[0-9]{1,5}", port) or int(port) > 65535:
+            return None
+        port = int(port)
+    return name, port
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(host: tuple[str, int | None], rules) -> bool:
+    """Whether ``host`` (``split_host``) matches one of ``rules`` (``host_rules``)."""
+    name, port = host
+    return any((rule == name or (rule == ANY_IP and _is_ip(name))) and (want is None or want == (port or 80))
+               for rule, want in rules)
+
+
+def host_rules(host: str, listening, names=()) -> frozenset:
+    """The ``Host`` headers a server listening on ``listening`` ([(address, port)]) for
+    ``--host host`` answers to, as (name, port or None for any port) pairs: ``host``
+    and each address, on their port; on loopback, the loopback names; on every
+    address (0.0.0.0, ::), any IP address and localhost; and ``names`` (NAME, on any
+    port, or NAME:PORT).  A name from nobody's list is what a DNS rebinding attack
+    sends: a browser names the site it thinks it talks to."""
+    rules = set()
+    for address, port in listening:
+        port = int(port)  # (waitress's effective_port is text)
+        for given in (host, str(address)):
+            parsed = split_host(given if ":" not in given or given.startswith("[") else f"[{given}]")
+            if parsed is None:
+                continue
+            if parsed[0] in ("0.0.0.0", "::"):
+                rules |= {(ANY_IP, port), ("localhost", port)}
+            else:
+                rules.add((parsed[0], port))
+            if loopback(parsed[0]):
+                rules |= {(name, port) for name in LOOPBACK_NAMES}
+    for name in names:
+        parsed = split_host(f"[{name}]" if name.count(":") > 1 and not name.startswith("[") else name)
+        if parsed is None:
+            raise LocalizeError("--allowed-host", f"{_shown(name)} is not a host name (NAME or NAME:PORT)",
+                                "e.g. --allowed-host review.desk.example")
+        rules.add(parsed)
+    return frozenset(rules)
+
+
+def same_origin(url: str, host: tuple[str, int | None]) -> bool:
+    """Whether ``url`` (an ``Origin`` or ``Referer``) is of the server ``host`` (``split_host``
+    of the request's ``Host``): http or https, the same name and port."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc:
+        return False
+    origin = split_host(parts.netloc)
+    if origin is None:
+        return False
+    default = 80 if parts.scheme == "http" else 443
+    return origin[0] == host[0] and (origin[1] or default) == (host[1] or default)
+
+
+def make_server(app, host: str, port: int):
+    """The waitress server of ``localize serve``: a body over ``MAX_BODY`` is refused (413)
+    from its Content-Length, before it is read (and spooled to a temporary file)."""
+    from waitress.server import create_server
+
+    return create_server(app, host=host, port=port, threads=8, ident="localize",
+                         max_request_body_size=MAX_BODY + 1)  # (waitress refuses a body of this size)
 
 
 def _memory(folder: Path):
