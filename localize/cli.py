@@ -9,6 +9,7 @@ start fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -39,6 +40,20 @@ class _Group(click.Group):
         except BrokenPipeError:  # `localize segment x | head`
             sys.stderr.close()
             ctx.exit(0)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except RecursionError:  # input nested thousands deep that a library walks recursively
+            click.echo("Error: the input is nested too deeply to read (check the file; nothing was written)", err=True)
+            ctx.exit(2)
+        except Exception as error:  # a bug: one line (the traceback with LOCALIZE_DEBUG=1), never a crash dump
+            if os.environ.get("LOCALIZE_DEBUG"):
+                raise
+            from localize.files import printable
+
+            what = printable(f"{type(error).__name__}: {error}")[:300]
+            click.echo(f"Error: internal error ({what}); nothing more was written: please report this as a bug "
+                       "(LOCALIZE_DEBUG=1 shows the traceback)", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -167,3 +167,19 @@ def test_models_remove_of_a_symlinked_package_removes_the_link_only(run, model, 
     result = run("models", "remove")
     assert result.exit_code == 0, result.stderr
     assert not os.path.lexists(model.path) and (kept / "metadata.json").is_file()
+
+
+def test_a_crash_on_one_article_is_one_line_not_a_traceback(run, project, monkeypatch):
+    import localize.readers
+
+    (project / "a.txt").write_text("Title\n\nText.\n")
+
+    def crashing(*args, **kwargs):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(localize.readers, "parse_article", crashing)
+    monkeypatch.delenv("LOCALIZE_DEBUG", raising=False)
+    result = run("translate", "--no-mt", "a.txt")
+    assert result.exit_code == 2 and not (project / "translations").exists()
+    assert result.stderr == ("Error: internal error (IndexError: list index out of range); nothing more was written: "
+                             "please report this as a bug (LOCALIZE_DEBUG=1 shows the traceback)\n")
