@@ -205,9 +205,53 @@ def _machine_draft(entry: polib.POEntry) -> bool:
         for line in _draft_origins(entry))
 
 
+APPROVED_NOTE = "approved: "  # ``#.`` line: who approved the entry on the review page, and when
+_MEMORY_NOTE = re.compile(r"memory \d+%: ")
+_DRAFT_VERDICT = re.compile(r" \[draft: [^\]]*\]$")
+
+
+def approve(entry: polib.POEntry, by: str, when: datetime | None = None) -> None:
+    """Mark ``entry`` reviewed by ``by`` now: no longer fuzzy, and nothing left that speaks of the
+    draft (``#|`` previous English, ``draft:``, ``issue:`` and memory-suggestion lines, a glossary
+    line's ``[draft: ...]`` verdict); ``#. approved: BY, DATE`` says who and when.  What the
+    next ``translate`` of an unchanged article writes is then what is on disk already."""
+    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+    entry.previous_msgid = entry.previous_msgctxt = None
+    kept = _without_tool_lines(entry.comment, (DRAFT_NOTE, "issue: ", APPROVED_NOTE))
+    kept = [_DRAFT_VERDICT.sub("", line) for line in kept if not _MEMORY_NOTE.match(line)]
+    stamp = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    entry.comment = "\n".join([*kept, one_line(f"{APPROVED_NOTE}{by or 'a reviewer'}, {stamp}")])
+
+
+def send_back(entry: polib.POEntry) -> None:
+    """An approved entry back to review: fuzzy again, its ``approved:`` line gone."""
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    entry.comment = "\n".join(_without_tool_lines(entry.comment, (APPROVED_NOTE,)))
+
+
+def _without_tool_lines(comment: str, prefixes: tuple[str, ...]) -> list[str]:
+    """The comment's lines less those starting with ``prefixes`` and their wrapped continuations."""
+    kept, dropping = [], False
+    for line in comment.split("\n") if comment else []:
+        if line.startswith(prefixes):
+            dropping = True
+        elif dropping and line.strip() and not _TOOL_LINE.match(line):
+            continue
+        else:
+            dropping = False
+            kept.append(line)
+    return kept
+
+
+def approvals(entry: polib.POEntry) -> list[str]:
+    """The entry's ``approved:`` lines (carried over with its reviewed translation)."""
+    return [line for line in (entry.comment or "").split("\n") if line.startswith(APPROVED_NOTE)]
+
+
 # The lines localize writes in ``#.`` comments; any other line is the continuation of the one
 # before it, wrapped by a PO editor or by polib's and Babel's default save (width 76-78).
-_TOOL_LINE = re.compile(r"(?:draft|glossary|issue): |memory \d+%: |<\d+/?>|(?:title|heading|quote|list item)$")
+_TOOL_LINE = re.compile(r"(?:draft|glossary|issue|approved): |memory \d+%: |<\d+/?>|(?:title|heading|quote|list item)$")
 
 
 def _draft_origins(entry: polib.POEntry) -> list[str]:
@@ -244,7 +288,9 @@ def _take(index, entry):
 
 def _copy_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr, entry.flags, entry.tcomment = old.msgstr, list(old.flags), old.tcomment
-    entry.previous_msgid = old.previous_msgid
+    entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags else None  # (a reviewed entry has none)
+    if reviewed(old) or (old.obsolete and old.msgstr and "fuzzy" not in old.flags):
+        entry.comment = "\n".join(filter(None, [entry.comment, *approvals(old)]))
     if entry.msgstr and "fuzzy" in entry.flags:  # still a draft: keep saying where it came from
         origins = _draft_origins(old)
         if any(map(_FINGERPRINT.search, origins)) and not tool_draft(old):

@@ -249,7 +249,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
     def save(name):
         data = body()
         key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
-        msgstr = " ".join(text_field(data, "msgstr", written=True).split())  # one line, as PO editors keep it
+        msgstr = _as_typed(text_field(data, "msgstr", written=True))
         base = data.get("base")
         if not isinstance(base, dict) or not isinstance(base.get("msgstr"), str) or \
                 not isinstance(base.get("fuzzy"), bool):
@@ -263,7 +263,9 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
                 return {"msgstr": entry.msgstr, "fuzzy": "fuzzy" in entry.flags}  # someone else's version
             entry.msgstr = msgstr
             if approve:
-                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+                from localize.catalog import approve as approved
+
+                approved(entry, reviewer)
             elif msgstr and "fuzzy" not in entry.flags and msgstr != base["msgstr"]:
                 entry.flags.insert(0, "fuzzy")  # typed, not approved: a draft still
             return None
@@ -342,6 +344,12 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
         return jsonify(error=f"cannot write {name}; nothing was saved: {error.message}"), 507
 
     return app
+
+
+def _as_typed(text: str) -> str:
+    """The reviewer's text as typed (no-break and thin spaces, tabs and line breaks inside it
+    kept, as a PO editor keeps them), less the spaces and line breaks around it."""
+    return text.strip(" \t\n")
 
 
 def _busy(error: LocalizeError) -> bool:

@@ -99,7 +99,8 @@ def test_approve_writes_the_po_atomically_keeping_everything(client, desk):
     assert response.json["state"] == "reviewed" and response.json["issues"] == []
     after = polib.pofile(str(path), wrapwidth=0)
     entry = after.find("The talks resumed in Vienna.")
-    assert entry.msgstr == "استؤنفت المحادثات في فيينا." and "fuzzy" not in entry.flags
+    assert entry.msgstr == "استؤنفت المحادثات\nفي فيينا." and "fuzzy" not in entry.flags  # as typed, less the
+    assert entry.comment.splitlines()[-1].startswith("approved: Huda K. <huda@desk.example>, ")  # spaces around
     assert after.metadata["Last-Translator"] == "Huda K. <huda@desk.example>"
     assert after.metadata["X-Desk-Field"] == "kept" and re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d\+0000",
                                                                     after.metadata["PO-Revision-Date"])

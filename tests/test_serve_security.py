@@ -18,6 +18,8 @@ import urllib.request
 
 import pytest
 
+from localize.catalog import read_po
+
 from localize.errors import LocalizeError
 from localize.serve import MAX_BODY, create_app, host_rules, make_server
 from test_serve import client, csrf_of, desk, entry_key, page, save  # noqa: F401 (fixtures)
@@ -142,9 +144,13 @@ def test_a_control_character_is_refused(client, desk, sheet, char):  # noqa: F81
     assert ignored.status_code == 400 and unchanged(desk, sheet)
 
 
-def test_tab_and_newline_are_kept_as_spaces(client, desk, sheet):  # noqa: F811
-    saved = save_one(client, sheet, msgstr="استؤنفت\tالمحادثات\nفي فيينا.")
-    assert saved.status_code == 200 and saved.json["msgstr"] == "استؤنفت المحادثات في فيينا."
+def test_text_is_kept_as_typed(client, desk, sheet):  # noqa: F811
+    """Tabs, line breaks, no-break and narrow no-break spaces stay (a PO editor keeps them); the PO
+    still reads back; only the spaces around the text go."""
+    typed = "استؤنفت\tالمحادثات\nفي\u00a0فيينا\u202f\u2009يوم ١٠."
+    saved = save_one(client, sheet, msgstr=f"  {typed}\n")
+    assert saved.status_code == 200 and saved.json["msgstr"] == typed
+    assert read_po(desk / "translations/ar/story.po").find("The talks resumed in Vienna.").msgstr == typed
 
 
 @pytest.mark.parametrize("data", ["[" * 100000, '{"a":' * 100000, "[]", "1", '"text"', "null", "\xff{}",
