@@ -11,37 +11,62 @@ the same QA.
 - One request carries many segments (``q`` as a list), within the server's
   batch and character limits; ``concurrency`` requests are in flight at once, so
   a pool of workers behind a load balancer is used.
-- Retries with backoff (urllib3's ``Retry``) on 429, 5xx, dropped connections
-  and timeouts; ``Retry-After`` is honoured.  What still fails is one line.
+- Each request has one deadline, ``timeout``: connecting, every read of the answer and the
+  waits between tries all fit in it (a server that trickles its answer is cut off at it).
+  Retries with backoff on 429, 5xx and dropped connections; ``Retry-After`` is honoured up to
+  ``RETRY_AFTER_MOST`` seconds (a longer one, an hour from a proxy, is cut, and said once on
+  stderr).  What still fails is one line.
+- Redirects are not followed: the API key is in the body, and a 307/308 would carry it to
+  whatever server the answer names.  A 3xx is one line naming its ``Location``.
+- Answers are read with limits: at most ``MOST_BYTES`` once decoded (a small gzip body can
+  expand to gigabytes), UTF-8, JSON at most ``MOST_DEPTH`` deep, no lone surrogates, and the
+  types and counts the API documents; anything else is one line, never a traceback.
 - Protected items go in as masks (``⦅1⦆``) with ``format=text``, so the model
   sees the whole sentence.  A segment whose draft comes back without each mask
   exactly once is sent again with ``format=html`` and the items as
   ``<x id="1"/>`` tags: LibreTranslate's HTML path never hands a tag to the
   model, so every item comes back (the text between tags is translated in
-  pieces, which costs fluency; hence text first).
+  pieces, which costs fluency; hence text first).  Its answers are HTML: our tags become masks
+  again, markup the server added is dropped, entities are unescaped, and an answer that is the
+  English sent back is no draft.
 - The API key goes in the request body only: never into a PO, a report or a
   message (``where`` shows the server without credentials).
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import math
 import re
+import socket
 import threading
+import time
+import zlib
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from localize.arabic import arabic_punctuation
 from localize.errors import LocalizeError
 from localize.mt import Draft, attach_clitic, bind
-from localize.protect import MASK, MASK_TEXT, Protected, protect
+from localize.protect import MASK, MASK_TEXT, Protected, as_written, protect
 from localize.qa import kept
 
 SOURCE, TARGET = "en", "ar"
 MOST_PER_REQUEST = 16  # segments per request, unless the server allows fewer
-_TAG = re.compile(r'<x id="(\d+)"\s*/?>(?:</x>)?')
+RETRIED = frozenset((429, 500, 502, 503, 504))
+MOST_BYTES = 64 * 2**20  # an answer, decoded (a real one is kilobytes; the languages list, tens of them)
+MOST_DEPTH = 32  # JSON nesting (LibreTranslate's answers are 3 deep)
+_CHUNK = 64 * 1024
 _LETTER = re.compile(r"[^\W\d_]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# the HTML path's answers: our tags (as sent, or as BeautifulSoup writes them back), tags that
+# break a line, and any other markup the server added (patterns linear in the answer's length)
+_OUR_TAG = re.compile(r"""<x\s+id\s*=\s*["']?(\d+)["']?\s*/?>(?:</x\s*>)?""", re.IGNORECASE)
+_BREAK = re.compile(r"</?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header|footer|"
+                    r"pre|body|html)\b[^<>]*>", re.IGNORECASE)
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<[!?][^<>]*>")
 
 
 def server_name(url: str) -> str:
@@ -73,18 +98,24 @@ def check_url(url: str | None) -> str:
 class Remote:
     """Drafts from a LibreTranslate server, with the interface of ``mt.Engine``."""
 
-    RETRIES = 5  # per request, on 429, 5xx, dropped connections and timeouts ...
-    BACKOFF = 0.5  # ... waiting 0.5, 1, 2, 4, 8 s (or what Retry-After says)
+    RETRIES = 5  # per request, on 429, 5xx and dropped connections ...
+    BACKOFF = 0.5  # ... waiting 0.5, 1, 2, 4, 8 s (or what Retry-After says), within the deadline
+    BACKOFF_MOST = 30.0
+    RETRY_AFTER_MOST = 10.0  # s: a longer Retry-After is cut to this (and said once)
 
     def __init__(self, url: str, api_key: str | None = None, concurrency: int = 4, timeout: float = 120.0,
-                 retries: int | None = None, backoff: float | None = None):
+                 retries: int | None = None, backoff: float | None = None, warn=None):
+        """``timeout``: seconds for each request as a whole, its retries included; ``warn(line)``:
+        what the user should hear of (default: ``warning: ...`` on stderr)."""
         self.url = check_url(url)
         self.where = server_name(self.url)
         self.api_key, self.concurrency, self.timeout = api_key or None, concurrency, timeout
         self.retries = self.RETRIES if retries is None else retries
         self.backoff = self.BACKOFF if backoff is None else backoff
+        self.warn = warn or _warn
         self.batch_limit, self.char_limit = MOST_PER_REQUEST, 0  # 0: none (from the server's settings)
         self._local = threading.local()
+        self._said, self._said_lock = set(), threading.Lock()
         self.checked = False
         self.html_again = 0  # segments asked again as HTML (masks lost in format=text), for the bench
 
@@ -108,12 +139,12 @@ class Remote:
         if self.checked:
             return
         languages = self._call("GET", "/languages", None, patient=False)  # a typo in --url: said at once
-        if not isinstance(languages, list):
-            raise self._error("GET /languages did not answer a list of languages")
-        codes = {item.get("code"): item for item in languages if isinstance(item, dict)}
+        if not isinstance(languages, list) or not all(_is_language(item) for item in languages):
+            raise self._error("GET /languages did not answer a list of languages (code, name, targets)")
+        codes = {item["code"]: item for item in languages}
         targets = codes.get(SOURCE, {}).get("targets")
         if SOURCE not in codes or TARGET not in codes or (isinstance(targets, list) and TARGET not in targets):
-            have = ", ".join(sorted(str(code) for code in codes)) or "none"
+            have = ", ".join(sorted(_first(code)[:20] for code in codes)[:40]) or "none"
             raise LocalizeError(self.where, f"the server does not translate {SOURCE}->{TARGET} (its languages: {have})",
                                 "load the translate-en_ar model on the server (libretranslate --load-only en,ar)")
         try:
@@ -122,9 +153,9 @@ class Remote:
             settings = {}  # an older server, or a proxy that serves only the API: default limits
         if isinstance(settings, dict):
             batch, chars = settings.get("batchLimit"), settings.get("charLimit")
-            if isinstance(batch, int) and batch > 0:
+            if _is_count(batch):
                 self.batch_limit = min(batch, MOST_PER_REQUEST)
-            if isinstance(chars, int) and chars > 0:
+            if _is_count(chars):
                 self.char_limit = chars
         self.checked = True
 
@@ -140,18 +171,22 @@ class Remote:
         outputs = {i: answers[texts[i]] for i in todo}
         again = [i for i in todo if protected[i].values and not _each_once(MASK_TEXT, outputs[i],
                                                                              len(protected[i].values))]
-        values = {i: protected[i].values for i in todo}
+        values, sent = {i: protected[i].values for i in todo}, dict(texts)
         if again:  # masks lost or doubled: the HTML path keeps them (in pieces of text)
             self.html_again += len(again)
             folded = {i: _fold(protected[i]) for i in again}
             tagged = {i: _tagged(folded[i]) for i in again}
             answers = self._translate_all(list(dict.fromkeys(tagged.values())), "html", None)
             for i in again:
-                outputs[i] = _TAG.sub(lambda match: MASK.format(match.group(1)), answers[tagged[i]])
+                outputs[i], sent[i] = _from_html(answers[tagged[i]]), _from_html(tagged[i])
                 values[i] = folded[i].values
-        drafts = [Draft(text) for text in sources]  # nothing to translate: kept as is
+        drafts = [Draft(text) for text in sources]
+        for i, item in enumerate(protected):
+            if not item.translatable:  # no words: as written, names in their approved form
+                text, names = as_written(item, bindings[i])
+                drafts[i] = Draft(text, bound=names)
         for i in todo:
-            drafts[i] = self._draft(sources[i], texts[i], protected[i], values[i], bindings[i], outputs[i])
+            drafts[i] = self._draft(sources[i], sent[i], protected[i], values[i], bindings[i], outputs[i])
         return drafts
 
     def _draft(self, source: str, sent: str, protected: Protected, values, bindings, output: str) -> Draft:
@@ -217,72 +252,179 @@ class Remote:
             raise self._error(f"answered {len(translated)} translations for {len(texts)} texts")
         return translated
 
-    def _session(self, patient: bool = True):
-        """This thread's HTTP session: retries with backoff (fewer when not ``patient``)."""
-        session = getattr(self._local, f"session_{patient}", None)
+    def _session(self):
+        """This thread's HTTP session (no retries, no redirects: ``_call`` does what is needed)."""
+        session = getattr(self._local, "session", None)
         if session is None:
             import requests
-            from requests.adapters import HTTPAdapter
-            from urllib3.util.retry import Retry
 
-            retries = self.retries if patient else min(self.retries, 1)
-            retry = Retry(total=retries, connect=retries, read=retries, status=retries,
-                          backoff_factor=self.backoff, backoff_max=30, status_forcelist=(429, 500, 502, 503, 504),
-                          allowed_methods=None, respect_retry_after_header=True, raise_on_status=False)
             session = requests.Session()
-            session.mount("http://", HTTPAdapter(max_retries=retry))
-            session.mount("https://", HTTPAdapter(max_retries=retry))
+            session.mount("http://", _adapter_class()())
+            session.mount("https://", _adapter_class()())
+            session.headers["Accept-Encoding"] = "gzip, deflate"  # what _Inflate decodes, within limits
             session.trust_env = True  # HTTP(S)_PROXY / NO_PROXY, as curl
-            setattr(self._local, f"session_{patient}", session)
+            self._local.session = session
         return session
 
     def _call(self, method: str, path: str, body, patient: bool = True):
+        """The answer's JSON (checked by ``_answer``), all tries within one deadline: ``timeout``
+        seconds from now.  429, 5xx and dropped connections are tried again (once, when not
+        ``patient``) while the wait fits before the deadline."""
+        deadline = time.monotonic() + self.timeout
+        most = self.retries if patient else min(self.retries, 1)
+        tries = 0
+        while True:
+            try:
+                status, headers, payload = self._try(method, path, body, deadline)
+            except _Dropped as dropped:
+                pause = self._pause(tries, None, deadline) if tries < most else None
+                if pause is None:
+                    raise LocalizeError(self.where, f"cannot reach the LibreTranslate server ({dropped})",
+                                        "start it, or check --url and the network") from None
+            else:
+                pause = self._pause(tries, headers, deadline) if status in RETRIED and tries < most else None
+                if pause is None:
+                    return self._answer(method, path, status, headers, payload, tries)
+            time.sleep(pause)
+            tries += 1
+
+    def _pause(self, tries: int, headers, deadline: float) -> float | None:
+        """Seconds to wait before the next try: the backoff, or what Retry-After asks, up to
+        RETRY_AFTER_MOST; None when the next try would not start before the deadline."""
+        pause = min(self.backoff * 2 ** tries, self.BACKOFF_MOST)
+        asked = _retry_after(headers.get("Retry-After")) if headers is not None else None
+        if asked is not None:
+            pause = min(asked, self.RETRY_AFTER_MOST)
+        if time.monotonic() + pause >= deadline:
+            return None
+        if asked is not None and asked > pause:
+            self._say_once("retry-after", f"{self.label} asked to wait {asked:.0f} s before trying again "
+                                          f"(Retry-After); waiting {pause:g} s at most")
+        return pause
+
+    def _try(self, method: str, path: str, body, deadline: float):
+        """One try: (status, headers, the body's bytes), its connection cut at the deadline."""
         import requests
 
-        try:
-            response = self._session(patient).request(method, self.url + path, json=body, timeout=self.timeout)
-        except requests.exceptions.RetryError as error:
-            status = getattr(getattr(error.args[0] if error.args else None, "reason", None), "args", [""])
-            raise self._error(f"kept failing after {self.retries} retries ({_first(str(status))})",
-                              "see the server's log; lower --concurrency if it is overloaded") from None
-        except requests.exceptions.Timeout:
-            raise LocalizeError(self.where, f"no answer within {self.timeout:g} s (after {self.retries} retries)",
-                                "raise --timeout, lower --concurrency, or check the server") from None
-        except requests.exceptions.ConnectionError as error:
-            raise LocalizeError(self.where, f"cannot reach the LibreTranslate server ({_reason(error)})",
-                                "start it, or check --url and the network") from None
-        except requests.exceptions.RequestException as error:
-            raise self._error(f"the request failed ({_first(str(error))})") from None
-        return self._answer(method, path, response)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise self._late(method, path)
+        with _Watch(left) as watch:
+            try:
+                response = self._session().request(method, self.url + path, json=body, timeout=(left, left),
+                                                   stream=True, allow_redirects=False)
+            except requests.exceptions.SSLError as error:
+                raise LocalizeError(self.where, f"cannot reach the LibreTranslate server ({_reason(error)})",
+                                    "check --url (http or https?) and the server's certificate") from None
+            except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
+                if watch.expired or isinstance(error, requests.exceptions.Timeout):
+                    raise self._late(method, path) from None
+                raise _Dropped(_reason(error)) from None
+            except requests.exceptions.RequestException as error:
+                raise self._error(f"the request failed ({_first(str(error))})") from None
+            try:
+                payload = self._body(method, path, response, deadline, watch)
+            except BaseException:
+                response.close()
+                raise
+        response.raw.release_conn()  # read to its end: the connection serves the next request
+        return response.status_code, response.headers, payload
 
-    def _answer(self, method: str, path: str, response):
-        status = response.status_code
+    def _body(self, method: str, path: str, response, deadline: float, watch: _Watch) -> bytes:
+        """The answer's bytes, decoded (gzip, deflate), at most MOST_BYTES, all read by the deadline."""
+        from http.client import HTTPException
+
+        from urllib3.exceptions import HTTPError
+
+        coding = response.headers.get("Content-Encoding", "").strip().lower()
+        if coding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            raise self._error(f"{method} {path} answered in an encoding not asked for "
+                              f"(Content-Encoding: {_first(coding)[:40]})")
+        inflate = _Inflate(coding) if coding not in ("", "identity") else None
+        length = response.headers.get("Content-Length", "").strip()
+        if length.isdigit() and int(length) > MOST_BYTES:
+            raise self._too_big(method, path)
+        read = getattr(response.raw, "read1", None) or response.raw.read
+        parts, size = [], 0
         try:
-            answer = response.json()
-        except ValueError:
-            answer = None
+            while data := read(_CHUNK, decode_content=False):
+                if time.monotonic() >= deadline:
+                    raise self._late(method, path)
+                if inflate:
+                    data = inflate.feed(data, MOST_BYTES - size)
+                size += len(data)
+                if size > MOST_BYTES:
+                    raise self._too_big(method, path, inflate is not None)
+                parts.append(data)
+            if inflate:
+                inflate.finish()
+        except zlib.error as error:
+            raise self._error(f"{method} {path} answered a body that does not decode as {coding} "
+                              f"({_first(str(error))})") from None
+        except (OSError, HTTPException, HTTPError) as error:
+            if watch.expired:
+                raise self._late(method, path) from None
+            raise _Dropped(f"the answer broke off: {_reason(error)}") from None
+        if not watch.finish():
+            raise self._late(method, path)  # (a body without a length ends where the cut was)
+        return b"".join(parts)
+
+    def _answer(self, method: str, path: str, status: int, headers, payload: bytes, tries: int):
+        if 300 <= status < 400:
+            raise self._redirected(method, path, status, headers.get("Location"))
+        answer, odd = _parse(payload)
         message = _first(str(answer.get("error", ""))) if isinstance(answer, dict) else ""
+        asked = _retry_after(headers.get("Retry-After"))
+        waiting = f"; it asks to wait {asked:.0f} s (Retry-After)" if asked and status in RETRIED else ""
         if status == 403 or (status == 400 and "api key" in message.lower()):
             raise LocalizeError(self.where, f"the server refused the API key ({status}: {message or 'forbidden'})",
                                 "pass the desk's key with --api-key or LOCALIZE_API_KEY")
         if status == 429:
-            raise LocalizeError(self.where, f"too many requests, still refused after {self.retries} retries "
-                                f"({message or 429})", "lower --concurrency, or ask for a higher limit (or a key)")
+            again = f", still refused after {tries} retries" if tries else ""
+            raise LocalizeError(self.where, f"too many requests{again} ({message or 429}){waiting}",
+                                "lower --concurrency, or ask for a higher limit (or a key)")
         if status == 400 and ("not supported" in message.lower() or "not available" in message.lower()):
             raise LocalizeError(self.where, f"the server does not translate {SOURCE}->{TARGET} ({message})",
                                 "load the translate-en_ar model on the server (libretranslate --load-only en,ar)")
         if status == 400 and (limit := re.search(r"exceeds text limit \((\d+)\)", message)):
             raise _OverLimit(int(limit.group(1)), message)
         if status >= 400:
-            what = f"{method} {path} failed with HTTP {status}" + (f": {message}" if message else "")
+            what = f"{method} {path} failed with HTTP {status}" + (f": {message}" if message else "") + waiting
             hint = "see the server's log" if status >= 500 else "check --url: is it a LibreTranslate server?"
             raise LocalizeError(self.where, what, hint)
-        if answer is None:
-            raise self._error(f"{method} {path} did not answer JSON (is --url a LibreTranslate server?)")
+        if odd:
+            raise self._error(f"{method} {path} {odd}")
         return answer
+
+    def _redirected(self, method: str, path: str, status: int, location: str | None) -> LocalizeError:
+        """A redirect, not followed: the API key goes to --url only (a 307 would re-send the body)."""
+        if not location:
+            return self._error(f"{method} {path} answered a redirect (HTTP {status}) without a Location")
+        try:
+            target = _first(server_name(urljoin(self.url + path, location.strip())))
+        except ValueError:
+            target = "an address that is not valid"
+        return LocalizeError(self.where, f"{method} {path} answered a redirect (HTTP {status}) to {target}, not "
+                             "followed (requests and the API key go only to --url)",
+                             "if that is the desk's server, pass it as --url")
+
+    def _late(self, method: str, path: str) -> LocalizeError:
+        return LocalizeError(self.where, f"no complete answer to {method} {path} within {self.timeout:g} s",
+                             "raise --timeout, lower --concurrency, or check the server")
+
+    def _too_big(self, method: str, path: str, decoded: bool = False) -> LocalizeError:
+        return self._error(f"{method} {path} answered more than {MOST_BYTES // 2**20} MiB"
+                           + (" once decompressed" if decoded else ""))
 
     def _error(self, what: str, hint: str = "check --url: is it a LibreTranslate server?") -> LocalizeError:
         return LocalizeError(self.where, what, hint)
+
+    def _say_once(self, key: str, line: str) -> None:
+        with self._said_lock:
+            if key in self._said:
+                return
+            self._said.add(key)
+        self.warn(line)
 
 
 class _OverLimit(Exception):
@@ -292,6 +434,228 @@ class _OverLimit(Exception):
         super().__init__(message)
         self.limit, self.message = limit, message
 
+
+class _Dropped(Exception):
+    """The connection failed or broke off before a whole answer: worth another try."""
+
+
+def _warn(line: str) -> None:
+    """A warning on stderr, as the CLI's others: one line, ``warning: ...``."""
+    import click
+
+    click.echo(f"warning: {line}", err=True)
+
+
+# --- the deadline: a try's connection is cut when it passes ------------------------------------
+
+_in_flight = threading.local()  # this thread's _Watch, for the connection classes below
+
+
+class _Watch:
+    """One try's deadline.  The connection it uses registers itself (``_watched``); at the
+    deadline a timer shuts its socket down, so a read blocked on a server that sends a byte a
+    second (each read within the socket's timeout) returns at once."""
+
+    def __init__(self, seconds: float):
+        self.connection, self.expired, self.done = None, False, False
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self.cut)
+        self.timer.daemon = True
+
+    def __enter__(self) -> _Watch:
+        _in_flight.watch = self
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+        _in_flight.watch = None
+        self.finish()
+
+    def attach(self, connection) -> None:
+        with self.lock:
+            self.connection = connection
+            expired = self.expired
+        if expired:
+            self.cut()
+
+    def cut(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            self.expired = True
+            sockets = [getattr(self.connection, name, None) for name in ("sock", "_watched_socket")]
+        for sock in sockets:
+            if sock is not None:
+                try:
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)  # (an SSL socket's own would drop its state)
+                except (OSError, TypeError):
+                    pass
+
+    def finish(self) -> bool:
+        """The try is over: no cut from now on.  False if the deadline had passed."""
+        with self.lock:
+            self.done = True
+            self.connection = None
+            return not self.expired
+
+
+_WATCHED: dict[type, type] = {}
+
+
+def _watched(base: type) -> type:
+    """``base`` (a urllib3 connection class) telling the thread's _Watch which socket it uses."""
+    if getattr(base, "watched_by_deadline", False):
+        return base
+    if base not in _WATCHED:
+        def attach(connection):
+            watch = getattr(_in_flight, "watch", None)
+            if watch is not None:
+                watch.attach(connection)
+
+        class Watched(base):
+            watched_by_deadline = True
+
+            def _new_conn(self, *args, **kwargs):
+                self._watched_socket = super()._new_conn(*args, **kwargs)  # (before any TLS handshake)
+                attach(self)
+                return self._watched_socket
+
+            def putrequest(self, *args, **kwargs):
+                attach(self)  # (a connection from the pool, used again)
+                return super().putrequest(*args, **kwargs)
+
+        Watched.__name__ = Watched.__qualname__ = f"Watched{base.__name__}"
+        _WATCHED[base] = Watched
+    return _WATCHED[base]
+
+
+@functools.cache
+def _adapter_class() -> type:
+    from requests.adapters import HTTPAdapter
+
+    class Adapter(HTTPAdapter):
+        """Connections (direct or through a proxy) that a _Watch can cut."""
+
+        def get_connection_with_tls_context(self, *args, **kwargs):
+            return _watch_pool(super().get_connection_with_tls_context(*args, **kwargs))
+
+        def get_connection(self, *args, **kwargs):  # (requests before 2.32.2)
+            return _watch_pool(super().get_connection(*args, **kwargs))
+
+    return Adapter
+
+
+def _watch_pool(pool):
+    cls = getattr(pool, "ConnectionCls", None)
+    if cls is not None and not getattr(cls, "watched_by_deadline", False):
+        pool.ConnectionCls = _watched(cls)
+    return pool
+
+
+# --- reading answers ------------------------------------------------------------------------------
+
+
+class _Inflate:
+    """A gzip or deflate body decoded as it comes, never more than asked for: a few kilobytes
+    that expand to gigabytes are stopped at the limit."""
+
+    def __init__(self, coding: str):
+        self.gzip, self.raw, self.started = coding in ("gzip", "x-gzip"), False, False
+        self.decoder = self._new()
+
+    def _new(self):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS if self.gzip else -zlib.MAX_WBITS if self.raw
+                                  else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """``data`` decoded, stopping past ``room`` bytes (more than ``room``: over the limit)."""
+        out = bytearray()
+        while data and len(out) <= room:
+            if self.decoder.eof:
+                if not self.gzip:
+                    raise zlib.error("data after the end of the compressed stream")
+                self.decoder = self._new()  # another gzip member
+            try:
+                out += self.decoder.decompress(data, room + 1 - len(out))
+            except zlib.error:
+                if self.gzip or self.started:
+                    raise
+                self.raw = True  # "deflate" sent without its zlib header, as some servers do
+                self.decoder = self._new()
+                out += self.decoder.decompress(data, room + 1 - len(out))
+            self.started = True
+            data = self.decoder.unused_data if self.decoder.eof else self.decoder.unconsumed_tail
+        return bytes(out)
+
+    def finish(self) -> None:
+        if self.started and not self.decoder.eof:
+            raise zlib.error("the compressed answer ends early")
+
+
+def _parse(payload: bytes):
+    """(the JSON value, "") or (None, what is wrong with it, said after the method and path)."""
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "answered a body that is not UTF-8"
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return None, f"answered JSON nested more than {MOST_DEPTH} deep"
+    except ValueError:
+        return None, "did not answer JSON (is --url a LibreTranslate server?)"
+    return value, _odd(value)
+
+
+def _odd(value) -> str:
+    """What no JSON answer of LibreTranslate has: deep nesting, lone surrogates (not text)."""
+    todo = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (list, dict)):
+            if depth >= MOST_DEPTH:
+                return f"answered JSON nested more than {MOST_DEPTH} deep"
+            if isinstance(item, dict):
+                todo += [(key, depth + 1) for key in item]
+            todo += [(inner, depth + 1) for inner in (item.values() if isinstance(item, dict) else item)]
+        elif isinstance(item, str) and _LONE_SURROGATE.search(item):
+            return "answered JSON with a lone surrogate (\\ud800-\\udfff) in a string, which is not text"
+    return ""
+
+
+def _retry_after(value) -> float | None:
+    """Retry-After's seconds (a number, or an HTTP date); None when absent or unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{1,12}", value):
+        return float(value)
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _is_language(item) -> bool:
+    """One of /languages' entries, as documented: a code, and targets (if any) a list of codes."""
+    if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+        return False
+    targets = item.get("targets")
+    return targets is None or (isinstance(targets, list) and all(isinstance(code, str) for code in targets))
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+# --- segments in and out ------------------------------------------------------------------------------
 
 def _masked(protected: Protected) -> str:
     """The segment with its protected items as masks ⦅1⦆, ⦅2⦆ ..."""
@@ -324,6 +688,14 @@ def _tagged(protected: Protected) -> str:
     return "".join(parts)
 
 
+def _from_html(answer: str) -> str:
+    """An answer of the HTML path as text with masks: our ``<x id>`` tags as masks, markup the
+    server added dropped (a tag that breaks a line as a space), entities unescaped."""
+    text = _OUR_TAG.sub(lambda match: MASK.format(match.group(1)), answer)
+    text = _MARKUP.sub("", _BREAK.sub(" ", text))
+    return html.unescape(text)
+
+
 def _each_once(pattern: re.Pattern, text: str, count: int) -> bool:
     numbers = [int(match.group(1)) for match in pattern.finditer(text)]
     return sorted(numbers) == list(range(1, count + 1))
@@ -347,11 +719,14 @@ def _restore(output: str, values: tuple[str, ...]) -> str:
 def _reason(error) -> str:
     text = str(error)
     for known in ("Connection refused", "Name or service not known", "No route to host",
-                  "Temporary failure in name resolution", "Connection reset by peer", "certificate verify failed"):
+                  "Temporary failure in name resolution", "Connection reset by peer", "certificate verify failed",
+                  "Remote end closed connection without response"):
         if known in text:
             return known
     return _first(text)
 
 
 def _first(text: str) -> str:
-    return (text.strip().splitlines() or [""])[0][:160]
+    """The first line of ``text`` (from a server: anything), short, without control characters."""
+    line = (text.strip().splitlines() or [""])[0][:160]
+    return "".join(char if char.isprintable() else "?" for char in line)

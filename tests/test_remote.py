@@ -75,6 +75,15 @@ def test_translate_drafts_through_the_server_with_provenance_and_protected_items
     assert all("fuzzy" in entry.flags for entry in found.values() if entry.msgstr)
 
 
+def test_a_segment_that_is_only_a_glossary_name_gets_the_approved_arabic(project, run, lt):
+    write(project / "glossaries/news.csv", GLOSSARY)
+    write(project / "a.md", "# Iran\n\nIran.\n\nThe talks resumed in Vienna.\n")
+    assert run("translate", *remote(lt), "--api-key", KEY, "a.md").exit_code == 0
+    found = entries(project / "translations/ar/a.po")
+    assert found["Iran"].msgstr == "إيران" and found["Iran."].msgstr == "إيران."
+    assert "glossary names kept: Iran" in found["Iran."].comment
+
+
 def test_memory_first_and_reviewed_work_kept(project, run, lt):
     write(project / "a.md", STORY)
     assert run("translate", "--no-mt", "a.md").exit_code == 0
