@@ -134,6 +134,8 @@ def _markdown_markup(start: str, end: str) -> tuple[str, str]:
         return (f"`` {code} ``" if "`" in code else f"`{code}`"), ""
     if tag == "br":
         return "\\\n", ""
+    if tag == "span" and not end:  # page text that looks like a placeholder ("<1>"), kept as text
+        return markdown_escape(element.text_content()), ""
     return "", ""
 
 

@@ -32,7 +32,7 @@ _CANDIDATE = re.compile(
     # could not, and trying each one makes a long run ("!!!!...x") quadratic.
     r"(?<![.!?\u2026\u203d])(?!(?<=\. )\.)"
     r"(?P<punct>(?:\.(?: \.)+|[.!?\u2026\u203d])+)"
-    r"(?P<close>(?:[\"'\u201d\u2019\u00bb)\]]|</\d+>)*(?:<\d+/>)?)"
+    r"(?P<close>(?:[\"'\u201d\u2019\u00bb)\]]|</\d+>)*(?:<\d+/>)*)"  # line breaks (<br><br>) stay with it
     r"(?:(?<=/>)|(?=\s|\Z))"  # a line-break placeholder counts as whitespace
 )
 _OPENERS = r"(?:[\"'\u201c\u2018\u00ab(\[]|<\d+/?>)*"
@@ -84,7 +84,36 @@ def split(text: str) -> list[tuple[int, int]]:
     """Return the sentence spans of ``text`` as ``(start, end)`` offsets."""
     forced = _list_cuts(text)
     cuts = sorted(set(forced) | set(_punctuation_cuts(text, forced)))
-    return _spans(text, cuts)
+    return _with_words(text, _spans(text, cuts))
+
+
+_WORD = re.compile(r"\w")
+_LEADING_CLOSE = re.compile(r"(?:</\d+>\s*)+")
+
+
+def _with_words(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans with every word-less one (a closing ``</14>``, a lone "." or "* * *", an image
+    placeholder) joined to the sentence before it, or to the one after it at the start: a
+    translator has nothing to translate there.  A block with no words at all stays one span."""
+    merged: list[list[int]] = []
+    orphan = None  # a word-less start of the block, waiting for the first sentence with words
+    for start, end in spans:
+        closing = _LEADING_CLOSE.match(text, start, end)
+        if merged and closing and closing.end() > start:  # "<1>Sentence. </1> Next": </1> ends the first
+            merged[-1][1] = start + len(closing.group().rstrip())
+            start = closing.end()
+            if start >= end:
+                continue
+        if _WORD.search(_TAG_RE.sub("", text[start:end])):
+            merged.append([orphan if orphan is not None else start, end])
+            orphan = None
+        elif merged:
+            merged[-1][1] = end
+        elif orphan is None:
+            orphan = start
+    if orphan is not None:  # no words anywhere
+        merged.append([orphan, spans[-1][1]])
+    return [(start, end) for start, end in merged]
 
 
 def segment_article(article: Article) -> list[Segment]:

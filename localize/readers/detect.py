@@ -13,7 +13,7 @@ def detect_format(path: str, text: str) -> str:
     suffix = PurePath(path).suffix.lower()
     if suffix in FORMATS:
         return FORMATS[suffix]
-    if re.match(r"\s*(<!doctype html|<html|<head|<body|<article)", text, re.IGNORECASE):
+    if re.match(r"\s*(?:<\?xml[^>]*>\s*)?(<!doctype html|<html|<head|<body|<article)", text, re.IGNORECASE):
         return "html"
     return "txt"
 

@@ -11,8 +11,13 @@ earlier heuristics; when trafilatura finds nothing (a short page, a fragment),
 the page's ``<article>``, else ``<main>``, else the element with the most
 paragraph text is read instead.  Bylines become metadata, and page furniture
 (captions' credits, "Report issue", "Embed", share prompts) is dropped.
+What a browser hides is not read, a story kept in <noscript> is, and links are
+made absolute (``html_page``).  The page is decoded before it gets here (its
+declared encoding: ``readers.declared_encoding``); an XML declaration is ignored.
 
-Inline elements become numbered placeholders that keep their original tags.
+Inline elements become numbered placeholders that keep their original tags (a
+<span> or <font> that only styles its text, and a link without a target, are
+unwrapped); text that looks like a placeholder stays text (``literal``).
 The parser never fetches anything from the network, and reads any depth
 (lxml's ``huge_tree``: without it libxml2 drops what lies deeper than 255).
 """
@@ -28,12 +33,15 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from localize.errors import LocalizeError
-from localize.records import Block, InlineText
+from localize.readers import html_page
+from localize.readers.literal import LiteralText, literal_block
+from localize.records import Block
 
+NOSCRIPT_STORY = 30  # words in <noscript>: the story of a page built by scripts, when the visible one is thinner
 DROP_TAGS = ("script", "style", "noscript", "template", "nav", "footer", "aside",
              "iframe", "svg", "button", "select", "input", "textarea", "object", "embed",
              "canvas", "audio", "video", "pre", "head", "dialog", "menu", "label", "option")
-_NEVER_SHOWN = ("script", "style", "noscript", "template")  # not even prose of the page
+_NEVER_SHOWN = ("script", "style", "template")  # not even prose of the page
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = frozenset(HEADINGS + (
     "p", "li", "blockquote", "figcaption", "div", "section", "article", "main", "header",
@@ -44,6 +52,7 @@ INLINE_NAMES = {"a": "link", "em": "emphasis", "i": "italic", "strong": "bold", 
                 "abbr": "abbreviation", "sup": "superscript", "sub": "subscript", "mark": "highlight",
                 "small": "small print", "code": "code", "time": "time", "span": "span"}
 MAX_EXTRACTED_BLOCKS = 2000
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 PROSE = 30  # words: a paragraph this long that readability-lxml holds and trafilatura cut is the story
 _WORD = re.compile(r"\w+")
 _TAGS_ONLY = re.compile(r"</?\d+/?>")
@@ -65,20 +74,40 @@ _FURNITURE = re.compile(  # page furniture that extractors keep: whole blocks, s
 
 def read_html(text: str, source: str) -> tuple[list[Block], dict, dict]:
     """The article's blocks, its metadata, and what the page holds besides (``Article.suspect``):
-    the words of its paragraphs of 12 words or more, and how many of the kept paragraphs are
-    teasers (right under a heading that is one link)."""
+    the words of its prose (paragraphs of 12 words or more, hidden ones and <pre> text too), and
+    how many of the kept paragraphs are teasers (right under a heading that is one link).
+
+    A page built by scripts (Blogger) keeps its story for browsers without them in <noscript>:
+    when that holds more words than the story found, the page is read again with it as text."""
+    text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a str that names its encoding
     document = _parse(text, source)
-    original = copy.deepcopy(document)  # for the extractors: parsed once, at any depth (huge_tree)
+    fallback = html_page.noscript_words(document)
+    read = _read(document)
+    if fallback >= NOSCRIPT_STORY and _story_words(read[0]) < fallback:
+        second = _read(_parse(text, source), noscript=True)
+        if _story_words(second[0]) > _story_words(read[0]):
+            read = second
+    return read
+
+
+def _read(document, noscript: bool = False) -> tuple[list[Block], dict, dict]:
+    """One reading of the parsed page (changed as it goes); ``noscript``: its <noscript> as text."""
+    if noscript:
+        html_page.unwrap_noscript(document)
     metadata = _metadata(document)
     byline = next((e for e in document.iter() if isinstance(e.tag, str)
                    and re.search(r"byline", e.get("class", "") + " " + e.get("itemprop", ""), re.IGNORECASE)), None)
     if byline is not None and 0 < len(" ".join(byline.text_content().split())) < 120:
         metadata["byline"] = " ".join(byline.text_content().split())
     reference_titles = _reference_titles(document)
+    base = html_page.base_url(document)
     _drop(document, _NEVER_SHOWN)
-    page_words = sum(count for paragraph in document.iter("p")  # all of the page's prose, asides too
-                     if (count := _word_count(paragraph.text_content())) >= 12)
+    page_words = html_page.page_words(document)  # all of the page's prose: asides, hidden text, <noscript> too
+    _drop(document, ("noscript",))
+    html_page.drop_hidden(document, page_words)
+    original = copy.deepcopy(document)  # for the extractors: what a reader of the page sees
     _drop(document, DROP_TAGS)
+    html_page.absolute_links(document, base)
     body = document.find("body")
     body = body if body is not None else document
     title_element = _title_element(document, reference_titles)
@@ -88,7 +117,7 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict, dict]:
     captions = {id(walker.blocks[n]) for n in walker.captions}
     # trafilatura's time grows faster than the page on long lists (4,000 items: 2 s):
     # a page with more blocks than any article is read with our own heuristics
-    chosen = _extracted(original, candidates, captions) if len(candidates) <= MAX_EXTRACTED_BLOCKS else None
+    chosen = _safely_extracted(original, candidates, captions) if len(candidates) <= MAX_EXTRACTED_BLOCKS else None
     if chosen is None:
         root = _content_root(document)
         inside = _Walker(title_element, walker.holders)
@@ -97,11 +126,28 @@ def read_html(text: str, source: str) -> tuple[list[Block], dict, dict]:
     blocks = _without_furniture(chosen, metadata)
     teasers = _teasers(walker.blocks, {id(block) for block in blocks})
     title = next((block for block in walker.blocks if block.kind == "title"), None)
-    if title is None and reference_titles:
-        title = Block("title", reference_titles[0], 0)
+    if title is None and blocks and blocks[0].kind == "heading" and reference_titles and \
+            _words(blocks[0].text) == _words(reference_titles[0]):
+        title = blocks.pop(0)  # the page's headline, in an <h2> or <h3> (a blog post's title), not twice
+    elif title is None and reference_titles:
+        title = literal_block("title", reference_titles[0], 0, source_markup=escape)
     if title is not None:
         blocks.insert(0, _unwrapped(title))
     return blocks, metadata, {"page_words": page_words, "teasers": teasers}
+
+
+def _story_words(blocks: list[Block]) -> int:
+    return sum(_word_count(_TAGS_ONLY.sub(" ", block.text)) for block in blocks if block.kind != "title")
+
+
+def _safely_extracted(original, candidates: list[Block], captions: set) -> list[Block] | None:
+    """``_extracted``, or None (our own heuristics) when an extractor fails on an odd page."""
+    try:
+        return _extracted(original, candidates, captions)
+    except (LocalizeError, MemoryError, RecursionError):
+        raise
+    except Exception:  # noqa: BLE001 (trafilatura and readability raise what their parsers raise)
+        return None
 
 
 def _parse(text: str, source: str):
@@ -402,9 +448,9 @@ class _Walker:
             self._add("list_item", element, level=depth, marker=self._list_marker(element))
         elif tag in ("p", "figcaption", "dt", "dd", "summary") or (
                 tag == "blockquote" and not _has_block_children(element)):
-            if tag == "figcaption" or _CAPTION.search(element.get("class", "")):
-                self.captions.add(len(self.blocks))
-            self._add("quote" if quote or tag == "blockquote" else "paragraph", element)
+            added = self._add("quote" if quote or tag == "blockquote" else "paragraph", element)
+            if added and (tag == "figcaption" or _CAPTION.search(element.get("class", ""))):
+                self.captions.add(len(self.blocks) - 1)
         else:
             self._walk_mixed(element, quote or tag == "blockquote", depth + (tag in ("ul", "ol")))
 
@@ -431,7 +477,7 @@ class _Walker:
         self._add_run(run, quote, run_line)
 
     def _add_run(self, run, quote: bool, line: int) -> None:
-        builder = InlineText()
+        builder = LiteralText()
         for item in run:
             if isinstance(item, str):
                 builder.text(item)
@@ -443,10 +489,13 @@ class _Walker:
         if _TAGS_ONLY.sub("", text).strip():
             self.blocks.append(Block("quote" if quote else "paragraph", text, line, inline=inline))
 
-    def _add(self, kind: str, element, level: int = 0, marker: str = "") -> None:
+    def _add(self, kind: str, element, level: int = 0, marker: str = "") -> bool:
+        """Add the element as a block if it has text; whether it had."""
         text, inline = _inline(element)
-        if _TAGS_ONLY.sub("", text).strip():
-            self.blocks.append(Block(kind, text, element.sourceline or 0, level, marker, inline))
+        if not _TAGS_ONLY.sub("", text).strip():
+            return False
+        self.blocks.append(Block(kind, text, element.sourceline or 0, level, marker, inline))
+        return True
 
 
 def _block_holders(root) -> set:
@@ -468,12 +517,12 @@ def _has_block_children(element) -> bool:
 
 
 def _inline(element) -> tuple[str, tuple]:
-    builder = InlineText()
+    builder = LiteralText()
     _inline_children(element, builder)
     return builder.build()
 
 
-def _inline_children(element, builder: InlineText) -> None:
+def _inline_children(element, builder: LiteralText) -> None:
     if element.text:
         builder.text(element.text)
     for child in element:
@@ -482,14 +531,14 @@ def _inline_children(element, builder: InlineText) -> None:
             builder.text(child.tail)
 
 
-def _inline_element(element, builder: InlineText) -> None:
+def _inline_element(element, builder: LiteralText) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag == "br":
         builder.single("<br>", "line break")
     elif tag == "img":
         alt = element.get("alt", "")
         builder.single(_start_tag(element), f"image: {alt}" if alt else "image")
-    elif tag in ("span", "font") and not element.attrib:
+    elif _meaningless(element):
         _inline_children(element, builder)  # carries no meaning: keep only its text
     elif tag:
         description = INLINE_NAMES.get(tag, tag)
@@ -498,6 +547,26 @@ def _inline_element(element, builder: InlineText) -> None:
         number = builder.open(_start_tag(element), f"</{tag}>", description)
         _inline_children(element, builder)
         builder.close(number)
+
+
+_MEANINGFUL_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)|font-style\s*:\s*(?:italic|oblique)"
+                               r"|font-family\s*:[^;]*(?:mono|courier)|text-decoration[^;]*(?:underline|line-through)",
+                               re.IGNORECASE)
+
+
+def _meaningless(element) -> bool:
+    """A wrapper a translator need not see: a <span> or <font> that only styles or classes its
+    text (not one that sets its language, direction or a title, or makes it bold, italic, code),
+    a link that goes nowhere (no href: an anchor, or a script link)."""
+    tag = element.tag
+    if tag == "a":
+        return not (element.get("href") or "").strip()
+    if tag not in ("span", "font"):
+        return False
+    if element.get("lang") or element.get("dir") or element.get("title"):
+        return False
+    face = (element.get("face") or "").lower()
+    return not (_MEANINGFUL_STYLE.search(element.get("style") or "") or "mono" in face or "courier" in face)
 
 
 def _start_tag(element) -> str:

@@ -15,25 +15,32 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from localize.errors import LocalizeError
+from localize.readers.literal import LiteralText, literal_block
 from localize.readers.text import parse_date
-from localize.records import Block, InlineText
+from localize.records import Block
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.DOTALL)
 _PAIRS = {"em": "emphasis", "strong": "bold", "s": "strikethrough"}
 
 
 MAX_NESTING = 10_000
+# Link labels open at once in a paragraph: markdown-it reads the rest of the paragraph again for
+# each unclosed "[" ("[" * 4,000 took 20 s); unclosed ones, and those deeper than this, are text.
+MAX_OPEN_BRACKETS = 32
+_BRACKET = re.compile(r"\\.|[\[\]]", re.DOTALL)  # (an escaped bracket is no bracket)
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t>]*\n)")
 
 
 def read_markdown(text: str, source: str = "article") -> tuple[list[Block], dict]:
     metadata, offset, text = _front_matter(text)
-    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("strikethrough").parse(text)
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("strikethrough").parse(
+        _bounded_brackets(text))
     if tokens and max(token.level for token in tokens) >= MAX_NESTING - 1:  # markdown-it stops there
         raise LocalizeError(source, f"lists or quotes nested more than {MAX_NESTING:,} levels deep, "
                             "which localize cannot read whole", "flatten the nesting; nothing was written")
     blocks: list[Block] = []
     if metadata.get("title"):
-        blocks.append(Block("title", metadata["title"], 2))
+        blocks.append(literal_block("title", metadata["title"], 2, source_markup=_markdown_literal))
     context: list[str] = []  # open containers: "blockquote", "list_item"
     heading_level = 0
     markers: list[str] = []  # of the open list items: "-", "*", "3." ...
@@ -64,6 +71,38 @@ def read_markdown(text: str, source: str = "article") -> tuple[list[Block], dict
     elif not first and blocks and blocks[0].kind == "heading":
         blocks[0] = Block("title", blocks[0].text, blocks[0].line, 1, inline=blocks[0].inline)
     return blocks, metadata
+
+
+def _bounded_brackets(text: str) -> str:
+    """``text`` with the link brackets markdown-it would read quadratically escaped (as "\\["),
+    in a paragraph with more than MAX_OPEN_BRACKETS "[": one that no "]" closes (it is text
+    anyway), and one opened deeper than MAX_OPEN_BRACKETS."""
+    if text.count("[") <= MAX_OPEN_BRACKETS:
+        return text
+    return "".join(_bounded_paragraph(part) if part.count("[") > MAX_OPEN_BRACKETS else part
+                   for part in _PARAGRAPH_BREAK.split(text))
+
+
+def _bounded_paragraph(text: str) -> str:
+    escaped, open_at = [], []  # where to escape; the "[" still open
+    for match in _BRACKET.finditer(text):
+        if match.group() == "[":
+            if len(open_at) < MAX_OPEN_BRACKETS:
+                open_at.append(match.start())
+            else:
+                escaped.append(match.start())
+        elif match.group() == "]" and open_at:
+            open_at.pop()
+    escaped = sorted(escaped + open_at)
+    pieces, position = [], 0
+    for at in escaped:
+        pieces += [text[position:at], "\\"]
+        position = at
+    return "".join(pieces) + text[position:]
+
+
+def _markdown_literal(text: str) -> str:
+    return "\\" + text  # "\<1>": Markdown for the text "<1>"
 
 
 def _plain(text: str) -> str:
@@ -100,7 +139,7 @@ def _block(children, line: int, heading_level: int, context: list[str], markers:
 
 
 def _inline_text(children) -> tuple[str, tuple]:
-    builder = InlineText()
+    builder = LiteralText(_markdown_literal)
     open_ids: list[int] = []
     for child in children:
         kind = child.type

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from localize.readers.literal import literal_block
 from localize.records import Block
 
 _META_LINE = re.compile(
@@ -40,6 +41,8 @@ def read_plain_text(text: str) -> tuple[list[Block], dict]:
             chunks.pop(0)
     for first_line, chunk_lines in chunks:
         blocks.extend(_chunk_blocks(first_line, chunk_lines))
+    # words that look like a placeholder ("<1>") stay words
+    blocks = [literal_block(b.kind, b.text, b.line, b.level, b.marker) for b in blocks]
     return blocks, metadata
 
 
