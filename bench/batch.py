@@ -62,7 +62,7 @@ def main() -> None:
     os.environ["ARGOS_PACKAGES_DIR"] = env["ARGOS_PACKAGES_DIR"]
     from localize import models
     from localize.readers import parse_article
-    from localize.mt import Engine, Options
+    from localize.engines.local import Engine, Options
     from localize.segment import segment_article
 
     package = build_model(work)  # (imports tests/conftest.py, which resets ARGOS_PACKAGES_DIR)

@@ -40,7 +40,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bound-bench-"))
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
     from localize import models
-    from localize.mt import Engine, Options
+    from localize.engines.local import Engine, Options
 
     package = build_model(workdir)
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")

@@ -53,7 +53,7 @@ def segments() -> list[str]:
 
 
 def failing(sources, drafts, context) -> dict[str, int]:
-    from localize.qa import english_draft, repeated_words
+    from localize.checks.qa import english_draft, repeated_words
 
     return {"english-draft": sum(bool(english_draft(s, d.text, context)) for s, d in zip(sources, drafts)),
             "repeated-words": sum(bool(repeated_words(s, d.text, context)) for s, d in zip(sources, drafts))}
@@ -73,9 +73,9 @@ def main() -> None:
     os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
     from localize import models
     from localize.evaluate import names_held
-    from localize.glossary import TermIndex, load_glossary
-    from localize.mt import Engine, Options
-    from localize.qa import Context
+    from localize.checks.glossary import TermIndex, load_glossary
+    from localize.engines.local import Engine, Options
+    from localize.checks.qa import Context
 
     model = models.install_file(package)
     glossary = ROOT / "glossaries" / "news.csv"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from localize import arabic, glossary  # noqa: E402
-from localize.glossary import Term, TermIndex, verify  # noqa: E402
+from localize.checks import arabic, glossary  # noqa: E402
+from localize.checks.glossary import Term, TermIndex, verify  # noqa: E402
 
 COMMON = ("the said that in of and to a on for with officials forces government was were has "
           "been after by from at during against new war city region talks leaders").split()

@@ -18,7 +18,7 @@ import argostranslate.translate as argos_translate
 CAP = int(os.environ.get("LOCALIZE_BENCH_MAX_LENGTH", "256"))
 
 
-def bound(source_tokens: int) -> int:  # localize.mt.Engine.bound with its default options
+def bound(source_tokens: int) -> int:  # localize.engines.local.Engine.bound with its default options
     return min(CAP, -(-(int(2.0 * source_tokens) + 10) // 16) * 16)
 
 

@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 import polib  # noqa: E402
 
-from localize.memory_index import NAME, MemoryIndex  # noqa: E402
-from localize.tm import Memory, units_from_catalog  # noqa: E402
+from localize.memory.index import NAME, MemoryIndex  # noqa: E402
+from localize.memory.tm import Memory, units_from_catalog  # noqa: E402
 
 
 def news_sentences() -> list[str]:

@@ -125,7 +125,7 @@ def build_model(workdir: Path) -> Path:
 
 
 def option_default(name):
-    from localize.mt import Options
+    from localize.engines.local import Options
 
     return getattr(Options(), name)
 
@@ -153,8 +153,8 @@ def main() -> None:
     from localize import models
     from dataclasses import replace
 
-    from localize.mt import Engine, Options, bind
-    from localize.qa import Context, failures
+    from localize.engines.local import Engine, Options, bind
+    from localize.checks.qa import Context, failures
 
     package_file = build_model(workdir)  # (imports tests/conftest.py, which resets ARGOS_PACKAGES_DIR)
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
@@ -173,7 +173,7 @@ def main() -> None:
     def localize_engine():
         plain.translate(segments)
 
-    from localize.glossary import TermIndex, load_glossary
+    from localize.checks.glossary import TermIndex, load_glossary
 
     glossary = ROOT / "glossaries" / "news.csv"
     terms = TermIndex(load_glossary(glossary.read_bytes(), str(glossary)))
@@ -253,7 +253,7 @@ def remote_paths(args, workdir: Path, package_file: Path, segments: list[str], p
     """A LibreTranslate server on the same package, and the three ways to use it (see the docstring)."""
     import requests
 
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
     from ltserver import Server
 
     server = Server(package_file, workdir / "libretranslate", launcher=ROOT / "bench" / "lt_bounded.py",
@@ -270,7 +270,7 @@ def remote_paths(args, workdir: Path, package_file: Path, segments: list[str], p
             response.raise_for_status()
 
     clients[1].translate(segments[:4])  # warm-up: the server loads the model on first use
-    from localize.protect import protect
+    from localize.engines.protect import protect
 
     clients[1].html_again = 0
     asked = clients[1].translate(segments)

@@ -22,7 +22,7 @@ def read_references(paths) -> list[tuple[str, str]]:
     English once (its first reviewed translation)."""
     from localize import pipeline
     from localize.catalog import read_po
-    from localize.tm import units_from_catalog
+    from localize.memory.tm import units_from_catalog
 
     pairs: dict[str, str] = {}
     for argument in paths:
@@ -61,7 +61,7 @@ def evaluate(pairs: list[tuple[str, str]], engine, terms=None) -> dict:
     """The scores of ``engine``'s drafts of the English of ``pairs`` against their Arabic."""
     import sacrebleu
 
-    from localize.qa import Context, english_draft
+    from localize.checks.qa import Context, english_draft
 
     sources = [english for english, _ in pairs]
     references = [arabic for _, arabic in pairs]
@@ -86,8 +86,8 @@ def evaluate(pairs: list[tuple[str, str]], engine, terms=None) -> dict:
 def names_held(sources: list[str], drafts: list[str], terms) -> tuple[int, int]:
     """(name occurrences whose draft holds the approved form, name occurrences): the glossary
     names and do-not-translate terms ``mt.bind`` finds in each English."""
-    from localize import arabic
-    from localize.mt import bind
+    from localize.checks import arabic
+    from localize.engines.local import bind
 
     held = total = 0
     for source, draft in zip(sources, drafts):

@@ -68,7 +68,7 @@ def memory_drafts(jobs, memory, trust: bool) -> dict:
 
 def memory_notes(po, memory) -> None:
     """``#. memory NN%: English = Arabic`` for entries still to review."""
-    from localize.tm import suggestion_note
+    from localize.memory.tm import suggestion_note
 
     if not len(memory):
         return
@@ -79,7 +79,7 @@ def memory_notes(po, memory) -> None:
 
 
 def engine_options(beam, device, threads, max_length):
-    from localize.mt import Options
+    from localize.engines.local import Options
 
     return Options(beam_size=beam, device=device, threads=threads, max_decoding_length=max_length)
 
@@ -89,13 +89,13 @@ def drafter(engine, url, api_key, concurrency, timeout, beam, device, threads, m
     ``mt.Local``: loaded only when there is something to translate) or the LibreTranslate
     server at ``url`` (``remote.Remote``: it must answer and translate en->ar)."""
     if engine == "libretranslate":
-        from localize.remote import Remote
+        from localize.engines.remote import Remote
 
         remote = Remote(url, api_key, concurrency, timeout)
         remote.check()
         return remote
     from localize import models
-    from localize.mt import Local
+    from localize.engines.local import Local
 
     return Local(models.find(), engine_options(beam, device, threads, max_length))
 
@@ -105,7 +105,7 @@ def machine_drafts(jobs, drafter, index=None) -> dict:
     import time
 
     from localize.catalog import add_draft, one_line, untranslated
-    from localize.cli_models import progress_reporter
+    from localize.cli.models import progress_reporter
 
     todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
     if not todo:
@@ -147,7 +147,7 @@ def prepare(path: str, out: str, fmt, encoding, index, digests: dict, slug: str 
 
     from localize.catalog import build_catalog, read_po
     from localize.files import check_file_name, digest
-    from localize.glossary import reviewer_notes
+    from localize.checks.glossary import reviewer_notes
     from localize.segment import segment_article
 
     check_file_name(path)  # before anything is read: the PO records the name
@@ -185,9 +185,9 @@ def issue_finder(index):
     reviewer accepted on it (``# ignore: TYPE`` or ``# ignore: TYPE TERM``), plus an
     ``unknown-ignore`` issue for each ignore item that names no type or no term of the entry."""
     from localize.catalog import ignored_issues
-    from localize.glossary import verify
-    from localize.qa import Context
-    from localize.qa import check as qa_check
+    from localize.checks.glossary import verify
+    from localize.checks.qa import Context
+    from localize.checks.qa import check as qa_check
     from localize.records import Issue
 
     context = Context(index.latin_allowed())
@@ -213,7 +213,7 @@ def draft_check(index):
     A glossary issue of a term the comment already names (``glossary: Iran =
     إيران``) is said on that line (``[draft: missing]``), so each term appears
     once per entry."""
-    from localize.glossary import GLOSSARY_ISSUES, draft_verdict, format_issue
+    from localize.checks.glossary import GLOSSARY_ISSUES, draft_verdict, format_issue
 
     find = issue_finder(index)
 
@@ -256,7 +256,7 @@ def recorded_path(recorded: str) -> Path:
 def term_index(files, required: bool):
     """The terms of the given glossaries, or of glossaries/*.csv in the current project."""
     from localize.files import read_input
-    from localize.glossary import TermIndex, load_glossary
+    from localize.checks.glossary import TermIndex, load_glossary
 
     paths = glossary_paths(files)
     if required and not paths:
@@ -386,7 +386,7 @@ def unfinished(po, index) -> list[Hold]:
     """What stops a PO from being published: every segment not reviewed and every
     glossary or QA issue, in file order."""
     from localize.catalog import reviewed
-    from localize.glossary import format_issue
+    from localize.checks.glossary import format_issue
 
     find = issue_finder(index)
     found = []

@@ -165,7 +165,7 @@ def _check_setting(key: str, value, where: str, text: str) -> None:
     if valid and key == "formats":
         valid = all(item in ("html", "bilingual", "md", "txt") for item in value) and bool(value)
     if valid and key == "url" and value:
-        from localize.remote import check_url
+        from localize.engines.remote import check_url
 
         try:
             check_url(value)

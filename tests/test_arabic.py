@@ -1,6 +1,6 @@
 import pytest
 
-from localize.arabic import find_form, normalize, normalize_with_offsets
+from localize.checks.arabic import find_form, normalize, normalize_with_offsets
 
 
 def test_normalize_folds_spelling_variants():
@@ -55,6 +55,6 @@ def test_not_accepted(text, form, common):
     ("بلغ العدد 1,200 شخص", "بلغ العدد 1,200 شخص"),  # a comma between digits is a number's
 ])
 def test_drafts_take_arabic_punctuation(model_words, draft):
-    from localize.arabic import arabic_punctuation
+    from localize.checks.arabic import arabic_punctuation
 
     assert arabic_punctuation(model_words) == draft

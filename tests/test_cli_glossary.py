@@ -213,7 +213,7 @@ def test_glossary_export_writes_tbx_and_import_reads_it_back(run, project):
     assert run("glossary", "export", "glossaries/news.csv", "--out", "news.tbx").exit_code == 2  # no overwrite
     result = run("glossary", "import", "news.tbx", "--out", "again.csv")
     assert result.exit_code == 0
-    from localize.glossary import load_glossary
+    from localize.checks.glossary import load_glossary
 
     def rows(path):
         return [(t.source, t.target, t.type, t.forbidden, t.variants, t.note)

@@ -7,8 +7,8 @@ import pytest
 
 from localize.errors import LocalizeError
 from localize.evaluate import evaluate, read_references
-from localize.glossary import Term, TermIndex
-from localize.mt import Draft
+from localize.checks.glossary import Term, TermIndex
+from localize.engines.local import Draft
 
 REFERENCES = [
     ("The talks in Vienna resumed on Sunday after a pause of two months.",

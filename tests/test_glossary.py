@@ -2,8 +2,8 @@ import pytest
 
 from conftest import ROOT
 from localize.errors import LocalizeError
-from localize.glossary import Term, TermIndex, lint, load_glossary, reviewer_notes, verify, write_csv
-from localize.termbase import read_tbx
+from localize.checks.glossary import Term, TermIndex, lint, load_glossary, reviewer_notes, verify, write_csv
+from localize.checks.termbase import read_tbx
 
 HEADER = "source,target,type,forbidden,variants,note\n"
 
@@ -316,7 +316,7 @@ def test_formulas_are_written_so_a_spreadsheet_does_not_run_them():
 def test_export_to_tbx_is_read_back_by_translate_toolkit_and_by_us(tmp_path):
     from translate.storage.tbx import tbxfile
 
-    from localize.termbase import write_tbx
+    from localize.checks.termbase import write_tbx
 
     house = load_glossary((ROOT / "glossaries/news.csv").read_bytes(), "news.csv")
     data = write_tbx(house)

@@ -70,7 +70,7 @@ def test_a_tmx_import_over_the_memory_limit_is_split_so_every_unit_is_used(run, 
     parts = sorted((project / "translations/tm").glob("*.tmx"))
     assert len(parts) > 1 and all(path.stat().st_size <= 40_000 for path in parts)
     assert sum(int(line.split(": ")[1].split()[0]) for line in result.stdout.splitlines()) == 400
-    from localize.tm import read_tmx
+    from localize.memory.tm import read_tmx
 
     assert sum(len(read_tmx(path.read_bytes(), path.name)) for path in parts) == 400
     (project / "desk.tmx").write_bytes(_tmx(3, "Short"))  # a smaller import of the same name replaces every part

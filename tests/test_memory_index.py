@@ -6,9 +6,9 @@ import random
 import polib
 import pytest
 
-from localize import memory_index
-from localize.memory_index import NAME, MemoryIndex
-from localize.tm import Memory, Unit, write_tmx
+from localize.memory import index as memory_index
+from localize.memory.index import NAME, MemoryIndex
+from localize.memory.tm import Memory, Unit, write_tmx
 
 WORDS = ("the talks in Vienna resumed on Sunday after a pause of two months while diplomats from Iran Iraq "
          "and Syria met ministers officials said militias government forces parliament vote").split()

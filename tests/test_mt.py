@@ -6,7 +6,7 @@ import re
 import pytest
 
 from localize.errors import LocalizeError
-from localize.mt import Engine, Options, _cut
+from localize.engines.local import Engine, Options, _cut
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 SHORT = Options(max_decoding_length=24)
@@ -143,7 +143,7 @@ def test_decoding_is_bounded_by_each_segments_length_and_drafts_within_it_are_un
 
 
 def test_glossary_names_go_through_the_model_as_masks_and_come_back_approved(engine):
-    from localize.glossary import Term, TermIndex
+    from localize.checks.glossary import Term, TermIndex
 
     terms = TermIndex([Term("Iraq", "العراق"), Term("Reuters", "Reuters", "dnt"), Term("militia", "ميليشيا"),
                        Term("Kurd", "كردي")])
@@ -160,8 +160,8 @@ def test_glossary_names_go_through_the_model_as_masks_and_come_back_approved(eng
 
 
 def test_a_draft_left_in_latin_script_is_translated_again_without_latin_pieces(model):
-    from localize.protect import PROTECTED, protect
-    from localize.qa import Context, failures
+    from localize.engines.protect import PROTECTED, protect
+    from localize.checks.qa import Context, failures
 
     engine = Engine(model, SHORT)
     engine.translator = Recorder(engine.translator)
@@ -185,7 +185,7 @@ def test_a_draft_left_in_latin_script_is_translated_again_without_latin_pieces(m
 
 
 def test_a_mask_the_model_dropped_goes_where_its_attention_was():
-    from localize.mt import place_masks
+    from localize.engines.local import place_masks
 
     source = ["\u2581Officials", "\u2581in", "\u2581\u29851\u2986", "\u2581said", "\u2581\u29852\u2986"]
     hypothesis = ["\u2581قال", "\u2581مسؤولون", "\u2581في", "\u2581عر", "اق"]
@@ -204,7 +204,7 @@ def test_a_mask_the_model_dropped_goes_where_its_attention_was():
 
 
 def test_a_dropped_mask_never_takes_the_place_of_another():
-    from localize.mt import place_masks
+    from localize.engines.local import place_masks
 
     source = ["\u2581a", "\u2581\u29851\u2986", "\u2581\u29852\u2986"]
     hypothesis = ["\u2581x", "y", "z"]  # one word of three pieces

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from localize.protect import mask_tokens, protect, restore
+from localize.engines.protect import mask_tokens, protect, restore
 
 
 @pytest.mark.parametrize("text, values", [
@@ -77,6 +77,6 @@ def test_bound_glossary_names_are_protected_unless_they_overlap_a_protected_item
     ("ومع العراق", "ومع العراق"),  # not a lone clitic
 ])
 def test_a_lone_proclitic_is_joined_to_a_bound_name(draft, joined):
-    from localize.mt import attach_clitic
+    from localize.engines.local import attach_clitic
 
     assert attach_clitic(draft, "العراق") == joined

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from localize.records import Inline
 from localize.publish import html_fragment
-from localize.publish_text import markdown_escape
+from localize.publish.text import markdown_escape
 
 PUBLISH = FIXTURES / "publish"
 GOLDEN = PUBLISH / "golden"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from localize.qa import Context, check, describe, normal_number
+from localize.checks.qa import Context, check, describe, normal_number
 
 AR = "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631"  # "the minister said"
 
@@ -83,7 +83,7 @@ def test_every_issue_reads_as_one_line():
 
 
 def test_a_draft_left_in_english_is_reported_once():
-    from localize.qa import check
+    from localize.checks.qa import check
 
     issues = check("The talks resumed in Vienna on Sunday.", "The talks resumed في فيينا on Sunday.")
     assert [issue.type for issue in issues] == ["english-draft"]  # not also a latin-word issue
@@ -92,7 +92,7 @@ def test_a_draft_left_in_english_is_reported_once():
 
 
 def test_words_repeated_in_a_row_are_reported_unless_the_english_repeats_them():
-    from localize.qa import check
+    from localize.checks.qa import check
 
     looped = check("He said the talks would go on.", "قال إن المحادثات قال إن قال إن قال إن")
     assert [(i.type, i.term) for i in looped] == [("repeated-words", "قال إن")]

@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES
 from localize.errors import LocalizeError
 from localize.publish import html_fragment
-from localize.publish_text import markdown_text, plain_text
+from localize.publish.text import markdown_text, plain_text
 from localize.readers import detect_format, parse_article
 from localize.segment import segment_article
 

@@ -260,7 +260,7 @@ def stand():
 
 
 def engine(url, **options):
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
 
     return Remote(url, **{"backoff": 0.01, **options})
 
@@ -319,7 +319,7 @@ def test_the_batch_limit_is_learnt_from_the_refusal(stand):
     ([ok], [{"code": "en", "name": "English", "targets": ["fr"]}], "the server does not translate en->ar"),
 ])
 def test_server_failures_are_one_line(stand, project, run, monkeypatch, plan, languages, message):
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
 
     monkeypatch.setattr(Remote, "BACKOFF", 0.01)
     server = stand(plan, languages)
@@ -359,7 +359,7 @@ def test_credentials_in_the_url_never_reach_a_po(stand, project, run):
 
 def test_a_batch_whose_server_fails_mid_run_keeps_what_it_wrote_and_the_next_run_continues(stand, project, run,
                                                                                            monkeypatch):
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
 
     monkeypatch.setattr(Remote, "BACKOFF", 0.01)
     for n in range(4):

@@ -111,7 +111,7 @@ def test_a_slow_but_timely_answer_is_read_whole(stand):
         time.sleep(0.3)
         ok(handler, body)
 
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
 
     drafts = Remote(stand([slow]).url, timeout=3).translate(["The talks resumed."])
     assert drafts[0].text == "ترجمة The talks resumed."
@@ -121,7 +121,7 @@ def test_a_slow_but_timely_answer_is_read_whole(stand):
 
 
 def test_an_hour_of_retry_after_is_capped_and_said_once(stand, project, run, monkeypatch):
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
 
     monkeypatch.setattr(Remote, "RETRY_AFTER_MOST", 0.3)
     server = stand([status(429, "Slowdown", [("Retry-After", "3600")]),
@@ -244,7 +244,7 @@ def html_answer(text):
     '<html><body><div>ارتفعت الأسعار <X ID=\'1\'/> بالمئة في فيينا &#38; غراتس.</div></body></html>',
 ], ids=["entities", "added-markup", "document"])
 def test_html_answers_are_text_with_the_items_back(stand, answer):
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
 
     server = stand([loses_masks, html_answer(answer)])
     draft = Remote(server.url, backoff=0.01).translate([SOURCE])[0]
@@ -327,7 +327,7 @@ def test_odd_answers_are_one_line(stand, project, run, plan, languages, message)
 
 @pytest.mark.parametrize("kind", ["gzip", "deflate", "raw-deflate"])
 def test_compressed_answers_within_the_limit_are_read(stand, kind):
-    from localize.remote import Remote
+    from localize.engines.remote import Remote
 
     def answer(handler, body):
         payload = '{"translatedText": ["ترجمة"]}'.encode()

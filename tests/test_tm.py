@@ -3,7 +3,7 @@
 import polib
 import pytest
 
-from localize.tm import Memory, Unit, read_tmx, write_tmx
+from localize.memory.tm import Memory, Unit, read_tmx, write_tmx
 
 REVIEWED = {"The talks began on Monday in Baghdad.": "بدأت المحادثات يوم الاثنين في بغداد.",
             "Officials said little.": "لم يقل المسؤولون الكثير."}

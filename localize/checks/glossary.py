@@ -7,7 +7,7 @@ other terms case-insensitively; the last word may be plural or possessive
 interchangeable (al-Abadi / al Abadi); the longest match wins.  All terms are
 found in one pass per segment through an index keyed by first word, not one
 regular expression per term.  Arabic renderings are verified with the
-clitic-aware matching of ``localize.arabic``.
+clitic-aware matching of ``localize.checks.arabic``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from functools import lru_cache
 from itertools import compress
 from typing import NamedTuple
 
-from localize import arabic
+from localize.checks import arabic
 from localize.errors import LocalizeError
-from localize.protect import blank_markup
+from localize.engines.protect import blank_markup
 from localize.records import Issue
 from localize.wording import cut
 
@@ -427,7 +427,7 @@ def format_issue(issue: Issue) -> str:
         return f"{issue.type}: {issue.term} (found {cut(issue.found)}, use {issue.expected})"
     if issue.type == "dnt-altered":
         return f"{issue.type}: {issue.term} (keep {issue.expected} as is)"
-    from localize.qa import describe
+    from localize.checks.qa import describe
 
     return describe(issue)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from localize.protect import blank_markup
+from localize.engines.protect import blank_markup
 
 _CAPITAL = r"[A-Z][\w'\u2019-]*"
 _LINK = r"(?:of|for|and|the|al|el|bin|ibn|de|du|von|van)"

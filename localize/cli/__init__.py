@@ -17,11 +17,11 @@ from pathlib import Path
 import click
 
 from localize import __version__, pipeline
-from localize.cli_batch import batch
-from localize.cli_models import ENGINE_OPTIONS, models
-from localize.cli_serve import serve
-from localize.cli_publish import publish
-from localize.cli_tm import tm
+from localize.cli.batch import batch
+from localize.cli.models import ENGINE_OPTIONS, models
+from localize.cli.serve import serve
+from localize.cli.publish import publish
+from localize.cli.tm import tm
 from localize.errors import LocalizeError
 from localize.wording import count
 
@@ -179,7 +179,7 @@ def translate(articles, out, no_mt, engine, url, api_key, concurrency, timeout, 
       localize translate --no-mt --out build/translations a.md
       LOCALIZE_API_KEY=... localize translate --engine libretranslate --url http://mt:5000 a.md
     """
-    from localize.cli_tm import load_memory
+    from localize.cli.tm import load_memory
     from localize.files import lock_folder, write_all
 
     drafter = None if no_mt else pipeline.drafter(engine, url, api_key, concurrency, timeout, beam, device, threads,
@@ -211,7 +211,7 @@ def _report(target, po, drafted, remembered) -> None:
 
 
 def _issue_type(ctx, param, values):
-    from localize.qa import ISSUE_TYPES
+    from localize.checks.qa import ISSUE_TYPES
 
     for value in values:
         if value not in ISSUE_TYPES:
@@ -241,7 +241,7 @@ def check(files, glossary_files, types, reviewed_only, as_json):
       localize check --json --glossary glossaries/news.csv translations
     """
     from localize.catalog import read_po, reviewed
-    from localize.glossary import format_issue
+    from localize.checks.glossary import format_issue
 
     index = pipeline.term_index(glossary_files, required=True)
     paths = pipeline.po_files(files or (pipeline.translations_folder(),))
@@ -366,7 +366,7 @@ def glossary_check(files):
       localize glossary check glossaries/news.csv
     """
     from localize.files import read_input
-    from localize.glossary import lint, load_glossary
+    from localize.checks.glossary import lint, load_glossary
 
     paths = pipeline.glossary_paths(files)
     if not paths:
@@ -394,8 +394,8 @@ def glossary_import(tbx, out, force):
       localize glossary import termbase.tbx --out glossaries/termbase.csv
     """
     from localize.files import read_input, write_atomic
-    from localize.glossary import write_csv
-    from localize.termbase import read_tbx
+    from localize.checks.glossary import write_csv
+    from localize.checks.termbase import read_tbx
 
     terms, skipped = read_tbx(read_input(tbx, "TBX file"), tbx)
     if not terms:
@@ -431,7 +431,7 @@ def glossary_suggest(paths, glossary_files, least, limit, as_json):
       localize glossary suggest
       localize glossary suggest incoming/ translations/ --min 3 --json
     """
-    from localize.suggest import candidates
+    from localize.checks.suggest import candidates
 
     index = pipeline.term_index(glossary_files, required=False)
     found = [c for c in candidates(_sentences(paths or (pipeline.translations_folder(),)), index)
@@ -490,8 +490,8 @@ def glossary_export(glossary_file, fmt, out, force):
       localize glossary export glossaries/news.csv --format csv --out shared/news.csv
     """
     from localize.files import read_input, write_atomic
-    from localize.glossary import load_glossary, write_csv
-    from localize.termbase import write_tbx
+    from localize.checks.glossary import load_glossary, write_csv
+    from localize.checks.termbase import write_tbx
 
     terms = load_glossary(read_input(glossary_file, "glossary"), glossary_file)
     if not terms:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from localize.protect import PROTECTED, kind, protect
+from localize.engines.protect import PROTECTED, kind, protect
 from localize.records import Issue
 
 _ARABIC_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"

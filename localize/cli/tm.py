@@ -14,7 +14,7 @@ def load_memory(folder: str):
     """The memory of a translations folder: reviewed entries of every PO under it
     (sorted by path), then the TMX files imported into ``<folder>/tm``, through the
     index the folder keeps (``memory_index``): only changed files are read again."""
-    from localize.memory_index import MemoryIndex
+    from localize.memory.index import MemoryIndex
 
     return MemoryIndex(folder)
 
@@ -46,7 +46,7 @@ def tm_export(tmx, folder, force):
       localize tm export desk.tmx
     """
     from localize.catalog import read_po
-    from localize.tm import units_from_catalog, write_tmx
+    from localize.memory.tm import units_from_catalog, write_tmx
 
     target = Path(tmx)
     if target.exists() and not force:
@@ -70,7 +70,7 @@ def tm_import(tmx, folder, force):
       localize tm import omegat-project.tmx
     """
     from localize.files import read_input, write_all
-    from localize.tm import read_tmx, write_tmx
+    from localize.memory.tm import read_tmx, write_tmx
 
     units = read_tmx(read_input(tmx, "TMX file"), tmx)
     if not units:

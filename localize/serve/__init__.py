@@ -63,7 +63,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
     from flask import Flask, abort, jsonify, make_response, render_template, request
     from werkzeug.exceptions import HTTPException
 
-    app = Flask(__name__, template_folder="templates/serve")
+    app = Flask(__name__, template_folder="templates", static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, JSON_AS_ASCII=False,
                       LOCALIZE_HOSTS=frozenset((name, None) for name in LOOPBACK_NAMES) if hosts is None
                       else frozenset(hosts))
@@ -161,7 +161,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
         files = {"serve.js": "application/javascript", "serve.css": "text/css"}
         if name not in files:
             abort(404)
-        text = (Path(__file__).parent / "templates" / "serve" / name).read_text(encoding="utf-8")
+        text = (Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
         response = make_response(text)
         response.headers["Content-Type"] = f"{files[name]}; charset=utf-8"
         return response
@@ -274,7 +274,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
 
     @app.post("/api/po/<path:name>/ignore")
     def ignore(name):
-        from localize.qa import ISSUE_TYPES
+        from localize.checks.qa import ISSUE_TYPES
 
         data = body()
         key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
@@ -465,7 +465,7 @@ def make_server(app, host: str, port: int):
 
 
 def _memory(folder: Path):
-    from localize.cli_tm import load_memory
+    from localize.cli.tm import load_memory
 
     return load_memory(str(folder))
 
@@ -476,7 +476,7 @@ def _title(po) -> str:
 
 
 def _issues(entry, find) -> list[dict]:
-    from localize.glossary import format_issue
+    from localize.checks.glossary import format_issue
 
     if not entry.msgstr:
         return []

@@ -124,7 +124,7 @@ def as_written(protected: Protected, bound=()) -> tuple[str, tuple[str, ...]]:
     protected values in place, a glossary name as its approved Arabic (a heading that is only
     "Ali Khamenei", a dateline "Tehran."), Arabic punctuation between them; and the English
     terms so put in.  Never the English copied as a draft."""
-    from localize.arabic import arabic_punctuation
+    from localize.checks.arabic import arabic_punctuation
 
     approved = {binding[2]: binding[3] for binding in bound}
     parts = [arabic_punctuation(protected.runs[0])]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from localize.errors import LocalizeError
-from localize.glossary import Term
+from localize.checks.glossary import Term
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _REJECTED = ("deprecated", "superseded", "notrecommended", "obsolete", "forbidden")

@@ -47,11 +47,11 @@ import zlib
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from localize.arabic import arabic_punctuation
+from localize.checks.arabic import arabic_punctuation
 from localize.errors import LocalizeError
-from localize.mt import Draft, attach_clitic, bind
-from localize.protect import MASK, MASK_TEXT, Protected, as_written, protect
-from localize.qa import kept
+from localize.engines.local import Draft, attach_clitic, bind
+from localize.engines.protect import MASK, MASK_TEXT, Protected, as_written, protect
+from localize.checks.qa import kept
 
 SOURCE, TARGET = "en", "ar"
 MOST_PER_REQUEST = 16  # segments per request, unless the server allows fewer

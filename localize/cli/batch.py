@@ -46,7 +46,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, engine,
     from datetime import datetime, timezone
 
     from localize.batch import discover, in_shard, parse_shard
-    from localize.cli_tm import load_memory
+    from localize.cli.tm import load_memory
     from localize.files import check_writable, lock_folder, printable
 
     if report:

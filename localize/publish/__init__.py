@@ -24,7 +24,7 @@ from functools import lru_cache
 from localize import __version__
 from localize.records import Article, Block, Inline
 from localize.errors import LocalizeError
-from localize.publish_text import SAFE_SCHEMES, markdown_escape, markdown_text, placeholders, plain_text
+from localize.publish.text import SAFE_SCHEMES, markdown_escape, markdown_text, placeholders, plain_text
 
 FORMATS = ("html", "bilingual", "md", "txt")
 SUFFIXES = {"html": ".ar.html", "bilingual": ".bilingual.html", "md": ".ar.md", "txt": ".ar.txt"}
@@ -126,7 +126,7 @@ def _context(edition: Edition, fmt: str) -> dict:
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    environment = Environment(loader=PackageLoader("localize", "templates"), undefined=StrictUndefined,
+    environment = Environment(loader=PackageLoader("localize.publish", "templates"), undefined=StrictUndefined,
                               autoescape=select_autoescape(["html.j2"], default=False),
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.filters["arabic_html"] = lambda part: html_fragment(part.arabic, part.block.inline, True)

@@ -28,7 +28,7 @@ from pathlib import Path
 import click
 
 from localize.errors import LocalizeError
-from localize.tm import FUZZY_MIN, Suggestion, Unit, _key
+from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
 
 NAME = ".localize-memory.sqlite"
 SCHEMA = "localize-memory 2"
@@ -256,7 +256,7 @@ def _created(database: sqlite3.Connection) -> sqlite3.Connection:
 def _units(path: Path, name: str, kind: int) -> list[Unit]:
     from localize.catalog import read_po
     from localize.files import read_input
-    from localize.tm import read_tmx, units_from_catalog
+    from localize.memory.tm import read_tmx, units_from_catalog
 
     try:
         if kind == 0:

@@ -20,11 +20,11 @@ import time
 from dataclasses import dataclass
 
 from localize import __version__
-from localize.arabic import arabic_punctuation
+from localize.checks.arabic import arabic_punctuation
 from localize.errors import LocalizeError
 from localize.models import Model
-from localize.protect import MASK, MASK_TOKEN, Protected, as_written, mask_tokens, protect, restore
-from localize.qa import Context, failures, kept
+from localize.engines.protect import MASK, MASK_TOKEN, Protected, as_written, mask_tokens, protect, restore
+from localize.checks.qa import Context, failures, kept
 from localize.records import Issue
 
 DEVICES = ("auto", "cpu", "cuda")
