@@ -1,8 +1,10 @@
-"""The one exception type the library raises for bad input.
+"""The exceptions the library raises, by cause.
 
-The CLI turns it into a single line, ``Error: <where>: <what> (<what to do>)``,
-and exit code 2.  Problems found by checks are never raised: they are
-collected as ``Issue`` values.
+Every one is a ``LocalizeError``, which the command line turns into a single
+line, ``Error: <where>: <what> (<what to do>)``, and exit code 2; a caller that
+must react to the cause (the review page: wait for a busy lock, say "cannot
+write" for a full disk) catches the subclass.  Problems found by checks are
+never raised: they are collected as ``Issue`` values.
 """
 
 from __future__ import annotations
@@ -19,3 +21,19 @@ class LocalizeError(Exception):
     def message(self) -> str:
         text = f"{self.where}: {self.what}" if self.where else self.what
         return f"{text} ({self.hint})" if self.hint else text
+
+
+class BadInput(LocalizeError):
+    """A file or value that cannot be used as given (empty, binary, malformed, too large)."""
+
+
+class LockBusy(LocalizeError):
+    """Another localize run holds the folder's lock (try again when it is done)."""
+
+
+class WriteFailed(LocalizeError):
+    """A file could not be written (permissions, full disk, not a regular file); nothing was changed."""
+
+
+class Changed(WriteFailed):
+    """A file changed on disk since this run read it (a person saved it): it was left as it is."""

@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from localize.errors import LocalizeError
+from localize.errors import BadInput, Changed, LocalizeError, LockBusy, WriteFailed
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 # A PO is bigger than its article (each sentence gets a msgctxt, a #: line, notes): a 20 MiB
@@ -31,15 +31,15 @@ def _stat(path: Path, what: str) -> os.stat_result:
         return path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise LocalizeError(str(path), f"broken symbolic link (to {os.readlink(path)})",
+            raise BadInput(str(path), f"broken symbolic link (to {os.readlink(path)})",
                                 f"point it at the {what}, or give the file itself") from None
-        raise LocalizeError(str(path), "no such file", f"check the path of the {what}") from None
+        raise BadInput(str(path), "no such file", f"check the path of the {what}") from None
     except PermissionError:
-        raise LocalizeError(str(path), "permission denied", "check the file's permissions") from None
+        raise BadInput(str(path), "permission denied", "check the file's permissions") from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise LocalizeError(str(path), "symbolic link loop", f"give the path of the {what} itself") from None
-        raise LocalizeError(str(path), f"cannot read file: {error.strerror}", "check the file") from None
+            raise BadInput(str(path), "symbolic link loop", f"give the path of the {what} itself") from None
+        raise BadInput(str(path), f"cannot read file: {error.strerror}", "check the file") from None
 
 
 # What cannot stand in one line of text (control characters and the Unicode line and paragraph
@@ -68,7 +68,7 @@ def check_xml_text(text: str, where: str, fix: str) -> None:
     found = _NOT_XML.search(text or "")
     if found:
         char = found.group()
-        raise LocalizeError(where, f"a control character (U+{ord(char):04X}) cannot be written to XML", fix)
+        raise BadInput(where, f"a control character (U+{ord(char):04X}) cannot be written to XML", fix)
 
 
 # Characters that show nothing and change no letter, which a glossary term must not carry: a term
@@ -81,7 +81,7 @@ def check_file_name(path: str | os.PathLike) -> None:
     are not UTF-8): the PO's ``#:`` lines and header would break."""
     text = os.fspath(path)
     if _UNPRINTABLE.search(text):
-        raise LocalizeError(printable(text), "the file name has a line break, a control character or bytes "
+        raise BadInput(printable(text), "the file name has a line break, a control character or bytes "
                             "that are not UTF-8", "rename the file")
 
 
@@ -94,11 +94,11 @@ def read_input(path: str | os.PathLike, what: str = "file", limit: int = MAX_INP
     path = Path(path)
     info = _stat(path, what)
     if stat.S_ISDIR(info.st_mode):
-        raise LocalizeError(str(path), "is a directory", f"give the path of a {what}")
+        raise BadInput(str(path), "is a directory", f"give the path of a {what}")
     if not stat.S_ISREG(info.st_mode):
         kind = "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
-        raise LocalizeError(str(path), f"not a regular file but {kind}", f"give the path of a {what} saved on disk")
-    too_large = LocalizeError(str(path), f"file is too large (over {limit >> 20} MiB)",
+        raise BadInput(str(path), f"not a regular file but {kind}", f"give the path of a {what} saved on disk")
+    too_large = BadInput(str(path), f"file is too large (over {limit >> 20} MiB)",
                               f"{what}s over {limit >> 20} MiB are not supported; split it")
     if info.st_size > limit:
         raise too_large
@@ -106,9 +106,9 @@ def read_input(path: str | os.PathLike, what: str = "file", limit: int = MAX_INP
         with open(path, "rb") as stream:
             data = stream.read(limit + 1)
     except PermissionError:
-        raise LocalizeError(str(path), "permission denied", "check the file's permissions") from None
+        raise BadInput(str(path), "permission denied", "check the file's permissions") from None
     except OSError as error:
-        raise LocalizeError(str(path), f"cannot read file: {error.strerror or error}", "check the file") from None
+        raise BadInput(str(path), f"cannot read file: {error.strerror or error}", "check the file") from None
     if len(data) > limit:
         raise too_large
     return data
@@ -179,7 +179,7 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
     a hint that names the kind of file expected.
     """
     give = _TEXT_KINDS.get(what, f"give a {what}")
-    empty = LocalizeError(where, "file is empty", _EMPTY_HINTS.get(what, f"{give} with text in it"))
+    empty = BadInput(where, "file is empty", _EMPTY_HINTS.get(what, f"{give} with text in it"))
     if not data.strip():
         raise empty
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -187,32 +187,32 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
         likely = likely_encoding(data) if what == "article" and len(data) >= 32 else None
         if likely and likely.startswith(("utf_16", "utf_32")):
             name = likely.replace("_", "-")
-            raise LocalizeError(where, f"not UTF-8: it looks like {name.upper()} text without a byte-order mark",
+            raise BadInput(where, f"not UTF-8: it looks like {name.upper()} text without a byte-order mark",
                                 f"name its encoding with --encoding {name}")
-        raise LocalizeError(where, f"binary file, not text (a NUL byte at byte {data.index(0)})", give)
+        raise BadInput(where, f"binary file, not text (a NUL byte at byte {data.index(0)})", give)
     codec = codec_of(data, encoding)
     _check_text_codec(codec, where)
     try:
         text = data.decode("utf-8-sig" if codec == "utf-8" else codec).lstrip("\ufeff")
     except LookupError:
-        raise LocalizeError(where, f"unknown encoding {printable(codec)!r}",
+        raise BadInput(where, f"unknown encoding {printable(codec)!r}",
                             "use a Python codec name such as cp1256") from None
     except UnicodeDecodeError as error:
         if encoding or utf16:
-            raise LocalizeError(where, f"not valid {codec} at byte {error.start}", "check --encoding") from None
+            raise BadInput(where, f"not valid {codec} at byte {error.start}", "check --encoding") from None
         likely = likely_encoding(data) if what == "article" else None
         if likely and likely not in ("utf_8", "ascii"):
             hint = f"name its encoding with --encoding {likely}, or convert it to UTF-8"
-            raise LocalizeError(where, f"not valid UTF-8 at byte {error.start}; it looks like {likely} "
+            raise BadInput(where, f"not valid UTF-8 at byte {error.start}; it looks like {likely} "
                                 f"({_LANGUAGES.get(likely, 'legacy encoding')})", hint) from None
-        raise LocalizeError(where, f"not valid UTF-8 at byte {error.start}",
+        raise BadInput(where, f"not valid UTF-8 at byte {error.start}",
                             "convert it to UTF-8, or name its encoding with --encoding (e.g. cp1256)") from None
     except (UnicodeError, ValueError, TypeError) as error:  # punycode, idna...: codecs that are not for files
         first = printable(str(error))[:120]
-        raise LocalizeError(where, f"cannot be read as {printable(codec)} ({first})",
+        raise BadInput(where, f"cannot be read as {printable(codec)} ({first})",
                             "name the file's text encoding with --encoding, such as cp1256 or utf-8") from None
     if "\x00" in text:
-        raise LocalizeError(where, f"binary file, not text (a NUL character at character {text.index(chr(0))})", give)
+        raise BadInput(where, f"binary file, not text (a NUL character at character {text.index(chr(0))})", give)
     if not text.strip():
         raise empty
     return text
@@ -226,7 +226,7 @@ def _check_text_codec(codec: str, where: str) -> None:
     except (LookupError, TypeError, ValueError):
         return  # the decode below says "unknown encoding"
     if not getattr(info, "_is_text_encoding", True):
-        raise LocalizeError(where, f"{printable(codec)!r} is not a text encoding",
+        raise BadInput(where, f"{printable(codec)!r} is not a text encoding",
                             "name the file's text encoding with --encoding, such as cp1256 or utf-8")
 
 
@@ -309,7 +309,7 @@ class Staging:
         as it is and returned (as it was named), and the others are written."""
         changed = [item for item in self.staged if not _as_expected(item[1], item[2])]
         if changed and not partial:
-            raise LocalizeError(str(changed[0][3]), *_CHANGED)
+            raise Changed(str(changed[0][3]), *_CHANGED)
         skipped, written = [named for *_, named in changed], []
         for temporary, path, expect, named in self.staged:
             if named in skipped:
@@ -319,7 +319,7 @@ class Staging:
                 if partial:
                     continue
                 before = f"; written before it: {', '.join(map(str, written))}" if written else ""
-                raise LocalizeError(str(named), _CHANGED[0], f"it was not written{before}; run the command again")
+                raise Changed(str(named), _CHANGED[0], f"it was not written{before}; run the command again")
             with _writing(path):
                 os.replace(temporary, path)
             written.append(named)
@@ -369,10 +369,10 @@ def regular_target(path: Path) -> Path:
     except OSError:
         return target
     if stat.S_ISDIR(mode):
-        raise LocalizeError(str(path), "is a directory", "give a file name to write")
+        raise BadInput(str(path), "is a directory", "give a file name to write")
     kind = next((name for test, name in _KINDS if test(mode)), None)
     if kind:
-        raise LocalizeError(str(path), f"not a regular file but {kind}",
+        raise BadInput(str(path), f"not a regular file but {kind}",
                             "give the name of a regular file to write; nothing was changed")
     return target
 
@@ -385,9 +385,9 @@ def _writing(path: Path):
     except OSError as error:
         named = getattr(error, "filename", None)  # a folder that cannot be made; not our temporary file
         place = named if named and not str(named).endswith(".tmp") else path
-        raise LocalizeError(str(place), f"cannot write: {error.strerror or error}", _WRITE_HINT) from None
+        raise WriteFailed(str(place), f"cannot write: {error.strerror or error}", _WRITE_HINT) from None
     except UnicodeEncodeError:  # text from somewhere with undecodable bytes (surrogates) in it
-        raise LocalizeError(str(path), "cannot write: the text has characters that are not valid Unicode",
+        raise WriteFailed(str(path), "cannot write: the text has characters that are not valid Unicode",
                             "nothing was changed; please report this as a bug") from None
 
 
@@ -396,13 +396,13 @@ def check_writable(path: str | os.PathLike) -> None:
     under a file), so a long run does not find out at its end."""
     path = Path(path)
     if path.is_symlink() and not path.exists():
-        raise LocalizeError(str(path), "is a broken symbolic link", "remove it or point it at a real folder")
+        raise BadInput(str(path), "is a broken symbolic link", "remove it or point it at a real folder")
     if path.is_dir():
-        raise LocalizeError(str(path), "is a directory", "give a file name to write")
+        raise BadInput(str(path), "is a directory", "give a file name to write")
     blocker = next((p for p in path.parents if os.path.lexists(p) and not p.is_dir()), None)
     if blocker is not None:
         what = "is a broken symbolic link" if blocker.is_symlink() else "is a file, not a folder"
-        raise LocalizeError(str(blocker), what, "choose another output folder, or remove it")
+        raise BadInput(str(blocker), what, "choose another output folder, or remove it")
 
 
 def _stage(path: Path, text: str) -> str:
@@ -459,7 +459,7 @@ def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True, shar
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise LocalizeError(str(folder), f"cannot create the folder: {error.strerror}", _WRITE_HINT) from None
+        raise WriteFailed(str(folder), f"cannot create the folder: {error.strerror}", _WRITE_HINT) from None
     try:
         import fcntl
     except ImportError:  # not POSIX: no advisory locks
@@ -497,16 +497,16 @@ def _locked(path: Path, folder, on_wait, wait: bool, fcntl, mode: int):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise LocalizeError(str(folder), f"cannot create the folder: {error.strerror}", _WRITE_HINT) from None
+                raise WriteFailed(str(folder), f"cannot create the folder: {error.strerror}", _WRITE_HINT) from None
             continue
         except OSError as error:
-            raise LocalizeError(str(path), f"cannot create the lock file: {error.strerror}", _WRITE_HINT) from None
+            raise WriteFailed(str(path), f"cannot create the lock file: {error.strerror}", _WRITE_HINT) from None
         try:
             fcntl.flock(handle, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             if not wait:
                 handle.close()
-                raise LocalizeError(str(folder), "another localize run is writing this folder",
+                raise LockBusy(str(folder), "another localize run is writing this folder",
                                     "wait for it to finish (a killed run holds no lock)") from None
             if on_wait and not waited:
                 on_wait()

@@ -179,7 +179,7 @@ def translate(articles, out, no_mt, engine, url, api_key, concurrency, timeout, 
       localize translate --no-mt --out build/translations a.md
       LOCALIZE_API_KEY=... localize translate --engine libretranslate --url http://mt:5000 a.md
     """
-    from localize.cli.tm import load_memory
+    from localize.memory import load_memory
     from localize.files import lock_folder, write_all
 
     drafter = None if no_mt else pipeline.drafter(engine, url, api_key, concurrency, timeout, beam, device, threads,

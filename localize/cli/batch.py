@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from localize import __version__, pipeline
-from localize.errors import LocalizeError
+from localize.errors import LocalizeError, WriteFailed
 from localize.wording import count
 
 
@@ -46,7 +46,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, engine,
     from datetime import datetime, timezone
 
     from localize.batch import discover, in_shard, parse_shard
-    from localize.cli.tm import load_memory
+    from localize.memory import load_memory
     from localize.files import check_writable, lock_folder, printable
 
     if report:
@@ -225,7 +225,7 @@ def _run_chunk(chunk, out, index, memory, drafter, trust, progress, encoding=Non
                 _finish_row(row, po, index, drafted.get(target, 0), remembered.get(target, 0))
                 staging.add(target, pipeline.render_po(target, po, row["file"]), expect[target])
             except LocalizeError as error:
-                if error.what.startswith("cannot write"):
+                if isinstance(error, WriteFailed):
                     raise  # a full disk or a read-only folder stops the run (exit 2): no article can be written
                 row["status"], row["error"] = "failed", printable(error.message)
         for target in staging.commit(partial=True):

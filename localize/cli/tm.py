@@ -10,15 +10,6 @@ import click
 from localize.errors import LocalizeError
 
 
-def load_memory(folder: str):
-    """The memory of a translations folder: reviewed entries of every PO under it
-    (sorted by path), then the TMX files imported into ``<folder>/tm``, through the
-    index the folder keeps (``memory_index``): only changed files are read again."""
-    from localize.memory.index import MemoryIndex
-
-    return MemoryIndex(folder)
-
-
 @click.group()
 def tm():
     """Export and import the translation memory as TMX.

@@ -38,7 +38,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from localize.errors import LocalizeError
+from localize.errors import LocalizeError, LockBusy
 from localize.segment import TAG
 
 KIND_NAMES = {"title": "title", "heading": "heading", "quote": "quote", "list item": "list item"}
@@ -304,7 +304,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
                     held.enter_context(lock_folder(folder, wait=False))
                     break
                 except LocalizeError as error:
-                    if not _busy(error):  # a read-only folder, a lock file that cannot be made
+                    if not isinstance(error, LockBusy):  # a read-only folder, a lock file that cannot be made
                         return cannot_write(name, error)
                     if time.monotonic() > deadline:
                         return jsonify(error="another localize run (translate, batch) is writing the "
@@ -350,11 +350,6 @@ def _as_typed(text: str) -> str:
     """The reviewer's text as typed (no-break and thin spaces, tabs and line breaks inside it
     kept, as a PO editor keeps them), less the spaces and line breaks around it."""
     return text.strip(" \t\n")
-
-
-def _busy(error: LocalizeError) -> bool:
-    """Whether ``lock_folder(wait=False)`` failed because another run holds the lock."""
-    return error.what.startswith("another localize run")
 
 
 def _shown(text: str) -> str:
@@ -465,7 +460,7 @@ def make_server(app, host: str, port: int):
 
 
 def _memory(folder: Path):
-    from localize.cli.tm import load_memory
+    from localize.memory import load_memory
 
     return load_memory(str(folder))
 
