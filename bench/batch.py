@@ -119,7 +119,7 @@ def unchanged(work: Path, env: dict, count: int, reviewed: int) -> None:
         po.save()
     print(f"{count} articles of 10-30 sentences, --no-mt; {reviewed} of their POs reviewed ({entries} entries):")
     print(f"  first run                                {first:7.2f} s")
-    time.sleep(2.1)  # a night's re-run comes later than 2 s after the last edit (see localize/cli_batch.py)
+    time.sleep(2.1)  # a night's re-run comes later than 2 s after the last edit (see localize/batch.py)
     print(f"  re-run after the review ({reviewed} POs changed) {timed(command, work, env):7.2f} s")
     reruns = [timed(command, work, env) for _ in range(3)]
     print(f"  re-run, all unchanged                    {min(reruns):7.2f} s min {statistics.median(reruns):7.2f} s median"

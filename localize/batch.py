@@ -9,11 +9,13 @@ thousand unchanged articles costs a thousand small reads.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
 
-from localize.errors import LocalizeError
+from localize import pipeline
+from localize.errors import LocalizeError, WriteFailed
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 _HASH_FIELD = re.compile(r'^"X-Source-SHA256: ([0-9a-f]{64})\\n"$', re.MULTILINE)
@@ -84,3 +86,213 @@ def recorded_hash(po_path: Path) -> str | None:
         return None
     match = _HASH_FIELD.search(head)
     return match.group(1) if match else None
+
+
+def run(paths, out: str, index, drafter, options: dict, events, say=None) -> list:
+    """Every new or changed article under ``paths`` to its PO, in chunks, under the folder's lock
+    (shared between the shards of one batch): the rows of the run's report, one per article
+    (and per folder that could not be read).  ``options``: everything, chunk, shard (I, N) or
+    None, encoding, trust_exact_memory.  ``events``: ``start(articles to do)``,
+    ``article(row)`` as each is done, ``chunk(number, chunks)`` after each chunk;
+    ``say(line)``: what a person should hear of."""
+    from localize.files import lock_folder, printable
+    from localize.memory import load_memory
+
+    share, chunk = options["shard"], options["chunk"]
+    with lock_folder(out, wait=False, shared=share is not None):  # shards run at once: disjoint POs
+        unreadable: list = []
+        articles = [(p, slug) for p, slug in discover(paths, unreadable)
+                    if share is None or in_shard(target_of(slug, out), share)]
+        known, seen = read_state(out), {}
+        rows, pending = [unreadable_row(folder, why) for folder, why in unreadable], []
+        for path, slug in articles:
+            target = target_of(slug, out)
+            row = {"file": printable(path.as_posix()), "po": printable(target.as_posix()), "status": "",
+                   "segments": 0, "machine_drafts": 0, "memory_drafts": 0, "issues": 0, "error": "",
+                   "suspect": ""}
+            rows.append(row)
+            redo = classify(path, target, row, options["everything"], known, seen)
+            if not row["status"]:
+                pending.append((path, slug, redo, row))
+        memory = load_memory(out, say and (lambda line: say(f"warning: {line}"))) if pending else None
+        events.start(len(pending))
+        for start in range(0, len(pending), chunk):
+            run_chunk(pending[start:start + chunk], out, index, memory, drafter, options["trust_exact_memory"],
+                      events.article, options["encoding"], None, say)
+            events.chunk(start // chunk + 1, -(-len(pending) // chunk))
+        write_state(out, known, seen, rows)
+    return rows
+
+
+def unreadable_row(folder: str, why: str) -> dict:
+    """A folder the run could not look into: a failure of the run (exit 1), named in the summary."""
+    from localize.files import printable
+
+    return {"file": printable(folder), "po": "", "status": "failed", "segments": 0, "machine_drafts": 0,
+            "memory_drafts": 0, "issues": 0, "suspect": "",
+            "error": f"{printable(folder)}: cannot read the folder ({why}); its articles were not looked at: "
+                     "check its permissions"}
+
+
+def _encoding(encoding: str | None) -> str | None:
+    """--encoding for the articles that are not UTF-8: a UTF-8 file of the same night stays UTF-8
+    (``files.codec_of`` tries UTF-8 first, on the bytes read once)."""
+    return None if encoding is None else f"utf-8|{encoding}"
+
+
+def target_of(slug: str, out: str) -> Path:
+    return Path(f"{out}/ar/{slug}.po")
+
+
+def classify(path: Path, target: Path, row: dict, everything: bool, known: dict, seen: dict) -> bool:
+    """Mark a row failed (unreadable) or unchanged (same hash as its PO records); True for an
+    unchanged article that --all redoes (reported as "redone", not "updated").
+
+    An article and a PO whose sizes and modification times are those the last
+    run recorded (``STATE``) are unchanged without reading either (as git's
+    index does); any other is read and its hash compared."""
+    from localize.files import check_file_name, printable, read_input
+
+    name = os.path.abspath(path)
+    stats = stats_of(path, target)
+    if stats is None or known.get(name) != stats:
+        try:
+            check_file_name(path)
+            data = read_input(path, "article")
+        except LocalizeError as error:
+            row["status"], row["error"] = "failed", printable(error.message)
+            return False
+        if not target.exists() or recorded_hash(target) != hashlib.sha256(data).hexdigest():
+            return False
+    if settled(stats):
+        seen[name] = stats
+    if not everything:
+        row["status"] = "unchanged"
+    return everything
+
+
+STATE = ".localize-batch-state.json"  # in the output folder: what the last runs found unchanged
+
+
+def stats_of(article: Path, po: Path) -> list | None:
+    try:
+        source, translation = os.stat(article), os.stat(po)
+    except OSError:
+        return None
+    return [source.st_size, source.st_mtime_ns, translation.st_size, translation.st_mtime_ns]
+
+
+def settled(stats: list | None) -> bool:
+    """Stats worth recording: neither file changed in the last two seconds (a change within the
+    clock's resolution could leave size and time as they were: such a file is read next time)."""
+    import time
+
+    return stats is not None and time.time_ns() - max(stats[1], stats[3]) > 2_000_000_000
+
+
+def read_state(out: str) -> dict:
+    """{article's absolute path: stats of it and its PO} as the last runs recorded them; a
+    missing or broken file is an empty state (every article is read: nothing is trusted)."""
+    try:
+        with open(Path(out) / STATE, encoding="utf-8") as stream:
+            state = json.load(stream)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict) or state.get("version") != 1 or not isinstance(state.get("files"), dict):
+        return {}
+    return state["files"]
+
+
+def write_state(out: str, known: dict, seen: dict, rows: list) -> None:
+    """Record the stats of the articles found unchanged or written this run (a cache: failing to
+    write it costs the next run a read of each article, nothing else)."""
+    from localize.files import write_atomic
+
+    for row in rows:
+        if row["status"] in ("new", "updated", "redone"):
+            path = Path(row["file"])
+            stats = stats_of(path, Path(row["po"]))
+            if settled(stats):
+                seen[os.path.abspath(path)] = stats
+        elif row["status"] == "failed":
+            known.pop(os.path.abspath(row["file"]), None)
+    state = {**known, **seen}
+    if state == known or not Path(out).is_dir():
+        return
+    try:
+        write_atomic(Path(out) / STATE, json.dumps({"version": 1, "files": state}))
+    except LocalizeError:
+        pass
+
+
+def run_chunk(chunk, out, index, memory, drafter, trust, on_article, encoding=None, progress=None, say=None) -> None:
+    """Prepare, draft and write one chunk of articles; failures stay with their article.
+
+    Each PO is renamed into place only if it still has the digest it had when it
+    was read, checked right before its own rename: a reviewer's save made while
+    the chunk was drafted or rendered fails that article alone ("changed on
+    disk"), and the PO keeps the reviewer's text."""
+    from localize.files import Staging, printable
+
+    jobs, rows, seen, digests, suspects = [], {}, {}, {}, {}
+    for path, slug, redo, row in chunk:
+        job = _prepare_one(path, slug, redo, row, out, index, digests, suspects, seen, encoding)
+        if job is None:
+            on_article(row)
+            continue
+        jobs.append(job)
+        rows[job[0]] = row
+    drafted, remembered = pipeline.draft(jobs, index, memory, drafter, trust, progress, say)
+    expect = pipeline.expected(digests)
+    with Staging() as staging:
+        for target, po in jobs:
+            row = rows[target]
+            try:
+                _finish_row(row, po, index, drafted.get(target, 0), remembered.get(target, 0))
+                staging.add(target, pipeline.render_po(target, po, row["file"]), expect[target])
+            except LocalizeError as error:
+                if isinstance(error, WriteFailed):
+                    raise  # a full disk or a read-only folder stops the run (exit 2): no article can be written
+                row["status"], row["error"] = "failed", printable(error.message)
+        for target in staging.commit(partial=True):
+            rows[target]["status"] = "failed"
+            rows[target]["error"] = f"{printable(str(target))}: changed on disk during the run (saved in an editor?); "\
+                "it was left as it is: run again"
+    for target, _ in jobs:
+        on_article(rows[target])
+
+
+def _prepare_one(path, slug, redo, row, out, index, digests, suspects, seen, encoding):
+    """(target, PO) of one article of a chunk, or None with the row marked failed.  Anything
+    that goes wrong with one article (a bad page, a bug in a reader) fails that article alone."""
+    from localize.files import printable
+
+    existed = Path(row["po"]).exists()
+    try:
+        target, po = pipeline.prepare(str(path), out, None, _encoding(encoding), index, digests, slug, suspects)
+    except LocalizeError as error:
+        row["status"], row["error"] = "failed", printable(error.message)
+        return None
+    except (RecursionError, MemoryError) as error:
+        row["status"], row["error"] = "failed", f"{printable(row['file'])}: too deeply nested or too large to read " \
+            f"({type(error).__name__}); check the file"
+        return None
+    except Exception as error:  # a bug on one page must not cost the night's other articles
+        row["status"], row["error"] = "failed", f"{printable(row['file'])}: could not be read " \
+            f"({type(error).__name__}: {printable(str(error))[:200]}); please report this as a bug"
+        return None
+    if target in seen:
+        row["status"], row["error"] = "failed", (f"{target}: both {seen[target]} and {row['file']} would be "
+                                                 "written here (rename one of the articles)")
+        return None
+    seen[target] = row["file"]
+    row["status"] = "redone" if redo else "updated" if existed else "new"
+    row["suspect"] = suspects.get(target, "")
+    return target, po
+
+
+def _finish_row(row: dict, po, index, machine: int, memory: int) -> None:
+    from localize.catalog import summary
+
+    row.update(segments=summary(po)["segments"], machine_drafts=machine, memory_drafts=memory,
+               issues=len(pipeline.entry_issues(po, index)))

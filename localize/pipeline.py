@@ -1,7 +1,9 @@
-"""The translate pipeline shared by ``translate``, ``batch``, ``check``, ``status``
-and ``publish``: read an article and its PO, draft (memory, then one engine
-call), find glossary and QA issues.  The commands in ``cli*.py`` only parse
-options and print.
+"""The translate pipeline shared by ``translate``, ``batch``, ``check``, ``status``,
+``publish`` and the review page: read an article and its PO, draft (memory, then
+one engine call), find glossary and QA issues.  Nothing here prints: results
+are returned, and what a person should hear of goes to a ``say`` callback, the
+decoding's progress to a ``progress`` callback.  The commands in ``cli/`` only
+parse options and print.
 """
 
 from __future__ import annotations
@@ -9,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from dataclasses import dataclass, fields
 from typing import NamedTuple
-
-import click
 
 from localize.errors import LocalizeError
 from localize.wording import count
@@ -32,13 +33,14 @@ def expected(read: dict) -> dict:
     return {target: before or ABSENT for target, before in read.items()}
 
 
-def draft(jobs, index, memory, drafter, trust: bool) -> tuple[dict, dict]:
+def draft(jobs, index, memory, drafter, trust: bool, progress=None, say=None) -> tuple[dict, dict]:
     """Fill the jobs' empty entries (memory first, then one engine call), and add the
-    reviewer's notes (issues, close memory matches); machine and memory drafts per target."""
+    reviewer's notes (issues, close memory matches); machine and memory drafts per target.
+    ``progress(done, total)`` while decoding; ``say(line)``: what the run tells a person."""
     from localize.catalog import annotate_drafts
 
     remembered = memory_drafts(jobs, memory, trust)
-    drafted = machine_drafts(jobs, drafter, index) if drafter else {}
+    drafted = machine_drafts(jobs, drafter, index, progress, say) if drafter else {}
     check = draft_check(index)
     for _, po in jobs:
         annotate_drafts(po, check)
@@ -78,47 +80,60 @@ def memory_notes(po, memory) -> None:
             entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
 
 
-def engine_options(beam, device, threads, max_length):
-    from localize.engines.local import Options
+@dataclass(frozen=True)
+class EngineSettings:
+    """What makes the machine drafts: the engine and its options (``--engine`` ... ``--max-length``)."""
 
-    return Options(beam_size=beam, device=device, threads=threads, max_decoding_length=max_length)
+    engine: str = "argos"
+    url: str | None = None
+    api_key: str | None = None
+    concurrency: int = 4
+    timeout: float = 120.0
+    beam: int = 4
+    device: str = "auto"
+    threads: int = 0
+    max_length: int = 256
+
+    @classmethod
+    def take(cls, options: dict) -> EngineSettings:
+        """The settings among a command's ``options`` (taken out of the dict)."""
+        return cls(**{field.name: options.pop(field.name) for field in fields(cls) if field.name in options})
 
 
-def drafter(engine, url, api_key, concurrency, timeout, beam, device, threads, max_length):
+def drafter(settings: EngineSettings, warn=None):
     """What makes the machine drafts, checked before any work: the installed model (an
-    ``mt.Local``: loaded only when there is something to translate) or the LibreTranslate
-    server at ``url`` (``remote.Remote``: it must answer and translate en->ar)."""
-    if engine == "libretranslate":
+    ``engines.local.Local``: loaded only when there is something to translate) or the
+    LibreTranslate server at ``settings.url`` (``engines.remote.Remote``: it must answer and
+    translate en->ar); ``warn(line)`` hears of what the server did that a person should know."""
+    if settings.engine == "libretranslate":
         from localize.engines.remote import Remote
 
-        remote = Remote(url, api_key, concurrency, timeout)
+        remote = Remote(settings.url, settings.api_key, settings.concurrency, settings.timeout, warn=warn)
         remote.check()
         return remote
     from localize import models
-    from localize.engines.local import Local
+    from localize.engines.local import Local, Options
 
-    return Local(models.find(), engine_options(beam, device, threads, max_length))
+    options = Options(beam_size=settings.beam, device=settings.device, threads=settings.threads,
+                      max_decoding_length=settings.max_length)
+    return Local(models.find(), options)
 
 
-def machine_drafts(jobs, drafter, index=None) -> dict:
+def machine_drafts(jobs, drafter, index=None, progress=None, say=None) -> dict:
     """Fill every untranslated entry of every job in one engine call; drafts per target."""
     import time
 
     from localize.catalog import add_draft, one_line, untranslated
-    from localize.cli.models import progress_reporter
 
     todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
     if not todo:
         return {}
+    say = say or (lambda line: None)
     started = time.perf_counter()
     engine = drafter.open()
-    progress, close = progress_reporter("Translating")
-    try:
-        drafts = engine.translate([entry.msgid for _, entry in todo], progress, index)
-    finally:
-        close()
+    drafts = engine.translate([entry.msgid for _, entry in todo], progress, index)
     counts, empty = {}, 0
-    for (target, entry), draft in zip(todo, drafts):
+    for (target, entry), draft in zip(todo, drafts, strict=True):
         if not draft.text:  # the model gave nothing: leave the entry for a translator
             empty += 1
             continue
@@ -127,11 +142,11 @@ def machine_drafts(jobs, drafter, index=None) -> dict:
         add_draft(entry, one_line(draft.text), engine.description + cut + names)  # no stray control characters
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
-    click.echo(f"machine translation: {count(len(todo), 'segment')} ({unique} distinct) in "
-               f"{time.perf_counter() - started:.1f} s with {engine.label}", err=True)
+    say(f"machine translation: {count(len(todo), 'segment')} ({unique} distinct) in "
+        f"{time.perf_counter() - started:.1f} s with {engine.label}")
     if empty:
-        click.echo(f"warning: {engine.label} gave no translation for {count(empty, 'segment')} (an empty answer, "
-                   "or a segment over the server's --char-limit); they are left untranslated", err=True)
+        say(f"warning: {engine.label} gave no translation for {count(empty, 'segment')} (an empty answer, "
+            "or a segment over the server's --char-limit); they are left untranslated")
     return counts
 
 

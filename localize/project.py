@@ -18,23 +18,84 @@ from localize.errors import LocalizeError
 
 CONFIG = "localize.toml"
 
-# key: (type, what it may hold, built-in default)
-SETTINGS = {
-    "translations": (str, "a folder", "translations"),
-    "editions": (str, "a folder", "editions"),
-    "glossaries": (list, "a list of CSV files", []),
-    "engine": (str, '"argos" (the installed model) or "libretranslate" (a server)', "argos"),
-    "url": (str, 'the LibreTranslate server, e.g. "http://mt.desk.example:5000"', ""),
-    "concurrency": (int, "a whole number from 1 to 64", 4),
-    "beam": (int, "a whole number from 1 to 32", 4),
-    "device": (str, '"auto", "cpu" or "cuda"', "auto"),
-    "threads": (int, "a whole number (0: one per core)", 0),
-    "max_length": (int, "a whole number from 8 to 1024", 256),
-    "chunk": (int, "a whole number of articles", 64),
-    "formats": (list, 'a list of "html", "bilingual", "md", "txt"', ["html"]),
-    "locale": (str, 'a Babel locale such as "ar" or "ar_IQ"', "ar"),
-    "digits": (str, '"western" or "arabic-indic"', "western"),
-}
+@dataclass(frozen=True)
+class Setting:
+    """One setting: what ``localize.toml`` may hold for it and the command-line option that
+    overrides it (both made from this one table: ``cli.options`` and ``read_config``)."""
+
+    key: str
+    kind: type  # str, int, float, list
+    default: object
+    what: str  # what it may hold, for a one-line error
+    help: str = ""  # the option's help ("" : a localize.toml setting only)
+    option: str = ""  # "--max-length"; "": --key with _ as -
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+    metavar: str | None = None
+    in_file: bool = True  # False: an option only (the API key is never written to the shared file)
+
+    @property
+    def flag(self) -> str:
+        return self.option or "--" + self.key.replace("_", "-")
+
+    def valid(self, value) -> bool:
+        """Whether ``value`` (as TOML gives it) is one this setting may hold."""
+        if not isinstance(value, self.kind) or isinstance(value, bool):
+            return self.kind is float and isinstance(value, int) and not isinstance(value, bool) and \
+                self._in_range(value)
+        if self.kind is list:
+            return all(isinstance(item, str) and (not self.choices or item in self.choices) for item in value) \
+                and (not self.choices or bool(value))
+        if self.choices and value not in self.choices:
+            return False
+        return self._in_range(value) if self.kind in (int, float) else True
+
+    def _in_range(self, value) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+_ENGINES = ("argos", "libretranslate")
+_TABLE = (
+    Setting("translations", str, "translations", "a folder", "Folder for the PO files (written to DIR/ar/<slug>.po).",
+            option="--out", metavar="DIR"),
+    Setting("editions", str, "editions", "a folder", "Folder for the editions.", option="--out", metavar="DIR"),
+    Setting("glossaries", list, [], "a list of CSV files", "Glossary CSV (repeatable; default: glossaries/*.csv).",
+            option="--glossary", metavar="FILE"),
+    Setting("engine", str, "argos", '"argos" (the installed model) or "libretranslate" (a server)',
+            "What makes machine drafts: the Argos model installed here, or a LibreTranslate server.", choices=_ENGINES),
+    Setting("url", str, "", 'the LibreTranslate server, e.g. "http://mt.desk.example:5000"',
+            "The LibreTranslate server (e.g. http://mt.desk.example:5000).", metavar="URL"),
+    Setting("api_key", str, "", "never set here", "The server's API key (better from the environment: never "
+            "written anywhere).", metavar="KEY", in_file=False),
+    Setting("concurrency", int, 4, "a whole number from 1 to 64",
+            "LibreTranslate: requests in flight at once (one per worker of the server's pool).", low=1, high=64),
+    Setting("timeout", float, 120, "a number of seconds from 1 to 3600",
+            "LibreTranslate: how long to wait for one request's answer.", low=1, high=3600, metavar="SECONDS",
+            in_file=False),
+    Setting("beam", int, 4, "a whole number from 1 to 32", "Beam size for machine translation (1: greedy, fastest).",
+            low=1, high=32),
+    Setting("device", str, "auto", '"auto", "cpu" or "cuda"', "Where the model runs (auto: cuda if there is a GPU).",
+            choices=("auto", "cpu", "cuda")),
+    Setting("threads", int, 0, "a whole number (0: one per core)", "CPU threads for the model (0: one per core).",
+            low=0, high=1024),
+    Setting("max_length", int, 256, "a whole number from 8 to 1024", "Most tokens in one machine draft.",
+            low=8, high=1024),
+    Setting("chunk", int, 64, "a whole number of articles",
+            "Articles per engine batch; each chunk's POs are written before the next starts.", low=1, high=100000),
+    Setting("formats", list, ["html"], 'a list of "html", "bilingual", "md", "txt"',
+            "Edition to write (repeatable): html (Arabic page), bilingual (English and Arabic side by side), md, txt.",
+            option="--format", choices=("html", "bilingual", "md", "txt")),
+    Setting("locale", str, "ar", 'a Babel locale such as "ar" or "ar_IQ"',
+            "Babel locale for dates, e.g. ar_IQ for Levantine month names.", metavar="LOCALE"),
+    Setting("digits", str, "western", '"western" or "arabic-indic"',
+            "Digits for the dates and numbers the tool writes (the translations are kept as reviewed).",
+            choices=("western", "arabic-indic")),
+    Setting("advisory", list, [], "a list of issue types (see `localize check --help`)",
+            "", in_file=True),
+)
+SETTINGS = {setting.key: setting for setting in _TABLE}
+
 
 TEMPLATE = """\
 # localize.toml: this desk's defaults. Every command finds this file by walking up
@@ -68,7 +129,7 @@ class Project:
     found: bool = False  # a localize.toml was found
 
     def setting(self, key: str):
-        return self.config.get(key, SETTINGS[key][2])
+        return self.config.get(key, SETTINGS[key].default)
 
     def path(self, relative: str | os.PathLike) -> str:
         """A path given relative to the root, as a path from the current folder."""
@@ -153,17 +214,11 @@ def _check_setting(key: str, value, where: str, text: str) -> None:
         raise LocalizeError(place, "an API key does not belong in localize.toml (it is shared with everyone "
                             "who has the project)", "remove the line; set LOCALIZE_API_KEY in the environment, "
                             "or pass --api-key")
-    if key not in SETTINGS:
-        raise LocalizeError(place, f"unknown setting {key!r}", f"the settings are: {', '.join(SETTINGS)}")
-    kind, what, _ = SETTINGS[key]
-    valid = isinstance(value, kind) and not isinstance(value, bool) and (
-        kind is not list or all(isinstance(item, str) for item in value))
-    choices = {"device": ("auto", "cpu", "cuda"), "digits": ("western", "arabic-indic"),
-               "engine": ("argos", "libretranslate")}
-    if valid and key in choices:
-        valid = value in choices[key]
-    if valid and key == "formats":
-        valid = all(item in ("html", "bilingual", "md", "txt") for item in value) and bool(value)
+    if key not in SETTINGS or not SETTINGS[key].in_file:
+        known = ", ".join(name for name, setting in SETTINGS.items() if setting.in_file)
+        raise LocalizeError(place, f"unknown setting {key!r}", f"the settings are: {known}")
+    setting = SETTINGS[key]
+    valid = setting.valid(value)
     if valid and key == "url" and value:
         from localize.engines.remote import check_url
 
@@ -171,12 +226,12 @@ def _check_setting(key: str, value, where: str, text: str) -> None:
             check_url(value)
         except LocalizeError:
             valid = False
-    if valid and key in ("beam", "max_length", "chunk", "threads", "concurrency"):
-        low, high = {"beam": (1, 32), "max_length": (8, 1024), "chunk": (1, 100000), "threads": (0, 1024),
-                     "concurrency": (1, 64)}[key]
-        valid = low <= value <= high
+    if valid and key == "advisory":
+        from localize.checks import ISSUE_TYPES
+
+        valid = all(item in ISSUE_TYPES for item in value)
     if not valid:
-        raise LocalizeError(place, f"{key} = {value!r}: expected {what}", "fix the setting in localize.toml")
+        raise LocalizeError(place, f"{key} = {value!r}: expected {setting.what}", "fix the setting in localize.toml")
 
 
 def _line_of(message: str) -> int | None:

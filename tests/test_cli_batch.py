@@ -237,7 +237,7 @@ def test_a_rerun_trusts_recorded_sizes_and_times_only_while_both_files_are_as_re
     import time
 
     from localize import files
-    from localize.cli.batch import STATE
+    from localize.batch import STATE
 
     (project / "incoming").mkdir()
     for name in ("a", "b", "c"):

@@ -8,30 +8,8 @@ from pathlib import Path
 
 import click
 
+from localize.cli.options import engine_options, glossary_option, model_options, progress_reporter, warn
 from localize.errors import LocalizeError
-
-
-def progress_reporter(label: str):
-    """A ``progress(done, total)`` callback drawing a bar on a terminal, or None when piped.
-
-    Returns (callback, close).
-    """
-    if not sys.stderr.isatty():
-        return None, lambda: None
-    state = {"bar": None, "done": 0}
-
-    def progress(done, total):
-        if state["bar"] is None:
-            state["bar"] = click.progressbar(length=total or None, label=label, file=sys.stderr)
-            state["bar"].__enter__()
-        state["bar"].update(done - state["done"])
-        state["done"] = done
-
-    def close():
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
-
-    return progress, close
 
 
 @click.group()
@@ -119,40 +97,13 @@ def models_install(package_file, if_missing, timeout):
     click.echo(f"installed {model.label} ({model.from_code}->{model.to_code}) in {model.path}")
 
 
-ENGINE_OPTIONS = [  # what makes machine drafts: translate, batch and models eval share them
-    click.option("--engine", type=click.Choice(("argos", "libretranslate")), default="argos", show_default=True,
-                 help="What makes machine drafts: the Argos model installed here, or a LibreTranslate server."),
-    click.option("--url", metavar="URL", help="The LibreTranslate server (e.g. http://mt.desk.example:5000)."),
-    click.option("--api-key", envvar="LOCALIZE_API_KEY", show_envvar=True, metavar="KEY",
-                 help="The server's API key (better from the environment: never written anywhere)."),
-    click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
-                 help="LibreTranslate: requests in flight at once (one per worker of the server's pool)."),
-    click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True, metavar="SECONDS",
-                 help="LibreTranslate: how long to wait for one request's answer."),
-]
-
-
-def engine_options(command):
-    for option in reversed(ENGINE_OPTIONS):
-        command = option(command)
-    return command
-
-
 @models.command("eval")
 @click.argument("references", nargs=-1, required=True)
 @engine_options
-@click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
-@click.option("--max-length", type=click.IntRange(8, 1024), default=256, show_default=True,
-              help="Most tokens in one draft.")
-@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto", show_default=True,
-              help="Where the model runs.")
-@click.option("--threads", type=click.IntRange(0, 1024), default=0, show_default=True,
-              help="CPU threads for the model (0: one per core).")
-@click.option("--glossary", "glossary_files", multiple=True, metavar="FILE",
-              help="Glossary CSV (repeatable; default: glossaries/*.csv).")
+@model_options
+@glossary_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def models_eval(references, engine, url, api_key, concurrency, timeout, beam, max_length, device, threads,
-                glossary_files, as_json):
+def models_eval(references, glossary_files, as_json, **options):
     """Score machine drafts against the desk's own reference translations.
 
     REFERENCES are reviewed PO files or folders of them (their reviewed
@@ -173,16 +124,17 @@ def models_eval(references, engine, url, api_key, concurrency, timeout, beam, ma
 
     pairs = read_references(references)
     terms = pipeline.term_index(glossary_files, required=False)
-    drafter = pipeline.drafter(engine, url, api_key, concurrency, timeout, beam, device, threads, max_length)
-    settings = ({"concurrency": concurrency} if engine == "libretranslate"
-                else {"beam": beam, "max_length": max_length})
-    scores = {"model": drafter.label, "engine": engine, **settings, **evaluate(pairs, drafter.open(), terms)}
+    engine = pipeline.EngineSettings.take(options)
+    drafter = pipeline.drafter(engine, warn)
+    remote = engine.engine == "libretranslate"
+    settings = {"concurrency": engine.concurrency} if remote else {"beam": engine.beam, "max_length": engine.max_length}
+    scores = {"model": drafter.label, "engine": engine.engine, **settings, **evaluate(pairs, drafter.open(), terms)}
     if as_json:
         click.echo(json.dumps(scores, ensure_ascii=False, indent=2))
         return
     names = (f"{scores['names_held']}/{scores['names']} ({scores['name_accuracy']:.0%})" if scores["names"]
              else "none in the references")
-    how = f"concurrency {concurrency}" if engine == "libretranslate" else f"beam {beam}"
+    how = f"concurrency {engine.concurrency}" if remote else f"beam {engine.beam}"
     click.echo(f"{drafter.label}, {how}, {scores['segments']} references:\n"
                f"  chrF {scores['chrf']:.1f}, BLEU {scores['bleu']:.1f}\n"
                f"  glossary names with the approved form: {names}\n"

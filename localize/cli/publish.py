@@ -11,25 +11,23 @@ import click
 
 from localize import pipeline
 from localize.errors import LocalizeError
-from localize.publish import DIGITS, FORMATS, SUFFIXES
+from localize.cli.options import glossary_option, option
+from localize.publish import SUFFIXES
 
 
 @click.command("publish")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True, default=("html",),
-              show_default=True, help="Edition to write (repeatable): html (Arabic page), bilingual "
-              "(English and Arabic side by side), md, txt.")
-@click.option("--out", default="editions", show_default=True, metavar="DIR", help="Folder for the editions.")
+@option("formats")
+@option("editions", "out")
 @click.option("--allow-draft", is_flag=True,
               help="Publish even if segments are unreviewed or have issues; every page says it is a draft.")
-@click.option("--digits", type=click.Choice(tuple(DIGITS)), default="western", show_default=True,
-              help="Digits for the dates and numbers the tool writes (the translations are kept as reviewed).")
-@click.option("--locale", default="ar", show_default=True, metavar="LOCALE",
-              help="Babel locale for dates, e.g. ar_IQ for Levantine month names.")
+@option("digits")
+@option("locale")
 @click.option("--encoding", metavar="NAME", help="Encoding of the articles (default: the one translate read them with).")
 @click.option("--strict", is_flag=True, help="All or nothing: publish no PO while any of them is not ready.")
 @click.option("--verbose", "-v", is_flag=True, help="List every segment that holds a PO back.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was published (and what was held back) as JSON.")
+@glossary_option
 def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, verbose, as_json, glossary_files):
     """Write the Arabic (and bilingual) editions of reviewed PO files.
 

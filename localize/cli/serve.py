@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from localize.cli.options import glossary_option
 from localize.errors import LocalizeError
 
 
@@ -20,8 +21,7 @@ from localize.errors import LocalizeError
               help="Another name the page is opened under, NAME or NAME:PORT (repeatable): the machine's name "
                    "on the desk network, or a proxy's. Requests that name any other host than the address "
                    "listened on (and localhost on loopback) are refused.")
-@click.option("--glossary", "glossary_files", multiple=True, metavar="FILE",
-              help="Glossary CSV (repeatable; default: glossaries/*.csv).")
+@glossary_option
 def serve(host, port, open_browser, reviewer, token, allowed_hosts, glossary_files):
     """Serve a review page for the project's PO files (translations/).
 

@@ -106,13 +106,14 @@ class Remote:
     def __init__(self, url: str, api_key: str | None = None, concurrency: int = 4, timeout: float = 120.0,
                  retries: int | None = None, backoff: float | None = None, warn=None):
         """``timeout``: seconds for each request as a whole, its retries included; ``warn(line)``:
-        what the user should hear of (default: ``warning: ...`` on stderr)."""
+        what the user should hear of (default: kept in ``warnings``)."""
         self.url = check_url(url)
         self.where = server_name(self.url)
         self.api_key, self.concurrency, self.timeout = api_key or None, concurrency, timeout
         self.retries = self.RETRIES if retries is None else retries
         self.backoff = self.BACKOFF if backoff is None else backoff
-        self.warn = warn or _warn
+        self.warnings: list[str] = []
+        self.warn = warn or self.warnings.append
         self.batch_limit, self.char_limit = MOST_PER_REQUEST, 0  # 0: none (from the server's settings)
         self._local = threading.local()
         self._said, self._said_lock = set(), threading.Lock()
@@ -437,13 +438,6 @@ class _OverLimit(Exception):
 
 class _Dropped(Exception):
     """The connection failed or broke off before a whole answer: worth another try."""
-
-
-def _warn(line: str) -> None:
-    """A warning on stderr, as the CLI's others: one line, ``warning: ...``."""
-    import click
-
-    click.echo(f"warning: {line}", err=True)
 
 
 # --- the deadline: a try's connection is cut when it passes ------------------------------------

@@ -25,7 +25,6 @@ import re
 import sqlite3
 from pathlib import Path
 
-import click
 
 from localize.errors import LocalizeError
 from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
@@ -50,8 +49,12 @@ CREATE VIRTUAL TABLE vocabulary USING fts5vocab(words, 'row');
 class MemoryIndex:
     """``match``, ``suggest`` and ``len`` as ``tm.Memory``, from the index of ``folder``."""
 
-    def __init__(self, folder: str | os.PathLike):
+    def __init__(self, folder: str | os.PathLike, warn=None):
+        """``warn(line)``: told of each file that cannot serve as memory (default: kept in
+        ``warnings``, for the caller to show)."""
         self.folder = Path(folder)
+        self.warnings: list[str] = []
+        self.warn = warn or self.warnings.append
         sources = self._sources()  # one walk of the folder, for both
         self.database = self._open(any(kind == 0 for kind, _ in sources.values()))
         try:
@@ -225,7 +228,7 @@ class MemoryIndex:
                 database.execute("DELETE FROM units WHERE file = ?", (name,))
                 database.execute("DELETE FROM files WHERE path = ?", (name,))
             for name, kind, path, stat in changed:
-                for position, unit in enumerate(_units(path, name, kind)):
+                for position, unit in enumerate(_units(path, name, kind, self.warn)):
                     cursor = database.execute(
                         "INSERT INTO units(file, kind, position, key, source, target, origin, ignores) "
                         "VALUES (?,?,?,?,?,?,?,?)", (name, kind, position, _key(unit.source), unit.source,
@@ -253,7 +256,7 @@ def _created(database: sqlite3.Connection) -> sqlite3.Connection:
     return database
 
 
-def _units(path: Path, name: str, kind: int) -> list[Unit]:
+def _units(path: Path, name: str, kind: int, warn) -> list[Unit]:
     from localize.catalog import read_po
     from localize.files import read_input
     from localize.memory.tm import read_tmx, units_from_catalog
@@ -265,7 +268,7 @@ def _units(path: Path, name: str, kind: int) -> list[Unit]:
         return [unit for unit in read_tmx(read_input(path, "TMX file"), name) if unit.source.strip()
                 and unit.target.strip()]
     except LocalizeError as error:  # its own article's run reports it; the memory just goes without
-        click.echo(f"warning: {error.message}; not used as translation memory", err=True)
+        warn(f"{error.message}; not used as translation memory")
         return []
 
 

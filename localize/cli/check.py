@@ -1,0 +1,145 @@
+"""``localize check`` and ``localize status``: the issues of translated entries, and how far review has got."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import click
+
+from localize import pipeline
+from localize.cli.options import glossary_option
+from localize.errors import LocalizeError
+from localize.wording import count
+
+
+def _issue_type(ctx, param, values):
+    from localize.checks.qa import ISSUE_TYPES
+
+    for value in values:
+        if value not in ISSUE_TYPES:
+            raise click.BadParameter(f"{value!r} is not an issue type; use one of {', '.join(sorted(ISSUE_TYPES))}")
+    return values
+
+
+@click.command()
+@click.argument("files", nargs=-1)
+@glossary_option
+@click.option("--type", "types", multiple=True, metavar="TYPE", callback=_issue_type,
+              help="Only issues of this type (repeatable), e.g. missing-term.")
+@click.option("--reviewed-only", is_flag=True, help="Only reviewed entries (not drafts).")
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as a JSON list.")
+def check(files, glossary_files, types, reviewed_only, as_json):
+    """Check translated entries (drafts and reviewed) against the glossary.
+
+    Also reports placeholders, URLs, e-mail addresses and numbers of the
+    English that the Arabic lacks. FILES are PO files or folders of them
+    (default: translations). Prints the issues and their totals per type.
+    Exit code 1 if any issue is found.
+
+    \b
+    Example:
+      localize check translations/ar/iran-imis.po
+      localize check --type missing-term --type forbidden-term --reviewed-only
+      localize check --json --glossary glossaries/news.csv translations
+    """
+    from localize.catalog import read_po, reviewed
+    from localize.checks.glossary import format_issue
+
+    index = pipeline.term_index(glossary_files, required=True)
+    paths = pipeline.po_files(files or (pipeline.translations_folder(),))
+    records, totals = [], Counter()
+    for path in paths:  # one PO at a time: memory stays flat however large the archive
+        found = [(path, entry, issue) for entry, issue in pipeline.entry_issues(read_po(path), index)
+                 if (not types or issue.type in types) and (not reviewed_only or reviewed(entry))]
+        totals.update(issue.type for _, _, issue in found)
+        if as_json:
+            records += [{"file": str(path), "line": entry.linenum, "msgctxt": entry.msgctxt, "msgid": entry.msgid,
+                         "type": issue.type, "term": issue.term, "expected": issue.expected, "found": issue.found}
+                        for path, entry, issue in found]
+        else:
+            _print_issues(found, format_issue)
+    number = sum(totals.values())
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        by_type = f" ({', '.join(f'{name} {amount}' for name, amount in totals.most_common())})" if totals else ""
+        click.echo(f"{number} issue{'s' if number != 1 else ''} in {len(paths)} file"
+                   f"{'s' if len(paths) != 1 else ''}{by_type}")
+    sys.exit(1 if number else 0)
+
+
+def _by_type(totals: Counter) -> dict:
+    """{issue type: count}, most frequent first (for JSON)."""
+    return dict(totals.most_common())
+
+
+@click.command()
+@click.argument("files", nargs=-1)
+@glossary_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(files, glossary_files, as_json):
+    """Show how far review has got, per article and in total.
+
+    For each PO file (default: every one under translations): segments,
+    reviewed, drafts, untranslated, issues (glossary and QA), and whether the
+    English source changed since the PO was written. A PO that cannot be read
+    is listed as broken with its error, the others are still shown, and the
+    exit code is 1.
+
+    \b
+    Example:
+      localize status
+      localize status --json translations/ar/iran-imis.po
+    """
+    from localize.catalog import read_po
+    from localize.files import printable
+
+    index = pipeline.term_index(glossary_files, required=False)
+    rows, broken = [], []
+    for path in pipeline.po_files(files or (pipeline.translations_folder(),)):
+        if not path.exists() and not path.is_symlink():
+            read_po(path)  # a PO that is not there at all: the usual one-line error, exit 2
+        try:
+            po = read_po(path)
+        except LocalizeError as error:  # one broken PO: say so, and show all the others
+            broken.append({"file": str(path), "error": printable(error.message)})
+            continue
+        rows.append({"file": str(path), **pipeline.status_row(po, index)})
+    keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
+    total = {key: sum(row[key] for row in rows) for key in keys}
+    total["issue_types"] = _by_type(sum((Counter(row["issue_types"]) for row in rows), Counter()))
+    total["changed_sources"] = sum(1 for row in rows if row["source_state"] != "unchanged")
+    total["broken"] = len(broken)
+    if as_json:
+        click.echo(json.dumps({"files": rows, "broken": broken, "total": {"files": len(rows) + len(broken), **total}},
+                              ensure_ascii=False, indent=2))
+        sys.exit(1 if broken else 0)
+    for row in rows:
+        click.echo(f"{row['file']}: {count(row['segments'], 'segment')}, {row['reviewed']} reviewed, "
+                   f"{count(row['drafts'], 'draft')}, {row['untranslated']} untranslated, "
+                   f"{count(row['issues'], 'issue')}; source {row['source_state']}")
+    for row in broken:
+        click.echo(f"{row['file']}: broken: {row['error']}")
+    share = f" ({100 * total['reviewed'] // total['segments']}% reviewed)" if total["segments"] else ""
+    files = len(rows) + len(broken)
+    click.echo(f"total: {count(files, 'file')}, {count(total['segments'], 'segment')}, "
+               f"{total['reviewed']} reviewed{share}, {count(total['drafts'], 'draft')}, {total['untranslated']} "
+               f"untranslated, {count(total['issues'], 'issue')}, {total['changed_sources']} sources changed or "
+               "missing"
+               + (f", {len(broken)} broken (fix or restore them; `localize check FILE` shows the same error)"
+                  if broken else ""))
+    sys.exit(1 if broken else 0)
+
+
+def _print_issues(found, format_issue) -> None:
+    current_file = current_entry = None
+    for path, entry, issue in found:
+        if path != current_file:
+            click.echo(str(path))
+            current_file = path
+        if entry is not current_entry:
+            click.echo(f"  {path}:{entry.linenum}: [{entry.msgctxt}] {entry.msgid[:60]}")
+            current_entry = entry
+        click.echo(f"    {format_issue(issue)}")
