@@ -365,7 +365,7 @@ def ignored_issues(entry: polib.POEntry) -> Ignores:
     ``# ignore: length-ratio, latin-word`` accepts those types for the entry;
     ``# ignore: missing-term Iran`` (a type, then a term) accepts that term only.
     """
-    from localize.checks.qa import ISSUE_TYPES
+    from localize.checks import ISSUE_TYPES
 
     types, terms, unknown = set(), set(), []
     for flag in entry.flags:

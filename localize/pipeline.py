@@ -228,7 +228,8 @@ def draft_check(index):
     A glossary issue of a term the comment already names (``glossary: Iran =
     إيران``) is said on that line (``[draft: missing]``), so each term appears
     once per entry."""
-    from localize.checks.glossary import GLOSSARY_ISSUES, draft_verdict, format_issue
+    from localize.checks import GLOSSARY_ISSUES, describe
+    from localize.checks.glossary import draft_verdict
 
     find = issue_finder(index)
 
@@ -238,7 +239,7 @@ def draft_check(index):
             named = next((number for number, line in enumerate(comment)
                           if issue.type in GLOSSARY_ISSUES and line.startswith(f"glossary: {issue.term} =")), None)
             if named is None:
-                lines.append(f"issue: {format_issue(issue)}")
+                lines.append(f"issue: {describe(issue)}")
             elif "[draft: " not in comment[named]:
                 comment[named] += f" [draft: {draft_verdict(issue)}]"
         entry.comment = "\n".join(comment)
@@ -399,11 +400,11 @@ class Hold(NamedTuple):
 
 def unfinished(po, index) -> list[Hold]:
     """What stops a PO from being published: every segment not reviewed and every
-    glossary or QA issue, in file order."""
+    blocking glossary or QA issue (an advisory one holds nothing back), in file order."""
     from localize.catalog import reviewed
-    from localize.checks.glossary import format_issue
+    from localize.checks import ADVISORY, advisory_types, describe, severity
 
-    find = issue_finder(index)
+    find, advisory = issue_finder(index), advisory_types()
     found = []
     for entry in po:
         if entry.obsolete:
@@ -413,6 +414,6 @@ def unfinished(po, index) -> list[Hold]:
             continue
         if not reviewed(entry):
             found.append(Hold(entry.linenum, entry.msgctxt, entry.msgid, "not reviewed (fuzzy draft)", False))
-        found.extend(Hold(entry.linenum, entry.msgctxt, entry.msgid, format_issue(issue), True)
-                     for issue in find(entry))
+        found.extend(Hold(entry.linenum, entry.msgctxt, entry.msgid, describe(issue), True)
+                     for issue in find(entry) if severity(issue.type, advisory) != ADVISORY)
     return found

@@ -119,6 +119,8 @@ chunk = 64                      # `localize batch`: articles per engine batch
 formats = ["html"]              # `localize publish`: html, bilingual, md, txt
 locale = "ar"                   # dates in editions, e.g. "ar_IQ" for Levantine month names
 digits = "western"              # or "arabic-indic"
+
+advisory = []                   # issue types shown but never holding a PO back, e.g. ["length-ratio"]
 """
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from localize.checks.qa import Context, check, describe, normal_number
+from localize.checks import describe
+from localize.checks.qa import Context, check, normal_number
 
 AR = "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631"  # "the minister said"
 

@@ -408,9 +408,6 @@ def reviewer_notes(source: str, index: TermIndex) -> list[str]:
     return list(dict.fromkeys(notes))
 
 
-GLOSSARY_ISSUES = ("missing-term", "forbidden-term", "dnt-altered")
-
-
 def draft_verdict(issue: Issue) -> str:
     """What a glossary issue says on the term's own ``glossary:`` line of a draft."""
     if issue.type == "missing-term":
@@ -418,18 +415,6 @@ def draft_verdict(issue: Issue) -> str:
     if issue.type == "forbidden-term":
         return f"uses the forbidden {cut(issue.found)}"
     return "altered"
-
-
-def format_issue(issue: Issue) -> str:
-    if issue.type == "missing-term":
-        return f"{issue.type}: {issue.term} (expected {issue.expected})"
-    if issue.type == "forbidden-term":
-        return f"{issue.type}: {issue.term} (found {cut(issue.found)}, use {issue.expected})"
-    if issue.type == "dnt-altered":
-        return f"{issue.type}: {issue.term} (keep {issue.expected} as is)"
-    from localize.checks.qa import describe
-
-    return describe(issue)
 
 
 # --- CSV out ---------------------------------------------------------------------

@@ -70,6 +70,34 @@ def protected_items(source: str, target: str, context: Context) -> list[Issue]:
                      for v in (found - wanted).elements() if v in wanted]
 
 
+_PAIR_TAG = re.compile(r"<(/?)(\d+)>")
+
+
+def placeholder_order(source: str, target: str, context: Context) -> list[Issue]:
+    """Pairs of placeholders (``<1>...</1>``) the Arabic puts out of order: an end before its
+    start, or two pairs crossed (``<1><2></1></2>``); ``publish`` would build broken markup
+    (a link over the full stop alone).  Missing or repeated ones are ``protected_items``'."""
+    if "</" not in target:
+        return []
+    paired = {number for closing, number in _PAIR_TAG.findall(source) if closing}
+    issues, open_pairs, seen = [], [], set()
+    for closing, number in _PAIR_TAG.findall(target):
+        if number not in paired:
+            continue
+        if not closing:
+            open_pairs.append(number)
+            seen.add(number)
+        elif number not in open_pairs:
+            if number not in seen:  # (a second end of a closed pair is duplicated-placeholder's)
+                issues.append(Issue("misplaced-placeholder", term=f"</{number}>", found=f"</{number}> before <{number}>"))
+        else:
+            if open_pairs[-1] != number:
+                issues.append(Issue("misplaced-placeholder", term=f"<{number}>",
+                                    found=f"<{open_pairs[-1]}> and <{number}> cross"))
+            open_pairs.remove(number)
+    return issues
+
+
 def untranslated(source: str, target: str, context: Context) -> list[Issue]:
     if " ".join(source.split()) == " ".join(target.split()) and _LATIN_WORD.search(source):
         return [Issue("untranslated", found=target)]
@@ -191,57 +219,5 @@ def kept(source: str, target: str) -> list[Issue]:
     return numbers(source, target, Context()) + protected_items(source, target, Context())
 
 
-CHECKS = (numbers, protected_items, untranslated, repeated_words, balance, latin_words, question_marks,
+CHECKS = (numbers, protected_items, placeholder_order, untranslated, repeated_words, balance, latin_words, question_marks,
           length_ratio, hidden_characters)  # (latin_words reports english-draft too: one pass over the Latin)
-
-_MESSAGES = {
-    "empty-translation": "the translation is empty",
-    "untranslated": "the translation is the English text",
-    "unbalanced-brackets": "brackets do not pair up as in the English",
-    "unbalanced-quotes": "quotation marks do not pair up as in the English",
-    "question-mark": "use \u061f, not ?",
-}
-
-
-# Every issue type ``check`` reports (the glossary's and QA's), for ``# ignore:`` lines and --type.
-ISSUE_TYPES = frozenset({
-    "missing-term", "forbidden-term", "dnt-altered", "unknown-ignore",
-    "empty-translation", "untranslated", "changed-number", "missing-number",
-    *(f"{change}-{kind}" for change in ("missing", "duplicated") for kind in ("placeholder", "url", "email")),
-    "unbalanced-brackets", "unbalanced-quotes", "latin-word", "question-mark", "length-ratio",
-    "english-draft", "repeated-words",
-    "bidi-control", "control-character"})
-
-
-def describe(issue: Issue) -> str:
-    """One line for a QA issue, as ``check`` and the PO's ``#. issue:`` lines show it (values
-    cut to 60 characters: a 500-character token is not worth a screenful)."""
-    from dataclasses import replace
-
-    from localize.wording import cut
-
-    issue = replace(issue, term=cut(issue.term), found=cut(issue.found))
-    if issue.type in _MESSAGES:
-        return f"{issue.type}: {_MESSAGES[issue.type]}"
-    if issue.type == "changed-number":
-        return f"{issue.type}: {issue.term} (found {issue.found})"
-    if issue.type.startswith("missing-"):
-        return f"{issue.type}: {issue.term} (not in the translation; put it back)"
-    if issue.type.startswith("duplicated-"):
-        return f"{issue.type}: {issue.term} (more often than in the English)"
-    if issue.type == "english-draft":
-        return f"{issue.type}: {issue.found} of the letters are Latin (the model left it in English; translate it)"
-    if issue.type == "repeated-words":
-        return f"{issue.type}: {issue.term} (repeated three times or more; the model looped)"
-    if issue.type == "latin-word":
-        return f"{issue.type}: {issue.term} (translate, or make do-not-translate terms)"
-    if issue.type == "bidi-control":
-        return f"{issue.type}: {issue.term} (an invisible direction override that can reorder the text; delete it)"
-    if issue.type == "control-character":
-        return f"{issue.type}: {issue.term} (an invisible control character; delete it)"
-    if issue.type == "length-ratio":
-        return f"{issue.type}: the translation is {issue.found} times the length of the English"
-    if issue.type == "unknown-ignore":
-        return (f"{issue.type}: '{issue.term}' (not an issue type, or a term this entry's English does not hold; "
-                "fix the # ignore: line)")
-    return issue.type

@@ -15,7 +15,7 @@ from localize.wording import count
 
 
 def _issue_type(ctx, param, values):
-    from localize.checks.qa import ISSUE_TYPES
+    from localize.checks import ISSUE_TYPES
 
     for value in values:
         if value not in ISSUE_TYPES:
@@ -36,7 +36,8 @@ def check(files, glossary_files, types, reviewed_only, as_json):
     Also reports placeholders, URLs, e-mail addresses and numbers of the
     English that the Arabic lacks. FILES are PO files or folders of them
     (default: translations). Prints the issues and their totals per type.
-    Exit code 1 if any issue is found.
+    Exit code 1 if any blocking issue is found (the types localize.toml's
+    advisory list names are shown as advisory, and hold nothing back).
 
     \b
     Example:
@@ -45,7 +46,13 @@ def check(files, glossary_files, types, reviewed_only, as_json):
       localize check --json --glossary glossaries/news.csv translations
     """
     from localize.catalog import read_po, reviewed
-    from localize.checks.glossary import format_issue
+    from localize.checks import ADVISORY, advisory_types, describe, severity
+
+    advisory = advisory_types()
+
+    def format_issue(issue):
+        line = describe(issue)
+        return f"{line} (advisory)" if severity(issue.type, advisory) == ADVISORY else line
 
     index = pipeline.term_index(glossary_files, required=True)
     paths = pipeline.po_files(files or (pipeline.translations_folder(),))
@@ -56,7 +63,8 @@ def check(files, glossary_files, types, reviewed_only, as_json):
         totals.update(issue.type for _, _, issue in found)
         if as_json:
             records += [{"file": str(path), "line": entry.linenum, "msgctxt": entry.msgctxt, "msgid": entry.msgid,
-                         "type": issue.type, "term": issue.term, "expected": issue.expected, "found": issue.found}
+                         "type": issue.type, "term": issue.term, "expected": issue.expected, "found": issue.found,
+                         "severity": severity(issue.type, advisory)}
                         for path, entry, issue in found]
         else:
             _print_issues(found, format_issue)
@@ -67,7 +75,8 @@ def check(files, glossary_files, types, reviewed_only, as_json):
         by_type = f" ({', '.join(f'{name} {amount}' for name, amount in totals.most_common())})" if totals else ""
         click.echo(f"{number} issue{'s' if number != 1 else ''} in {len(paths)} file"
                    f"{'s' if len(paths) != 1 else ''}{by_type}")
-    sys.exit(1 if number else 0)
+    blocking = sum(amount for name, amount in totals.items() if severity(name, advisory) != ADVISORY)
+    sys.exit(1 if blocking else 0)
 
 
 def _by_type(totals: Counter) -> dict:

@@ -30,9 +30,10 @@
     const list = entry.querySelector("ul.issues");
     list.replaceChildren();
     for (const issue of issues) {
-      const item = text(list, "li", "", issue.text);
+      const item = text(list, "li", issue.severity, issue.text);
       item.dataset.type = issue.type;
-      if (issue.term) {
+      if (issue.severity === "advisory") text(item, "span", "muted", " (advisory)");
+      if (issue.acceptable) {
         item.append(" ");
         const button = text(item, "button", "accept", `Accept for “${issue.term}”`);
         button.type = "button";
