@@ -19,12 +19,11 @@ import polib
 
 from localize import __version__
 from localize.records import Article
-from localize.files import LINE_BREAKING, MAX_PO_BYTES, decode_text, read_input
+from localize.files import MAX_PO_BYTES, decode_text, read_input
 from localize.records import Segment
+from localize.review import EARLIER_DRAFT, PERSON_DRAFT, ReviewEntry, one_line, reviewed
 
 LANGUAGE = "ar"
-DRAFT_NOTE = "draft: "  # ``#.`` line naming where a draft came from; kept while the draft is
-PERSON_DRAFT = f"{DRAFT_NOTE}edited by a person, not approved yet"  # a tool draft someone changed
 _KIND_NOTES = {"title": "title", "heading": "heading", "quote": "quote", "list_item": "list item"}
 
 
@@ -56,15 +55,6 @@ def header(article: Article, source_path: str, now: datetime | None = None) -> d
     }
 
 
-_NOT_IN_A_LINE = re.compile(f"[{LINE_BREAKING}]+")
-
-
-def one_line(note: str) -> str:
-    """A ``#.`` comment line the tool writes: no line breaks or control characters in it
-    (a U+2028 or a form feed would split the line for polib's default reader)."""
-    return _NOT_IN_A_LINE.sub(" ", note).strip()
-
-
 _PLACEHOLDER_ID = re.compile(r"</?(\d+)/?>")
 
 
@@ -83,7 +73,7 @@ def entry_for(segment: Segment, source_path: str, inline_notes: dict[int, str]) 
         comment="\n".join(map(one_line, notes)),
     )
     if segment.translation and not segment.reviewed:
-        entry.flags.append("fuzzy")
+        ReviewEntry(entry).mark_draft()
     return entry
 
 
@@ -106,42 +96,10 @@ def untranslated(po: polib.POFile) -> list[polib.POEntry]:
     return [entry for entry in po if not entry.obsolete and not entry.msgstr]
 
 
-def add_draft(entry: polib.POEntry, text: str, origin: str, notes=()) -> None:
-    """Fill an empty entry with a draft: fuzzy, and ``#. draft: <origin>`` for the reviewer."""
-    if entry.msgstr or entry.obsolete:
-        raise ValueError(f"entry {entry.msgctxt} already has a translation")
-    entry.msgstr = text
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")
-    line = one_line(f"{DRAFT_NOTE}{origin} [text {fingerprint(text)}]")
-    entry.comment = "\n".join(filter(None, [entry.comment, line, *map(one_line, notes)]))
-
-
-def fingerprint(text: str) -> str:
-    """A short hash of a draft's text, written on its ``#. draft:`` line: an entry whose msgstr
-    no longer has it was changed by a person (in the review page or a PO editor), whatever its
-    comments still say."""
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-
-
-_FINGERPRINT = re.compile(r"\[text ([0-9a-f]{8})\]\s*$")
-
-
-def tool_draft(entry: polib.POEntry) -> bool:
-    """The entry's msgstr is still the text the tool drafted (by its fingerprint, not by its
-    comment): a machine or memory draft nobody has touched."""
-    if not entry.msgstr or "fuzzy" not in entry.flags:
-        return False
-    mark = fingerprint(entry.msgstr)
-    return any(match and match[1] == mark for match in map(_FINGERPRINT.search, _draft_origins(entry)))
-
-
 def annotate_drafts(po: polib.POFile, check) -> None:
     """Add ``check(entry)``'s lines to the ``#.`` comment of every draft (fuzzy) entry."""
     for entry in po:
-        if entry.msgstr and "fuzzy" in entry.flags and not entry.obsolete:
+        if ReviewEntry(entry).is_draft and not entry.obsolete:
             lines = check(entry)  # first: it may mark the entry's glossary lines
             entry.comment = "\n".join(filter(None, [entry.comment, *map(one_line, lines)]))
 
@@ -181,7 +139,7 @@ def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
             continue
         taken.add(id(old))
         _copy_translation(old, entry)
-    leftovers = [old for old in live if id(old) not in taken and old.msgstr and not _machine_draft(old)]
+    leftovers = [old for old in live if id(old) not in taken and old.msgstr and not ReviewEntry(old).machine_draft]
     for entry in unmatched:
         old = _closest(entry, leftovers)
         if old is not None:
@@ -196,78 +154,6 @@ def carry_over(previous: polib.POFile, po: polib.POFile) -> None:
     po.extend(old for old in dead if id(old) not in taken)
 
 
-def _machine_draft(entry: polib.POEntry) -> bool:
-    """An unreviewed draft the tool made (MT or memory) that nobody edited since: for changed
-    English a fresh draft beats it.  A person's draft (typed and saved unapproved, in the page or
-    a PO editor) is told by its text, not by its comments, and is carried over like a reviewed one."""
-    return tool_draft(entry) and any(
-        line.startswith((f"{DRAFT_NOTE}machine translation", f"{DRAFT_NOTE}translation memory"))
-        for line in _draft_origins(entry))
-
-
-APPROVED_NOTE = "approved: "  # ``#.`` line: who approved the entry on the review page, and when
-_MEMORY_NOTE = re.compile(r"memory \d+%: ")
-_DRAFT_VERDICT = re.compile(r" \[draft: [^\]]*\]$")
-
-
-def approve(entry: polib.POEntry, by: str, when: datetime | None = None) -> None:
-    """Mark ``entry`` reviewed by ``by`` now: no longer fuzzy, and nothing left that speaks of the
-    draft (``#|`` previous English, ``draft:``, ``issue:`` and memory-suggestion lines, a glossary
-    line's ``[draft: ...]`` verdict); ``#. approved: BY, DATE`` says who and when.  What the
-    next ``translate`` of an unchanged article writes is then what is on disk already."""
-    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    entry.previous_msgid = entry.previous_msgctxt = None
-    kept = _without_tool_lines(entry.comment, (DRAFT_NOTE, "issue: ", APPROVED_NOTE))
-    kept = [_DRAFT_VERDICT.sub("", line) for line in kept if not _MEMORY_NOTE.match(line)]
-    stamp = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    entry.comment = "\n".join([*kept, one_line(f"{APPROVED_NOTE}{by or 'a reviewer'}, {stamp}")])
-
-
-def send_back(entry: polib.POEntry) -> None:
-    """An approved entry back to review: fuzzy again, its ``approved:`` line gone."""
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")
-    entry.comment = "\n".join(_without_tool_lines(entry.comment, (APPROVED_NOTE,)))
-
-
-def _without_tool_lines(comment: str, prefixes: tuple[str, ...]) -> list[str]:
-    """The comment's lines less those starting with ``prefixes`` and their wrapped continuations."""
-    kept, dropping = [], False
-    for line in comment.split("\n") if comment else []:
-        if line.startswith(prefixes):
-            dropping = True
-        elif dropping and line.strip() and not _TOOL_LINE.match(line):
-            continue
-        else:
-            dropping = False
-            kept.append(line)
-    return kept
-
-
-def approvals(entry: polib.POEntry) -> list[str]:
-    """The entry's ``approved:`` lines (carried over with its reviewed translation)."""
-    return [line for line in (entry.comment or "").split("\n") if line.startswith(APPROVED_NOTE)]
-
-
-# The lines localize writes in ``#.`` comments; any other line is the continuation of the one
-# before it, wrapped by a PO editor or by polib's and Babel's default save (width 76-78).
-_TOOL_LINE = re.compile(r"(?:draft|glossary|issue|approved): |memory \d+%: |<\d+/?>|(?:title|heading|quote|list item)$")
-
-
-def _draft_origins(entry: polib.POEntry) -> list[str]:
-    """The ``#. draft: ...`` lines: where an entry's draft came from, read back whole if wrapped."""
-    origins, continuing = [], False
-    for line in entry.comment.split("\n"):
-        if line.startswith(DRAFT_NOTE):
-            origins.append(line)
-            continuing = True
-        elif continuing and line.strip() and not _TOOL_LINE.match(line):
-            origins[-1] = f"{origins[-1]} {line.strip()}"
-        else:
-            continuing = False
-    return origins
-
-
 def _by_msgid(entries) -> dict[str, list[polib.POEntry]]:
     index: dict[str, list[polib.POEntry]] = {}
     for old in entries:
@@ -280,21 +166,24 @@ def _take(index, entry):
     if not candidates:
         return None
     # a reviewed translation first, then any translation, then the same position
-    old = max(candidates, key=lambda c: (reviewed(c) or (c.obsolete and bool(c.msgstr) and "fuzzy" not in c.flags),
-                                         bool(c.msgstr), c.msgctxt == entry.msgctxt))
+    old = max(candidates, key=lambda c: (reviewed(c) or _reviewed_obsolete(c), bool(c.msgstr), c.msgctxt == entry.msgctxt))
     candidates.remove(old)
     return old
 
 
+def _reviewed_obsolete(entry: polib.POEntry) -> bool:
+    """An obsolete entry that was reviewed when it went obsolete."""
+    return entry.obsolete and bool(entry.msgstr) and not ReviewEntry(entry).is_draft
+
+
 def _copy_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
+    was = ReviewEntry(old)
     entry.msgstr, entry.flags, entry.tcomment = old.msgstr, list(old.flags), old.tcomment
-    entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags else None  # (a reviewed entry has none)
-    if reviewed(old) or (old.obsolete and old.msgstr and "fuzzy" not in old.flags):
-        entry.comment = "\n".join(filter(None, [entry.comment, *approvals(old)]))
-    if entry.msgstr and "fuzzy" in entry.flags:  # still a draft: keep saying where it came from
-        origins = _draft_origins(old)
-        if any(map(_FINGERPRINT.search, origins)) and not tool_draft(old):
-            origins = [PERSON_DRAFT]  # the tool's draft, since changed by someone: no longer the machine's words
+    entry.previous_msgid = old.previous_msgid if was.is_draft else None  # (a reviewed entry has none)
+    if was.is_reviewed or _reviewed_obsolete(old):
+        entry.comment = "\n".join(filter(None, [entry.comment, *was.approvals]))
+    if was.is_draft:  # still a draft: keep saying where it came from
+        origins = [PERSON_DRAFT] if was.edited_draft else was.draft_origins  # no longer the machine's words
         entry.comment = "\n".join(filter(None, [entry.comment, *origins]))
     if old.obsolete:
         old.obsolete = False
@@ -310,11 +199,12 @@ def _closest(entry: polib.POEntry, leftovers: list[polib.POEntry]):
 
 
 def _copy_changed(old: polib.POEntry, entry: polib.POEntry) -> None:
-    made_for = old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
+    was = ReviewEntry(old)
+    made_for = old.previous_msgid if was.is_draft and old.previous_msgid else old.msgid
     entry.msgstr, entry.tcomment, entry.previous_msgid = old.msgstr, old.tcomment, made_for
-    entry.flags = ["fuzzy", *(flag for flag in old.flags if flag != "fuzzy")]
-    note = f"{DRAFT_NOTE}earlier translation; the English changed (was: see #| msgid)"
-    entry.comment = "\n".join(filter(None, [entry.comment, note]))
+    entry.flags = list(old.flags)
+    ReviewEntry(entry).mark_draft()
+    entry.comment = "\n".join(filter(None, [entry.comment, EARLIER_DRAFT]))
 
 
 # Header fields localize owns (it writes them on every run); every other field, and the
@@ -346,51 +236,6 @@ def parse_catalog(text: str, where: str) -> polib.POFile:
     return parse(text, where)
 
 
-_IGNORE_COMMENT = re.compile(r"^\s*ignore:\s*(?P<types>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-
-
-class Ignores(NamedTuple):
-    """What a reviewer accepted on an entry: whole issue types, (type, term) pairs, and the
-    items that name no issue type (reported as ``unknown-ignore``, never silently passed)."""
-
-    types: frozenset
-    terms: frozenset  # (type, term lower-cased)
-    unknown: tuple
-
-
-def ignored_issues(entry: polib.POEntry) -> Ignores:
-    """The ``# ignore:`` lines of an entry (what any PO editor can type), and Weblate-style
-    ``#, ignore-TYPE`` flags.
-
-    ``# ignore: length-ratio, latin-word`` accepts those types for the entry;
-    ``# ignore: missing-term Iran`` (a type, then a term) accepts that term only.
-    """
-    from localize.checks import ISSUE_TYPES
-
-    types, terms, unknown = set(), set(), []
-    for flag in entry.flags:
-        if flag.startswith("ignore-"):
-            if flag[7:] in ISSUE_TYPES:
-                types.add(flag[7:])
-            else:
-                unknown.append(flag)
-    for match in _IGNORE_COMMENT.finditer(entry.tcomment or ""):
-        for item in filter(None, (part.strip() for part in match["types"].split(","))):
-            words = item.split()
-            if all(word.lower() in ISSUE_TYPES for word in words):  # "length-ratio latin-word"
-                types.update(word.lower() for word in words)
-            elif words[0].lower() in ISSUE_TYPES:
-                terms.add((words[0].lower(), " ".join(words[1:]).lower()))
-            else:
-                unknown.append(item)
-    return Ignores(frozenset(types), frozenset(terms), tuple(unknown))
-
-
-def ignore_lines(entry: polib.POEntry) -> list[str]:
-    """The entry's ``ignore:`` translator-comment lines, as written (for carrying them along)."""
-    return [match.group(0).strip() for match in _IGNORE_COMMENT.finditer(entry.tcomment or "")]
-
-
 def translated_entries(po: polib.POFile):
     """Entries with a translation, drafts and reviewed alike, in file order."""
     return [entry for entry in po if entry.msgstr and not entry.obsolete]
@@ -399,15 +244,10 @@ def translated_entries(po: polib.POFile):
 def summary(po: polib.POFile) -> dict:
     """How far review has got: segments, reviewed, drafts (fuzzy), untranslated, obsolete."""
     live = [entry for entry in po if not entry.obsolete]
-    done = sum(1 for entry in live if reviewed(entry))
-    drafts = sum(1 for entry in live if entry.msgstr and "fuzzy" in entry.flags)
+    states = [ReviewEntry(entry).state for entry in live]
+    done, drafts = states.count("reviewed"), states.count("draft")
     return {"segments": len(live), "reviewed": done, "drafts": drafts,
             "untranslated": len(live) - done - drafts, "obsolete": len(po) - len(live)}
-
-
-def reviewed(entry: polib.POEntry) -> bool:
-    """A reviewer's finished entry: translated and not fuzzy."""
-    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
 
 
 def read_po(path: str | os.PathLike):

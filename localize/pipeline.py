@@ -50,7 +50,8 @@ def draft(jobs, index, memory, drafter, trust: bool, progress=None, say=None) ->
 
 def memory_drafts(jobs, memory, trust: bool) -> dict:
     """Fill untranslated entries whose English the memory has; counts per target."""
-    from localize.catalog import add_draft, untranslated
+    from localize.catalog import untranslated
+    from localize.review import ReviewEntry
 
     counts = {}
     for target, po in jobs:
@@ -61,7 +62,7 @@ def memory_drafts(jobs, memory, trust: bool) -> dict:
             if trust:  # the project's choice: an exact reviewed match counts as reviewed
                 entry.msgstr = unit.target
             else:
-                add_draft(entry, unit.target, f"translation memory, exact match ({unit.origin})")
+                ReviewEntry(entry).add_draft(unit.target, f"translation memory, exact match ({unit.origin})")
             if unit.ignores:  # the reviewer's decisions travel with the translation they were made on
                 entry.tcomment = "\n".join(dict.fromkeys(filter(None, [*entry.tcomment.splitlines(), *unit.ignores])))
             counts[target] = counts.get(target, 0) + 1
@@ -71,11 +72,12 @@ def memory_drafts(jobs, memory, trust: bool) -> dict:
 def memory_notes(po, memory) -> None:
     """``#. memory NN%: English = Arabic`` for entries still to review."""
     from localize.memory.tm import suggestion_note
+    from localize.review import reviewed
 
     if not len(memory):
         return
     for entry in po:
-        if not entry.obsolete and (not entry.msgstr or "fuzzy" in entry.flags):
+        if not entry.obsolete and not reviewed(entry):
             notes = [suggestion_note(s) for s in memory.suggest(entry.msgid)]
             entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
 
@@ -123,7 +125,8 @@ def machine_drafts(jobs, drafter, index=None, progress=None, say=None) -> dict:
     """Fill every untranslated entry of every job in one engine call; drafts per target."""
     import time
 
-    from localize.catalog import add_draft, one_line, untranslated
+    from localize.catalog import untranslated
+    from localize.review import ReviewEntry, one_line
 
     todo = [(target, entry) for target, po in jobs for entry in untranslated(po)]
     if not todo:
@@ -139,7 +142,7 @@ def machine_drafts(jobs, drafter, index=None, progress=None, say=None) -> dict:
             continue
         cut = f"; translated in {draft.pieces} pieces, too long for the model" if draft.pieces > 1 else ""
         names = f"; glossary names kept: {', '.join(draft.bound)}" if draft.bound else ""
-        add_draft(entry, one_line(draft.text), engine.description + cut + names)  # no stray control characters
+        ReviewEntry(entry).add_draft(one_line(draft.text), engine.description + cut + names)  # no control characters
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
     say(f"machine translation: {count(len(todo), 'segment')} ({unique} distinct) in "
@@ -199,7 +202,7 @@ def issue_finder(index):
     """``find(entry)``: the glossary and QA issues of one translated entry, less what a
     reviewer accepted on it (``# ignore: TYPE`` or ``# ignore: TYPE TERM``), plus an
     ``unknown-ignore`` issue for each ignore item that names no type or no term of the entry."""
-    from localize.catalog import ignored_issues
+    from localize.review import ignored_issues
     from localize.checks.glossary import verify
     from localize.checks.qa import Context
     from localize.checks.qa import check as qa_check
@@ -401,7 +404,7 @@ class Hold(NamedTuple):
 def unfinished(po, index) -> list[Hold]:
     """What stops a PO from being published: every segment not reviewed and every
     blocking glossary or QA issue (an advisory one holds nothing back), in file order."""
-    from localize.catalog import reviewed
+    from localize.review import reviewed
     from localize.checks import ADVISORY, advisory_types, describe, severity
 
     find, advisory = issue_finder(index), advisory_types()

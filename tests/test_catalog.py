@@ -9,7 +9,8 @@ from babel.messages.pofile import read_po
 
 from conftest import FIXTURES, SAMPLE
 from localize.readers import parse_article
-from localize.catalog import build_catalog, parse_catalog, render, reviewed
+from localize.catalog import build_catalog, parse_catalog, render
+from localize.review import reviewed
 from localize.errors import LocalizeError
 from localize.segment import segment_article
 

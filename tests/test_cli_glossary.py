@@ -60,7 +60,8 @@ def test_check_json(run, project):
         {"file": "translations/ar/iran-imis.po", "line": entry.linenum, "msgctxt": "24.1",
          "msgid": "Similarly, in October, US Secretary of State Rex Tillerson said that Iranian militias "
                   "in Iraq should \"go home\".",
-         "type": "forbidden-term", "term": "Rex Tillerson", "expected": "ريكس تيلرسون", "found": "تيليرسون"},
+         "type": "forbidden-term", "term": "Rex Tillerson", "expected": "ريكس تيلرسون", "found": "تيليرسون",
+         "severity": "blocking"},
     ]
 
 

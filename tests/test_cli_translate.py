@@ -6,7 +6,7 @@ import subprocess
 import polib
 import pytest
 
-from localize.catalog import fingerprint
+from localize.review import fingerprint
 
 from conftest import SAMPLE
 

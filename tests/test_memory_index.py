@@ -82,7 +82,8 @@ def test_only_changed_files_are_read_again(archive, monkeypatch):
     MemoryIndex(folder).close()
     read = []
     original = memory_index._units
-    monkeypatch.setattr(memory_index, "_units", lambda path, name, kind: read.append(name) or original(path, name, kind))
+    monkeypatch.setattr(memory_index, "_units", lambda path, name, kind, warn: read.append(name) or original(path, name, kind,
+                                                                                                  warn))
     MemoryIndex(folder).close()
     assert read == []  # nothing changed: no PO parsed
     write_po(folder / "ar/a3.po", [("A new reviewed sentence about the talks.", "جملة جديدة")])

@@ -9,7 +9,7 @@ import polib
 import pytest
 
 import localize.pipeline
-from localize.catalog import PERSON_DRAFT, fingerprint
+from localize.review import PERSON_DRAFT, fingerprint
 from localize.files import ABSENT, Staging, digest, write_atomic
 from localize.errors import LocalizeError
 

@@ -3,7 +3,7 @@ records who approved and when, and the next translate of an unchanged article ch
 
 import polib
 
-from localize.catalog import approve, send_back
+from localize.review import ReviewEntry
 from test_serve import client, csrf_of, desk, entry_key, page, save  # noqa: F401 (fixtures)
 
 
@@ -35,8 +35,8 @@ def test_approve_and_send_back():
     entry = polib.POEntry(msgid="Iran spoke.", msgstr="تحدثت إيران.", flags=["fuzzy"], previous_msgid="Iran said.",
                           comment="glossary: Iran = إيران [draft: missing]\ndraft: machine translation, x [text 1]\n"
                                   "continued origin\nissue: missing-term: Iran")
-    approve(entry, "Huda")
+    ReviewEntry(entry).approve("Huda")
     assert entry.flags == [] and entry.previous_msgid is None
     assert entry.comment.splitlines()[0] == "glossary: Iran = إيران" and len(entry.comment.splitlines()) == 2
-    send_back(entry)
+    ReviewEntry(entry).send_back()
     assert entry.flags == ["fuzzy"] and entry.comment == "glossary: Iran = إيران"

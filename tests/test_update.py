@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from localize.readers import parse_article
-from localize.catalog import add_draft, build_catalog, parse_catalog, render, reviewed
+from localize.catalog import build_catalog, parse_catalog, render
+from localize.review import ReviewEntry, reviewed
 from localize.segment import segment_article
 
 
@@ -47,7 +48,7 @@ def test_a_reviewed_sentence_whose_english_changed_becomes_fuzzy_with_the_previo
 
 def test_a_stale_machine_draft_is_not_carried_to_changed_english():
     po = update(STORY)
-    add_draft(next(e for e in po if e.msgid == "Officials said little."), "مسودة", "machine translation, m 1")
+    ReviewEntry(next(e for e in po if e.msgid == "Officials said little.")).add_draft("مسودة", "machine translation, m 1")
     po = update(STORY.replace("Officials said little.", "Officials said very little."), parse_catalog(render(po), "x"))
     assert next(e for e in po if e.msgid == "Officials said very little.").msgstr == ""  # gets a fresh draft
     assert [(e.msgid, e.msgstr) for e in po if e.obsolete] == [("Officials said little.", "مسودة")]

@@ -45,7 +45,8 @@ def check(files, glossary_files, types, reviewed_only, as_json):
       localize check --type missing-term --type forbidden-term --reviewed-only
       localize check --json --glossary glossaries/news.csv translations
     """
-    from localize.catalog import read_po, reviewed
+    from localize.catalog import read_po
+    from localize.review import reviewed
     from localize.checks import ADVISORY, advisory_types, describe, severity
 
     advisory = advisory_types()

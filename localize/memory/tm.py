@@ -64,14 +64,14 @@ class Memory:
 
 def units_from_catalog(po, where: str) -> list[Unit]:
     """The reviewed entries of a PO (translated, not fuzzy, not obsolete)."""
-    from localize.catalog import ignore_lines, reviewed
+    from localize.review import ignore_lines, reviewed
 
     return [Unit(entry.msgid, entry.msgstr, f"{where}:{entry.msgctxt}", tuple(ignore_lines(entry)))
             for entry in po if reviewed(entry)]
 
 
 def suggestion_note(suggestion: Suggestion) -> str:
-    from localize.catalog import one_line
+    from localize.review import one_line
 
     return one_line(f"memory {suggestion.score}%: {suggestion.unit.source} = {suggestion.unit.target}")
 

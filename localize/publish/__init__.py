@@ -76,7 +76,7 @@ class Edition:
 def build_edition(article: Article, po, source: str, *, locale: str = "ar", digits: str = "western",
                   issues: int = 0, allow_draft: bool = False) -> Edition:
     """Pair the article's blocks with the PO's translations (``po`` from the same article bytes)."""
-    from localize.catalog import reviewed
+    from localize.review import reviewed
     from localize.segment import segment_article
 
     entries = {entry.msgctxt: entry for entry in po if not entry.obsolete}

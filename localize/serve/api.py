@@ -42,7 +42,8 @@ def check(name):
 
 @api.post("/api/po/<path:name>/save")
 def save(name):
-    """Save one entry's translation; ``approve``: mark it reviewed (clears fuzzy)."""
+    """Save one entry's translation; ``approve``: mark it reviewed (clears fuzzy, records who);
+    ``send_back``: an approved entry back to review."""
     data = body()
     key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
     msgstr = _as_typed(text_field(data, "msgstr", written=True))
@@ -50,21 +51,22 @@ def save(name):
     if not isinstance(base, dict) or not isinstance(base.get("msgstr"), str) or \
             not isinstance(base.get("fuzzy"), bool):
         abort(400, description="expected base: the entry as the page loaded it ({msgstr, fuzzy})")
-    approve = data.get("approve") is True
+    approve, send_back = data.get("approve") is True, data.get("send_back") is True
     if approve and not msgstr:
         abort(400, description="an empty translation cannot be approved")
     reviewer = current().reviewer
 
     def change(entry):
-        if (entry.msgstr, "fuzzy" in entry.flags) != (base["msgstr"], base["fuzzy"]):
-            return {"msgstr": entry.msgstr, "fuzzy": "fuzzy" in entry.flags}  # someone else's version
+        from localize.review import ReviewEntry
+
+        review = ReviewEntry(entry)
+        if (entry.msgstr, review.fuzzy) != (base["msgstr"], base["fuzzy"]):
+            return {"msgstr": entry.msgstr, "fuzzy": review.fuzzy}  # someone else's version
         entry.msgstr = msgstr
         if approve:
-            from localize.catalog import approve as approved
-
-            approved(entry, reviewer)
-        elif msgstr and "fuzzy" not in entry.flags and msgstr != base["msgstr"]:
-            entry.flags.insert(0, "fuzzy")  # typed, not approved: a draft still
+            review.approve(reviewer)
+        elif send_back or (msgstr and not review.fuzzy and msgstr != base["msgstr"]):
+            review.send_back()  # typed, not approved (or sent back on purpose): a draft still
         return None
 
     return update(name, key, msgid, change)
@@ -154,7 +156,7 @@ def update(name: str, key: str, msgid: str, change):
         if refused is not None:
             return refused
     view = entry_view(entry, state.terms(), state.finder(), None)
-    return jsonify(ok=True, state=view["state"], msgstr=entry.msgstr, fuzzy="fuzzy" in entry.flags,
+    return jsonify(ok=True, state=view["state"], msgstr=entry.msgstr, fuzzy=view["fuzzy"],
                    issues=view["issues"], tcomment=entry.tcomment)
 
 

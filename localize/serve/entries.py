@@ -36,21 +36,23 @@ def entry_issues(entry, find) -> list[dict]:
 
 def entry_view(entry, index, find, memory) -> dict:
     """What the article page shows of one entry (``memory``: None for no suggestions)."""
-    from localize.catalog import DRAFT_NOTE, reviewed
+    from localize.review import ReviewEntry
 
+    review = ReviewEntry(entry)
     block, _, _ = (entry.msgctxt or "0.0").partition(".")
     comments = entry.comment.splitlines()
     kind = next((KIND_NAMES[line] for line in comments if line in KIND_NAMES), "paragraph")
-    state = "reviewed" if reviewed(entry) else "draft" if entry.msgstr else "untranslated"
+    state = "reviewed" if review.is_reviewed else "draft" if entry.msgstr else "untranslated"
     matches = index.find(entry.msgid)
     return {
         "key": entry.msgctxt, "block": int(block) if block.isdigit() else 0, "kind": kind,
-        "msgid": entry.msgid, "msgstr": entry.msgstr, "fuzzy": "fuzzy" in entry.flags, "state": state,
+        "msgid": entry.msgid, "msgstr": entry.msgstr, "fuzzy": review.fuzzy, "state": state,
         "english": marked_english(entry.msgid, matches),
         "terms": term_list(matches),
         "placeholders": list(dict.fromkeys(PLACEHOLDER.findall(entry.msgid))),
         "issues": entry_issues(entry, find),
-        "provenance": next((line[len(DRAFT_NOTE):] for line in comments if line.startswith(DRAFT_NOTE)), ""),
+        "provenance": review.draft_origin,
+        "approved": next((text for text in review.approvals), "")[len("approved: "):],
         "suggestions": suggestions(entry, memory) if memory is not None else [],
         "diff": word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else None,
         "tcomment": entry.tcomment or "",
