@@ -11,6 +11,7 @@ import click
 from localize import pipeline
 from localize.cli.options import glossary_option
 from localize.errors import LocalizeError
+from localize.wording import count
 
 
 @click.group()
