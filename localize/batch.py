@@ -8,10 +8,12 @@ thousand unchanged articles costs a thousand small reads.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from localize import pipeline
@@ -48,8 +50,8 @@ def _articles(folder: Path, unreadable: list):
     while stack:
         current, below = stack.pop()
         try:
-            with os.scandir(current) as entries:
-                entries = list(entries)
+            with os.scandir(current) as listing:
+                entries = list(listing)
         except OSError as error:
             unreadable.append((current, error.strerror or str(error)))
             continue
@@ -103,8 +105,10 @@ def run(paths, out: str, index, drafter, options: dict, events, say=None) -> lis
         unreadable: list = []
         articles = [(p, slug) for p, slug in discover(paths, unreadable)
                     if share is None or in_shard(target_of(slug, out), share)]
-        known, seen = read_state(out), {}
-        rows, pending = [unreadable_row(folder, why) for folder, why in unreadable], []
+        known = read_state(out)
+        seen: dict[str, list] = {}  # article's absolute path: stats of it and its PO, found unchanged
+        rows = [unreadable_row(folder, why) for folder, why in unreadable]
+        pending: list[tuple[Path, str, bool, dict]] = []
         for path, slug in articles:
             target = target_of(slug, out)
             row = {"file": printable(path.as_posix()), "po": printable(target.as_posix()), "status": "",
@@ -117,8 +121,7 @@ def run(paths, out: str, index, drafter, options: dict, events, say=None) -> lis
         memory = load_memory(out, say and (lambda line: say(f"warning: {line}"))) if pending else None
         events.start(len(pending))
         for start in range(0, len(pending), chunk):
-            run_chunk(pending[start:start + chunk], out, index, memory, drafter, options["trust_exact_memory"],
-                      events.article, options["encoding"], None, say)
+            run_chunk(pending[start:start + chunk], out, index, memory, drafter, options, events.article, say)
             events.chunk(start // chunk + 1, -(-len(pending) // chunk))
         write_state(out, known, seen, rows)
     return rows
@@ -187,7 +190,10 @@ def settled(stats: list | None) -> bool:
     clock's resolution could leave size and time as they were: such a file is read next time)."""
     import time
 
-    return stats is not None and time.time_ns() - max(stats[1], stats[3]) > 2_000_000_000
+    return stats is not None and time.time_ns() - max(stats[1], stats[3]) > _SETTLED_NS
+
+
+_SETTLED_NS = 2_000_000_000  # two seconds: more than any file system's clock resolution
 
 
 def read_state(out: str) -> dict:
@@ -219,14 +225,13 @@ def write_state(out: str, known: dict, seen: dict, rows: list) -> None:
     state = {**known, **seen}
     if state == known or not Path(out).is_dir():
         return
-    try:
+    with contextlib.suppress(LocalizeError):
         write_atomic(Path(out) / STATE, json.dumps({"version": 1, "files": state}))
-    except LocalizeError:
-        pass
 
 
-def run_chunk(chunk, out, index, memory, drafter, trust, on_article, encoding=None, progress=None, say=None) -> None:
+def run_chunk(chunk, out, index, memory, drafter, options: dict, on_article, say=None) -> None:
     """Prepare, draft and write one chunk of articles; failures stay with their article.
+    ``options``: ``run``'s (trust_exact_memory and encoding are read here).
 
     Each PO is renamed into place only if it still has the digest it had when it
     was read, checked right before its own rename: a reviewer's save made while
@@ -234,16 +239,18 @@ def run_chunk(chunk, out, index, memory, drafter, trust, on_article, encoding=No
     disk"), and the PO keeps the reviewer's text."""
     from localize.files import Staging, printable
 
-    jobs, rows, seen, digests, suspects = [], {}, {}, {}, {}
-    for path, slug, redo, row in chunk:
-        job = _prepare_one(path, slug, redo, row, out, index, digests, suspects, seen, encoding)
+    jobs, rows = [], {}
+    found = _Found()
+    for pending in chunk:
+        row = pending[3]
+        job = _prepare_one(pending, out, index, found, options["encoding"])
         if job is None:
             on_article(row)
             continue
         jobs.append(job)
         rows[job[0]] = row
-    drafted, remembered = pipeline.draft(jobs, index, memory, drafter, trust, progress, say)
-    expect = pipeline.expected(digests)
+    drafted, remembered = pipeline.draft(jobs, index, memory, drafter, options["trust_exact_memory"], None, say)
+    expect = pipeline.expected(found.digests)
     with Staging() as staging:
         for target, po in jobs:
             row = rows[target]
@@ -262,14 +269,28 @@ def run_chunk(chunk, out, index, memory, drafter, trust, on_article, encoding=No
         on_article(rows[target])
 
 
-def _prepare_one(path, slug, redo, row, out, index, digests, suspects, seen, encoding):
-    """(target, PO) of one article of a chunk, or None with the row marked failed.  Anything
-    that goes wrong with one article (a bad page, a bug in a reader) fails that article alone."""
+@dataclass
+class _Found:
+    """What the articles of a chunk left on the way: ``pipeline.prepare``'s digests and suspects,
+    and the article each target is written from."""
+
+    digests: dict[Path, str | None] = field(default_factory=dict)
+    suspects: dict[Path, str] = field(default_factory=dict)
+    seen: dict[Path, str] = field(default_factory=dict)
+
+
+def _prepare_one(pending: tuple[Path, str, bool, dict], out, index, found: _Found, encoding: str | None):
+    """(target, PO) of one article of a chunk (``path, slug, redo, row``), or None with the row
+    marked failed.  Anything that goes wrong with one article (a bad page, a bug in a reader)
+    fails that article alone."""
     from localize.files import printable
 
+    path, slug, redo, row = pending
+    seen = found.seen
     existed = Path(row["po"]).exists()
     try:
-        target, po = pipeline.prepare(str(path), out, None, _encoding(encoding), index, digests, slug, suspects)
+        target, po = pipeline.prepare(str(path), out, None, _encoding(encoding), index, found.digests, slug,
+                                      found.suspects)
     except LocalizeError as error:
         row["status"], row["error"] = "failed", printable(error.message)
         return None
@@ -287,7 +308,7 @@ def _prepare_one(path, slug, redo, row, out, index, digests, suspects, seen, enc
         return None
     seen[target] = row["file"]
     row["status"] = "redone" if redo else "updated" if existed else "new"
-    row["suspect"] = suspects.get(target, "")
+    row["suspect"] = found.suspects.get(target, "")
     return target, po
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timezone
-from typing import NamedTuple
 
 import polib
 
@@ -68,12 +67,9 @@ def entry_for(segment: Segment, source_path: str, inline_notes: dict[int, str]) 
     entry = polib.POEntry(
         msgctxt=segment.key,
         msgid=segment.source,
-        msgstr=segment.translation,
         occurrences=[(source_path, str(segment.line))],
         comment="\n".join(map(one_line, notes)),
     )
-    if segment.translation and not segment.reviewed:
-        ReviewEntry(entry).mark_draft()
     return entry
 
 
@@ -166,7 +162,8 @@ def _take(index, entry):
     if not candidates:
         return None
     # a reviewed translation first, then any translation, then the same position
-    old = max(candidates, key=lambda c: (reviewed(c) or _reviewed_obsolete(c), bool(c.msgstr), c.msgctxt == entry.msgctxt))
+    old = max(candidates,
+              key=lambda c: (reviewed(c) or _reviewed_obsolete(c), bool(c.msgstr), c.msgctxt == entry.msgctxt))
     candidates.remove(old)
     return old
 

@@ -49,11 +49,11 @@ def read_tsv(path: Path) -> list[tuple[str, str]]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        cells = line.split("\t")
-        if len(cells) != 2 or not cells[0].strip() or not cells[1].strip():
+        english, tab, arabic = line.partition("\t")
+        if not tab or "\t" in arabic or not english.strip() or not arabic.strip():
             raise LocalizeError(f"{path}:{number}", "expected English<TAB>Arabic",
                                 "give one reference per line, the English and its Arabic separated by a tab")
-        pairs.append((cells[0].strip(), cells[1].strip()))
+        pairs.append((english.strip(), arabic.strip()))
     return pairs
 
 
@@ -71,7 +71,7 @@ def evaluate(pairs: list[tuple[str, str]], engine, terms=None) -> dict:
     hypotheses = [draft.text for draft in drafts]
     context = Context(terms.latin_allowed() if terms else frozenset())
     held, names = names_held(sources, hypotheses, terms) if terms else (0, 0)
-    english = sum(1 for source, text in zip(sources, hypotheses) if english_draft(source, text, context))
+    english = sum(1 for source, text in zip(sources, hypotheses, strict=True) if english_draft(source, text, context))
     return {
         "segments": len(pairs),
         "chrf": round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2),
@@ -90,7 +90,7 @@ def names_held(sources: list[str], drafts: list[str], terms) -> tuple[int, int]:
     from localize.engines.local import bind
 
     held = total = 0
-    for source, draft in zip(sources, drafts):
+    for source, draft in zip(sources, drafts, strict=True):
         wanted: dict[str, int] = {}
         for _, _, form, _ in bind(source, terms):
             wanted[form] = wanted.get(form, 0) + 1

@@ -160,7 +160,7 @@ def likely_encoding(data: bytes) -> str | None:
     sample = data[:65536]
     results = from_bytes(sample)
     best = results.best()
-    letters = [c for c in sample.decode("cp1256", errors="replace") if ord(c) > 127]
+    letters = [c for c in sample.decode("cp1256", errors="replace") if not c.isascii()]
     arabic = bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) >= 0.5 * len(letters)
     if arabic and (best is None or best.coherence == 0 or any("cp1256" in m.could_be_from_charset for m in results)):
         return "cp1256"  # the desk's legacy Arabic, where nothing reads the bytes as another language
@@ -170,6 +170,9 @@ def likely_encoding(data: bytes) -> str | None:
            if match.chaos <= best.chaos and match.coherence >= best.coherence - 0.01):
         return "cp1252"  # ahead of the encodings that read the same bytes as well (cp1250, cp1254)
     return best.encoding
+
+
+_FEWEST_TO_GUESS = 32  # bytes of an article with NUL bytes worth guessing a UTF-16 or UTF-32 encoding of
 
 
 def decode_text(data: bytes, where: str, encoding: str | None = None, what: str = "article") -> str:
@@ -184,7 +187,7 @@ def decode_text(data: bytes, where: str, encoding: str | None = None, what: str 
         raise empty
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in data and not (utf16 or encoding):
-        likely = likely_encoding(data) if what == "article" and len(data) >= 32 else None
+        likely = likely_encoding(data) if what == "article" and len(data) >= _FEWEST_TO_GUESS else None
         if likely and likely.startswith(("utf_16", "utf_32")):
             name = likely.replace("_", "-")
             raise BadInput(where, f"not UTF-8: it looks like {name.upper()} text without a byte-order mark",
@@ -274,12 +277,12 @@ class Staging:
     through: the file it points to gets the new text, the link stays.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.staged: list[tuple[str, Path, str | None, Path]] = []  # temporary, real target, expect, as named
         self.made: list[Path] = []  # folders made for the files, removed again if nothing is written
         self.committed = False
 
-    def __enter__(self) -> "Staging":
+    def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, *exception) -> None:
@@ -288,10 +291,8 @@ class Staging:
                 os.unlink(temporary)
         self.staged = []
         for folder in () if self.committed else reversed(self.made):
-            try:
+            with contextlib.suppress(OSError):  # not empty after all, or gone
                 folder.rmdir()
-            except OSError:  # not empty after all, or gone
-                pass
 
     def add(self, path: str | os.PathLike, text: str, expect: str | None = None) -> None:
         """Stage ``text`` for ``path``; ``expect``: the digest ``path`` must still have when it is
@@ -310,7 +311,8 @@ class Staging:
         changed = [item for item in self.staged if not _as_expected(item[1], item[2])]
         if changed and not partial:
             raise Changed(str(changed[0][3]), *_CHANGED)
-        skipped, written = [named for *_, named in changed], []
+        skipped = [named for *_, named in changed]
+        written: list[Path] = []
         for temporary, path, expect, named in self.staged:
             if named in skipped:
                 continue

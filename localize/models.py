@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import tempfile
 import urllib.error
 import urllib.request
@@ -187,7 +188,8 @@ def _check_unpacked_size(members, archive: Path, where: str) -> None:
     total = sum(member.file_size for member in members)
     if total > MAX_UNPACKED_BYTES:
         raise LocalizeError(where, f"the package would unpack to {total >> 20} MiB, over the "
-                            f"{MAX_UNPACKED_BYTES >> 20} MiB limit", "refusing it; get the package from a trusted source")
+                            f"{MAX_UNPACKED_BYTES >> 20} MiB limit",
+                            "refusing it; get the package from a trusted source")
     folder = packages_dir()
     existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if existing is not None and total > shutil.disk_usage(existing).free:
@@ -196,7 +198,7 @@ def _check_unpacked_size(members, archive: Path, where: str) -> None:
 
 
 def _is_link(member: zipfile.ZipInfo) -> bool:
-    return (member.external_attr >> 16) & 0o170000 == 0o120000
+    return stat.S_ISLNK(member.external_attr >> 16)  # (the high 16 bits: the Unix mode)
 
 
 def _check_package(root: Path, where: str) -> None:

@@ -53,7 +53,7 @@ def memory_drafts(jobs, memory, trust: bool) -> dict:
     from localize.catalog import untranslated
     from localize.review import ReviewEntry
 
-    counts = {}
+    counts: dict[Path, int] = {}
     for target, po in jobs:
         for entry in untranslated(po):
             unit = memory.match(entry.msgid)
@@ -135,7 +135,8 @@ def machine_drafts(jobs, drafter, index=None, progress=None, say=None) -> dict:
     started = time.perf_counter()
     engine = drafter.open()
     drafts = engine.translate([entry.msgid for _, entry in todo], progress, index)
-    counts, empty = {}, 0
+    counts: dict[Path, int] = {}
+    empty = 0
     for (target, entry), draft in zip(todo, drafts, strict=True):
         if not draft.text:  # the model gave nothing: leave the entry for a translator
             empty += 1
@@ -343,7 +344,7 @@ def check_owner(target, previous, path: str, sha256: str) -> None:
 
 
 def check_unique_targets(jobs) -> None:
-    seen = {}
+    seen: dict[Path, str] = {}  # target: the article written there
     for target, po in jobs:
         source = po.metadata["X-Source-File"]
         if target in seen and seen[target] != source:

@@ -90,7 +90,7 @@ def _check_lines(rows: list[str], where: str) -> None:
             _check_previous(line[2:].strip(), where, number)
             continue
         elif line.startswith("#"):
-            if state in _INCOMPLETE:
+            if state is not None and state in _INCOMPLETE:
                 raise _fail(where, started, _INCOMPLETE[state])
             state = None
             continue
@@ -181,8 +181,8 @@ def _check_entries(po: polib.POFile, where: str) -> None:
         keys = [("entry", entry.msgctxt, entry.msgid)] + ([("msgctxt", entry.msgctxt)] if entry.msgctxt else [])
         for key in keys:
             if key in seen:
-                what = (f"msgctxt {entry.msgctxt!r} used twice (lines {seen[key]} and {line})"
-                        if key[0] == "msgctxt" else f"duplicate entry for {entry.msgid[:40]!r} (lines {seen[key]} and {line})")
+                what = (f"msgctxt {entry.msgctxt!r} used twice (lines {seen[key]} and {line})" if key[0] == "msgctxt"
+                        else f"duplicate entry for {entry.msgid[:40]!r} (lines {seen[key]} and {line})")
                 raise LocalizeError(f"{where}:{line}", what,
                                     "merge or remove the second entry in a PO editor (msgcat --use-first)")
             seen[key] = line

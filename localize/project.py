@@ -11,6 +11,7 @@ changes.  Options on the command line override the file.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class Setting:
         if not isinstance(value, self.kind) or isinstance(value, bool):
             return self.kind is float and isinstance(value, int) and not isinstance(value, bool) and \
                 self._in_range(value)
-        if self.kind is list:
+        if isinstance(value, list):  # (the kind is list)
             return all(isinstance(item, str) and (not self.choices or item in self.choices) for item in value) \
                 and (not self.choices or bool(value))
         if self.choices and value not in self.choices:
@@ -187,9 +188,9 @@ def load(start: Path | None = None) -> Project:
 
 def read_config(path: Path) -> dict:
     """The settings of a localize.toml, checked: a mistake is one line naming the file and line."""
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # Python 3.10
         import tomli as tomllib
     from localize.files import decode_text, read_input
 

@@ -16,8 +16,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-BLOCK_KINDS = ("title", "heading", "paragraph", "quote", "list_item")
 SUSPECT_SHARE = 0.12
+_FEWEST_PAGE_WORDS = 100  # words of paragraph text a page needs for SUSPECT_SHARE to say anything
+_FEWEST_TEASERS = 4  # teasers that make an index page
 _PLACEHOLDERS = re.compile(r"</?\d+/?>")
 
 
@@ -45,11 +46,7 @@ class Segment:
     kind: str
     source: str
     line: int
-    translation: str = ""
-    origin: str = ""  # "mt", "tm" or "human"
-    reviewed: bool = False
-    notes: tuple[str, ...] = ()
-    issues: tuple[Issue, ...] = field(default=())
+    notes: tuple[str, ...] = ()  # lines for the reviewer (the PO's #. comment)
 
 
 @dataclass(frozen=True)
@@ -106,11 +103,11 @@ class Article:
         text (at least 100 words of it) is a page whose story was not found (on 95
         real news pages the lowest share was 14%); one whose paragraphs mostly sit
         under headings that link to other pages (4 or more) is an index page."""
-        if self.page_words >= 100 and self.story_words < SUSPECT_SHARE * self.page_words:
+        if self.page_words >= _FEWEST_PAGE_WORDS and self.story_words < SUSPECT_SHARE * self.page_words:
             return (f"the article keeps {self.story_words:,} of the {self.page_words:,} words of the page's "
                     f"paragraphs ({self.story_words / self.page_words:.0%})")
         paragraphs = sum(block.kind == "paragraph" for block in self.blocks)
-        if self.teasers >= 4 and self.teasers >= 0.5 * paragraphs:
+        if self.teasers >= _FEWEST_TEASERS and self.teasers >= 0.5 * paragraphs:
             return f"{self.teasers} of its {paragraphs} paragraphs are teasers under a link to another page"
         return ""
 

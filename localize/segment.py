@@ -56,8 +56,8 @@ NUMBER_ABBREVIATIONS = frozenset(
     "No Nos no nos N\u00b0 p pp P Vol vol Vols Art art Arts Fig fig Figs Ch ch Sec sec "
     "Para para Ref ref Tel tel Ex ex ca c Op op Ed ed Pg pg Rm rm Apt apt".split()
 )
-# Abbreviations that end a sentence as readily as any word does.
-WORD_ABBREVIATIONS = frozenset("Co co Cos Inc Ltd Corp Bros Jr Sr Plc plc Esq PhD".split())
+# (Company and name suffixes, Co, Inc, Ltd, Jr, PhD ..., end a sentence as readily as any word
+# does: they need no list.)
 # Abbreviations usually followed by more of the same sentence.
 OTHER_ABBREVIATIONS = frozenset(
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs "
@@ -97,7 +97,8 @@ def _with_words(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     translator has nothing to translate there.  A block with no words at all stays one span."""
     merged: list[list[int]] = []
     orphan = None  # a word-less start of the block, waiting for the first sentence with words
-    for start, end in spans:
+    for span_start, end in spans:
+        start = span_start
         closing = _LEADING_CLOSE.match(text, start, end)
         if merged and closing and closing.end() > start:  # "<1>Sentence. </1> Next": </1> ends the first
             merged[-1][1] = start + len(closing.group().rstrip())
@@ -155,17 +156,22 @@ def _list_cuts(text: str) -> list[int]:
     return [cut for cut in cuts if cut > 0]
 
 
-def _consecutive_runs(markers):
-    """Runs of list markers numbered 1, 2, 3 (or a, b, c) with the same separator."""
-    runs, current = [], []
+_SHORTEST_LIST = 2  # markers in a run that make a list
+
+
+def _consecutive_runs(markers: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
+    """Runs of list markers (position, value, separator) numbered 1, 2, 3 (or a, b, c) with the
+    same separator."""
+    runs: list[list[tuple[int, str, str]]] = []
+    current: list[tuple[int, str, str]] = []
     for marker in markers:
         if current and _follows(current[-1], marker):
             current.append(marker)
             continue
-        if len(current) >= 2:
+        if len(current) >= _SHORTEST_LIST:
             runs.append(current)
         current = [marker] if marker[1] in ("1", "a") else []
-    if len(current) >= 2:
+    if len(current) >= _SHORTEST_LIST:
         runs.append(current)
     return runs
 
@@ -207,8 +213,8 @@ def _decide(text: str, match: re.Match, segment_start: int, word_start: int) -> 
     punct = match.group("punct")
     if "." not in punct:  # ? and ! end a sentence unless the next word is lowercase
         return match.end() if _starts_sentence_case(following) else None
-    dots = punct.count(".") + 3 * punct.count("\u2026")
-    if dots >= 2 or "\u2026" in punct:
+    dots = punct.count(".") + _ELLIPSIS_DOTS * punct.count("\u2026")
+    if dots > 1 or "\u2026" in punct:
         return _decide_ellipsis(text, match, following, dots)
     token = _TAG_RE.sub("", text[word_start:match.start()]).lstrip("\"'\u201c\u2018\u00ab([")
     if _is_list_marker(text, token, match.start(), segment_start):
@@ -216,6 +222,9 @@ def _decide(text: str, match: re.Match, segment_start: int, word_start: int) -> 
     if _period_ends_sentence(text, token, match.start(), following):
         return match.end()
     return None
+
+
+_ELLIPSIS_DOTS = 3  # "..." (and "\u2026" counts as three); one dot more is a full stop after it
 
 
 def _decide_ellipsis(text: str, match: re.Match, following: str, dots: int) -> int | None:
@@ -226,11 +235,11 @@ def _decide_ellipsis(text: str, match: re.Match, following: str, dots: int) -> i
         return None
     attached = start > 0 and not text[start - 1].isspace()
     spaced = " " in match.group("punct")
-    if spaced and attached and dots >= 4:  # "word. . . . Next": the period is the word's
+    if spaced and attached and dots > _ELLIPSIS_DOTS:  # "word. . . . Next": the period is the word's
         return start + 1
-    if spaced and dots < 4:  # " . . . " is an omission inside the sentence
+    if spaced and dots <= _ELLIPSIS_DOTS:  # " . . . " is an omission inside the sentence
         return None
-    return match.end() if attached or dots >= 4 else None
+    return match.end() if attached or dots > _ELLIPSIS_DOTS else None
 
 
 def _period_ends_sentence(text: str, token: str, position: int, following: str) -> bool:
@@ -256,18 +265,14 @@ def _time_ends_sentence(text: str, position: int, following: str) -> bool:
     """'at 6 p.m. Mr. Smith left' ends a sentence; 'At 5 a.m. Mr. Smith went' does not."""
     if _bare_word(following) in TIME_ZONES:
         return False
-    words = _last_words(text, position, 3)
-    if len(words) >= 3 and _bare_word(words[-3]) in TIME_PREPOSITIONS:
-        return False
-    return True
+    return _bare_word(_word_back(text, position, 3)) not in TIME_PREPOSITIONS  # "At 5 a.m."
 
 
 def _is_pronoun_i(text: str, core: str, position: int) -> bool:
     """'you and I.' (a pronoun after a lowercase word), unlike 'Albert I. Jones'."""
     if core != "I":
         return False
-    words = _last_words(text, position, 2)
-    return len(words) >= 2 and words[-2][:1].islower()
+    return _word_back(text, position, 2)[:1].islower()
 
 
 def _is_list_marker(text: str, token: str, position: int, segment_start: int) -> bool:
@@ -276,22 +281,27 @@ def _is_list_marker(text: str, token: str, position: int, segment_start: int) ->
     if not re.fullmatch(r"\d{1,3}|[A-Za-z]", bare):
         return False
     stop = position - len(token)  # nothing but blanks, placeholders and bullets since the segment began
-    return stop <= segment_start or _BLANK_LEAD.match(text, segment_start, stop).end() == stop
+    if stop <= segment_start:
+        return True
+    lead = _BLANK_LEAD.match(text, segment_start, stop)  # (matches, if only the empty string)
+    return lead is not None and lead.end() == stop
 
 
-def _last_words(text: str, position: int, count: int) -> list[str]:
-    """The last ``count`` words before ``position``, reading back only as far as needed."""
+def _word_back(text: str, position: int, count: int) -> str:
+    """The ``count``-th word before ``position`` (1: the last one), "" if there are fewer;
+    reading back only as far as needed."""
     window = 64
     while True:
         start = max(0, position - window)
         words = text[start:position].split()
         if start == 0 or len(words) > count:  # more than count: the first may be cut, the last are whole
-            return words[-count:]
+            return words[-count] if len(words) >= count else ""
         window *= 4
 
 
 def _next_word(text: str, position: int) -> str:
-    return _NEXT_WORD.match(text, position).group(1)
+    match = _NEXT_WORD.match(text, position)  # (matches, if only the empty string)
+    return match.group(1) if match else ""
 
 
 def _bare_word(word: str) -> str:

@@ -26,11 +26,6 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
 _LETTERS = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
                           "\u0649": "\u064a", "\u0629": "\u0647", "\u06cc": "\u064a", "\u06a9": "\u0643"})
 ARTICLE = "\u0627\u0644"
-_CONJUNCTION = "[\u0648\u0641]?"
-_PREPOSITION = "[\u0628\u0643\u0644]?"
-_WITH_ARTICLE = "(?:\u0627\u0644|[\u0628\u0643]\u0627\u0644|\u0644\u0644)"
-_SUFFIXES = "\u0647|\u0647\u0627|\u0647\u0645|\u0647\u0645\u0627|\u0647\u0646|\u0643\u0645|\u0646\u0627"
-_PRONOUN_SUFFIX = f"(?:{_SUFFIXES})?"
 
 
 def normalize(text: str) -> str:
@@ -42,7 +37,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the offset in ``text``."""
     if not _DIACRITICS.search(text):  # the usual case: one character for one
         return text.translate(_LETTERS), list(range(len(text)))
-    kept, offsets = [], []
+    kept: list[str] = []
+    offsets: list[int] = []
     for run in _KEPT_RUN.finditer(text):  # runs between diacritics, at C speed
         kept.append(run.group())
         offsets.extend(range(run.start(), run.end()))
@@ -52,34 +48,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 _KEPT_RUN = re.compile("[^\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 
 
-@lru_cache(maxsize=65536)
-def form_pattern(form: str, common_noun: bool = False) -> re.Pattern | None:
-    """A regex finding ``form`` in normalised text as whole words, clitics allowed."""
-    words = normalize(form).split()
-    if not words:
-        return None
-    first, rest = words[0], [re.escape(word) for word in words[1:]]
-    if first.startswith(ARTICLE) and len(first) > 2:
-        head = _CONJUNCTION + _WITH_ARTICLE + re.escape(first[2:])
-    elif common_noun:
-        head = _CONJUNCTION + f"(?:{_PREPOSITION}|{_WITH_ARTICLE})" + re.escape(first)
-    else:
-        head = _CONJUNCTION + _PREPOSITION + re.escape(first)
-    body = r"\s+".join([head, *rest])
-    if common_noun:
-        body = _with_suffixes(body)
-    return re.compile(r"(?<!\w)" + body + r"(?!\w)")
-
-
-def _with_suffixes(body: str) -> str:
-    """Pronoun suffixes on the last word; a final ة (normalised ه) becomes ت before them."""
-    if body.endswith("\u0647"):
-        return body[:-1] + f"(?:\u0647|\u062a(?:{_SUFFIXES}))"
-    return body + _PRONOUN_SUFFIX
-
-
-def find_form(normalized_text: str, form: str, common_noun: bool = False):
-    """Spans (in the normalised text) where ``form`` occurs: what ``form_pattern`` finds.
+def find_form(normalized_text: str, form: str, common_noun: bool = False) -> list[tuple[int, int]]:
+    """Spans (in the normalised text) where ``form`` occurs as whole words, clitics allowed.
 
     A plain scan for the form's first word (no regular expression to build for
     each of a glossary's thousands of forms): each hit is checked for a clitic
@@ -88,7 +58,8 @@ def find_form(normalized_text: str, form: str, common_noun: bool = False):
     if shape is None:
         return []
     core, rest, prefixes, endings = shape
-    spans, length = [], len(normalized_text)
+    spans: list[tuple[int, int]] = []
+    length = len(normalized_text)
     position = normalized_text.find(core)
     while position >= 0:
         start = position
@@ -124,7 +95,7 @@ _SUFFIX_LIST = ("\u0647", "\u0647\u0627", "\u0647\u0645", "\u0647\u0645\u0627", 
 
 
 @lru_cache(maxsize=65536)
-def _form_shape(form: str, common_noun: bool):
+def _form_shape(form: str, common_noun: bool) -> tuple[str, tuple[str, ...], frozenset[str], frozenset[str]] | None:
     """(first word less its article, the other words, the prefixes the first word may take,
     the endings the last word may take after what is matched of it)."""
     words = normalize(form).split()
@@ -138,14 +109,18 @@ def _form_shape(form: str, common_noun: bool):
         else:
             endings = frozenset({"", *_SUFFIX_LIST})
     first = words[0]
-    if first.startswith(ARTICLE) and len(first) > 2:
-        core, heads = first[2:], _ARTICLE_FORMS
+    heads: tuple[str, ...]
+    if first.startswith(ARTICLE) and len(first) > len(ARTICLE):
+        core, heads = first[len(ARTICLE):], _ARTICLE_FORMS
     elif common_noun:
         core, heads = first, _PREPOSITIONS + _ARTICLE_FORMS
     else:
         core, heads = first, _PREPOSITIONS
     prefixes = frozenset(conjunction + head for conjunction in _CONJUNCTIONS for head in heads)
     return core, tuple(words[1:]), prefixes, endings
+
+
+_SHORTEST_NAME = 3  # letters (less the article) of a name that has a nisba adjective
 
 
 def nisba_stem(name: str) -> str | None:
@@ -156,9 +131,9 @@ def nisba_stem(name: str) -> str | None:
     if len(words) != 1:
         return None
     word = words[0]
-    if word.startswith(ARTICLE) and len(word) > 4:
-        word = word[2:]
-    if len(word) < 3:
+    if word.startswith(ARTICLE) and len(word) - len(ARTICLE) >= _SHORTEST_NAME:
+        word = word[len(ARTICLE):]
+    if len(word) < _SHORTEST_NAME:
         return None
     if word.endswith("\u064a\u0627") or word.endswith("\u064a\u0647"):  # سوريا, سورية -> سوري
         return word[:-1]
@@ -180,14 +155,14 @@ def _cached_stem(name: str) -> str | None:
     return nisba_stem(name)
 
 
-def find_nisba(normalized_text: str, name: str):
+def find_nisba(normalized_text: str, name: str) -> list[tuple[int, int]]:
     """Spans (in the normalised text) of the nisba adjective of ``name``: والإيرانية, العراقيين ...
 
     A plain scan for the stem (no regular expression to build per name): each
     hit is the adjective when the rest of its word is a clitic before it and
     an ending after it."""
     stem = _cached_stem(name)
-    spans = []
+    spans: list[tuple[int, int]] = []
     if stem is None:
         return spans
     position = normalized_text.find(stem)

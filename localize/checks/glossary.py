@@ -17,7 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, pairwise
 from typing import NamedTuple
 
 from localize.checks import arabic
@@ -30,7 +30,7 @@ COLUMNS = ("source", "target", "type", "forbidden", "variants", "note")
 TYPES = ("term", "dnt")
 _WORD = re.compile(r"[^\W_]+")
 # _WORD's words in ASCII text: every byte but a letter or a digit becomes a space, then split
-_ASCII_SPACES = bytes(byte if chr(byte).isalnum() and byte < 128 else 32 for byte in range(256))
+_ASCII_SPACES = bytes(byte if chr(byte).isascii() and chr(byte).isalnum() else ord(" ") for byte in range(256))
 _JOINER = re.compile(r"[\s\-\u2010\u2011]+")
 
 
@@ -59,6 +59,11 @@ class Term:
         return tuple(form for form in (self.target, *self.variants) if form)
 
 
+_Shape = tuple[tuple[str, ...], str, str]  # what a term has besides its words (see _shape)
+_Entry = tuple[tuple[str, ...], Term, _Shape | None]  # a term in the index: its key words, itself, its shape
+_MOST_REMEMBERED = 200_000  # words whose terms an index remembers (a bound on its memory)
+
+
 class Match(NamedTuple):
     """A term found in English (a tuple: thousands are made per article)."""
 
@@ -82,8 +87,8 @@ def load_glossary(data: bytes, where: str) -> list[Term]:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) != len(header):
-                raise LocalizeError(f"{where}:{line}", f"{len(row)} fields, the header has {len(header)}",
+            if len(row) != len(columns):
+                raise LocalizeError(f"{where}:{line}", f"{len(row)} fields, the header has {len(columns)}",
                                     "quote fields that contain commas")
             cells = {column: _unsafe(cell) for column, cell in zip(columns, row, strict=True)}
             terms.append(_term(_visible(cells, f"{where}:{line}"), f"{where}:{line}"))
@@ -101,7 +106,7 @@ def _decode(data: bytes, where: str) -> str:
         raise LocalizeError(f"{where}:{line}", "not valid UTF-8", "save the glossary as UTF-8") from None
 
 
-def _columns(header, where: str) -> list[str]:
+def _columns(header: list[str] | None, where: str) -> list[str]:
     if not header:
         raise LocalizeError(f"{where}:1", "empty glossary", f"start with the header {','.join(COLUMNS)}")
     columns = [cell.strip().lower() for cell in header]
@@ -153,7 +158,8 @@ def _split(cell: str) -> tuple[str, ...]:
 
 def lint(terms: list[Term]) -> list[str]:
     """Problems a glossary check reports: duplicates, conflicts, forbidden = accepted."""
-    problems, seen = [], {}
+    problems: list[str] = []
+    seen: dict[tuple[str, ...], Term] = {}
     for term in terms:
         problems += [f"{term.origin}: {term.source!r} had {what}, which hides or blocks the term: it is ignored; "
                      "remove it from the file" for what in term.hidden]
@@ -184,7 +190,7 @@ def _key(source: str) -> tuple[str, ...]:
 
 
 def _is_acronym(word: str) -> bool:
-    return len(word) >= 2 and word.isupper()
+    return len(word) > 1 and word.isupper()
 
 
 # --- finding terms in English -------------------------------------------------
@@ -193,7 +199,7 @@ class TermIndex:
     """All terms of a glossary, indexed by first word for one-pass lookup."""
 
     def __init__(self, terms: list[Term]):
-        self.by_first: dict[str, list[tuple[tuple[str, ...], Term, tuple]]] = {}
+        self.by_first: dict[str, list[_Entry]] = {}
         for term in terms:
             key = _key(term.source)
             if key:
@@ -202,7 +208,7 @@ class TermIndex:
                 self.by_first.setdefault(key[0], []).append((key, term, None if plain else shape))
         for entries in self.by_first.values():
             entries.sort(key=lambda item: -len(item[0]))
-        self._entries_of: dict[str, list] = {}
+        self._entries_of: dict[str, list[_Entry]] = {}
 
     def latin_allowed(self) -> frozenset[str]:
         """Lower-cased words of do-not-translate terms (they may stay in Latin script)."""
@@ -215,17 +221,15 @@ class TermIndex:
         Placeholders, URLs and e-mail addresses are not prose: no term is found
         in them (``.../iraq-popular-mobilization-forces.pdf``)."""
         text = blank_markup(text)
-        if text.isascii():  # the usual English: every other byte a space, then split (C speed)
-            tokens = text.encode().translate(_ASCII_SPACES).decode().split()
-        else:
-            tokens = _WORD.findall(text)
+        # the usual English is ASCII: every other byte a space, then split (C speed)
+        tokens = text.encode().translate(_ASCII_SPACES).decode().split() if text.isascii() else _WORD.findall(text)
         looked_up = list(map(self._entries_of.get, tokens))  # each word's terms, remembered
         if None in looked_up:  # words not seen before
             looked_up = [self._entries(token) if entries is None else entries
-                         for token, entries in zip(tokens, looked_up)]
+                         for token, entries in zip(tokens, looked_up, strict=True)]
         found, spans, position, reach, overlap, find = [], [], 0, 0, False, text.find
         for index in compress(range(len(tokens)), looked_up):  # the words some term starts with
-            token, entries = tokens[index], looked_up[index]
+            token, entries = tokens[index], looked_up[index] or []  # (never None: compress passed it)
             start = find(token, position)  # no word between the last start and this one is this word,
             while start >= 0 and (text[start - 1:start].isalnum()  # but one may hold it ("Iran" in
                                   or text[start + len(token):start + len(token) + 1].isalnum()):  # "Iranian")
@@ -248,10 +252,10 @@ class TermIndex:
                 spans.append((index, after))
         return _longest(found, spans) if overlap else found
 
-    def _entries(self, word: str) -> list:
+    def _entries(self, word: str) -> list[_Entry]:
         """The terms whose first word this word may be (plural, possessive, case), remembered."""
         entries = [entry for lookup in _lookup_keys(word) for entry in self.by_first.get(lookup, ())]
-        if len(self._entries_of) < 200_000:
+        if len(self._entries_of) < _MOST_REMEMBERED:
             self._entries_of[word] = entries
         return entries
 
@@ -266,23 +270,25 @@ def _lookup_keys(word: str) -> tuple[str, ...]:
     return (base, *_singulars(base))
 
 
+_PLURAL_ENDINGS = (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)))  # and what the singular ends in
+_SHORTEST_STEM = 2  # letters a plural keeps before its ending: "ties" is no "ty" ("ti" or "tie")
+
+
 def _singulars(word: str) -> list[str]:
-    if word.endswith("ies") and len(word) > 4:
-        return [word[:-3] + "y"]
-    if word.endswith("es") and len(word) > 3:
-        return [word[:-2], word[:-1]]
-    if word.endswith("s") and len(word) > 2:
-        return [word[:-1]]
+    for ending, singular_endings in _PLURAL_ENDINGS:
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= _SHORTEST_STEM:
+            return [stem + singular for singular in singular_endings]
     return []
 
 
-def _shape(source: str) -> tuple[tuple[str, ...], str, str]:
+def _shape(source: str) -> _Shape:
     """What a term has besides its words: the separators between them ("." in U.S., "&" in
     AT&T) and the punctuation before and after them ("++" in C++, "." in .NET)."""
     words = list(_WORD.finditer(source))
     if not words:
         return (), "", ""
-    between = tuple(source[a.end():b.start()].strip() for a, b in zip(words, words[1:]))
+    between = tuple(source[a.end():b.start()].strip() for a, b in pairwise(words))
     return between, source[:words[0].start()].strip(), source[words[-1].end():].strip()
 
 
@@ -320,7 +326,8 @@ def _longest(found: list[Match], spans: list[tuple[int, int]]) -> list[Match]:
     are their (first word, word after) indexes."""
     taken: set[int] = set()
     chosen = []
-    for (index, after), match in sorted(zip(spans, found), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
+    for (index, after), match in sorted(zip(spans, found, strict=True),
+                                        key=lambda item: (item[0][0] - item[0][1], item[0][0])):
         if taken.isdisjoint(range(index, after)):
             taken.update(range(index, after))
             chosen.append(match)

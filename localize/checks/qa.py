@@ -24,6 +24,7 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
 _QUOTES = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
 MIN_RATIO, MAX_RATIO = 0.4, 2.5
+_SHORTEST_FOR_RATIO = 20  # characters of English: a shorter segment's length says too little
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def numbers(source: str, target: str, context: Context) -> list[Issue]:
     found = Counter(map(normal_number, _numbers(target.translate(_ARABIC_DIGITS))))
     missing = list((wanted - found).elements())
     extra = list((found - wanted).elements())
-    issues = [Issue("changed-number", term=m, expected=m, found=e) for m, e in zip(missing, extra)]
+    # a number missing and another extra: one was changed into the other (any left over are missing)
+    issues = [Issue("changed-number", term=m, expected=m, found=e) for m, e in zip(missing, extra, strict=False)]
     return issues + [Issue("missing-number", term=m, expected=m) for m in missing[len(extra):]]
 
 
@@ -87,14 +89,14 @@ def placeholder_order(source: str, target: str, context: Context) -> list[Issue]
         if not closing:
             open_pairs.append(number)
             seen.add(number)
-        elif number not in open_pairs:
-            if number not in seen:  # (a second end of a closed pair is duplicated-placeholder's)
-                issues.append(Issue("misplaced-placeholder", term=f"</{number}>", found=f"</{number}> before <{number}>"))
-        else:
+        elif number in open_pairs:
             if open_pairs[-1] != number:
                 issues.append(Issue("misplaced-placeholder", term=f"<{number}>",
                                     found=f"<{open_pairs[-1]}> and <{number}> cross"))
             open_pairs.remove(number)
+        elif number not in seen:  # (a second end of a closed pair is duplicated-placeholder's)
+            issues.append(Issue("misplaced-placeholder", term=f"</{number}>",
+                                found=f"</{number}> before <{number}>"))
     return issues
 
 
@@ -121,9 +123,8 @@ def _balanced(text: str, pairs: dict, name: str) -> bool:
     for char in text:
         if char in pairs:
             stack.append(char)
-        elif char in closers:
-            if not stack or stack.pop() != closers[char]:
-                return False
+        elif char in closers and (not stack or stack.pop() != closers[char]):
+            return False
     return not stack
 
 
@@ -137,8 +138,13 @@ def latin_words(source: str, target: str, context: Context) -> list[Issue]:
     words = [w for w in dict.fromkeys(_LATIN_WORD.findall(PROTECTED.sub(" ", target))) if w.lower() not in allowed]
     if not words:
         return []
-    shown = ", ".join(words[:5]) + (f" and {len(words) - 5} more" if len(words) > 5 else "")
+    shown = ", ".join(words[:_MOST_SHOWN]) + (f" and {len(words) - _MOST_SHOWN} more"
+                                             if len(words) > _MOST_SHOWN else "")
     return [Issue("latin-word", term=shown, found=" ".join(words))]
+
+
+_MOST_SHOWN = 5  # Latin words a latin-word issue names
+_ENGLISH_LETTERS = 8  # Latin letters (and more of them than Arabic ones) that make a draft English
 
 
 def english_draft(source: str, target: str, context: Context) -> list[Issue]:
@@ -147,7 +153,7 @@ def english_draft(source: str, target: str, context: Context) -> list[Issue]:
     text = PROTECTED.sub(" ", target)
     latin = sum(len(word) for word in _LATIN_WORD.findall(text) if word.lower() not in context.latin_allowed)
     arabic = len(_ARABIC_LETTER.findall(text))
-    if latin >= 8 and latin > arabic and target.strip() != source.strip():  # (same text: untranslated)
+    if latin >= _ENGLISH_LETTERS and latin > arabic and target.strip() != source.strip():  # (same text: untranslated)
         return [Issue("english-draft", found=f"{latin * 100 // (latin + arabic)}%")]
     return []
 
@@ -166,17 +172,21 @@ def failures(source: str, draft: str, context: Context) -> list[Issue]:
     return english_draft(source, draft, context) or repeated_words(source, draft, context)
 
 
+_REPEATS = 3  # times in a row that make a run of words a loop
+_LONGEST_REPEATED = 4  # words in the longest run looked for
+
+
 def _repeated_run(words: list[str]) -> str:
     """The first run of 1 to 4 words repeated three times or more in a row, or ''."""
     counts = Counter(words)
-    if not counts or max(counts.values()) < 3:  # the usual sentence: no word three times
+    if not counts or max(counts.values()) < _REPEATS:  # the usual sentence: no word three times
         return ""
-    for size in range(1, 5):
-        for start in range(len(words) - 3 * size + 1):
-            if counts[words[start]] < 3:
+    for size in range(1, _LONGEST_REPEATED + 1):
+        for start in range(len(words) - _REPEATS * size + 1):
+            if counts[words[start]] < _REPEATS:
                 continue
             gram = words[start:start + size]
-            if words[start + size:start + 2 * size] == gram and words[start + 2 * size:start + 3 * size] == gram:
+            if all(words[start + times * size:start + (times + 1) * size] == gram for times in range(1, _REPEATS)):
                 return " ".join(gram)
     return ""
 
@@ -190,7 +200,7 @@ def question_marks(source: str, target: str, context: Context) -> list[Issue]:
 
 def length_ratio(source: str, target: str, context: Context) -> list[Issue]:
     """A translation far shorter or longer than its English (dropped or invented text)."""
-    if len(source) < 20:
+    if len(source) < _SHORTEST_FOR_RATIO:
         return []
     ratio = round(len(target) / len(source), 2)
     if ratio < MIN_RATIO or ratio > MAX_RATIO:
@@ -219,5 +229,6 @@ def kept(source: str, target: str) -> list[Issue]:
     return numbers(source, target, Context()) + protected_items(source, target, Context())
 
 
-CHECKS = (numbers, protected_items, placeholder_order, untranslated, repeated_words, balance, latin_words, question_marks,
-          length_ratio, hidden_characters)  # (latin_words reports english-draft too: one pass over the Latin)
+# (latin_words reports english-draft too: one pass over the Latin)
+CHECKS = (numbers, protected_items, placeholder_order, untranslated, repeated_words, balance, latin_words,
+          question_marks, length_ratio, hidden_characters)

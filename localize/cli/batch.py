@@ -51,7 +51,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, trust_e
     share = parse_shard(shard) if shard else None
     engine = pipeline.EngineSettings.take(options)
     drafter = None if no_mt else pipeline.drafter(engine, warn)  # no model, no server: said before any work
-    run_info = {"localize": __version__, "started": started.isoformat(timespec="seconds"),
+    run_info: dict[str, object] = {"localize": __version__, "started": started.isoformat(timespec="seconds"),
                 "options": {"paths": list(paths), "out": out, "all": everything, "chunk": chunk, "shard": shard,
                             "encoding": encoding, "no_mt": no_mt, **_engine_info(engine, drafter),
                             "trust_exact_memory": trust_exact_memory, "glossaries": list(glossary_files)},
@@ -136,8 +136,9 @@ def _summarize(rows: list[dict], report: str | None, run_info: dict) -> None:
     summed = ("segments", "machine_drafts", "memory_drafts", "issues")
     totals = {"articles": len(rows), **counts, **{key: sum(row[key] for row in rows) for key in summed}}
     redone = f", {counts['redone']} redone" if counts["redone"] else ""
+    suspect = f", {counts['suspect']} suspect" if counts["suspect"] else ""
     click.echo(f"articles: {counts['new']} new, {counts['updated']} updated{redone}, {counts['unchanged']} "
-               f"unchanged, {counts['failed']} failed" + (f", {counts['suspect']} suspect" if counts["suspect"] else ""))
+               f"unchanged, {counts['failed']} failed{suspect}")
     click.echo(f"drafts: {totals['machine_drafts']} machine, {totals['memory_drafts']} from memory; "
                f"issues: {totals['issues']}")
     for row in rows:

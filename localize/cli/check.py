@@ -57,7 +57,8 @@ def check(files, glossary_files, types, reviewed_only, as_json):
 
     index = pipeline.term_index(glossary_files, required=True)
     paths = pipeline.po_files(files or (pipeline.translations_folder(),))
-    records, totals = [], Counter()
+    records: list[dict] = []
+    totals: Counter[str] = Counter()
     for path in paths:  # one PO at a time: memory stays flat however large the archive
         found = [(path, entry, issue) for entry, issue in pipeline.entry_issues(read_po(path), index)
                  if (not types or issue.type in types) and (not reviewed_only or reviewed(entry))]

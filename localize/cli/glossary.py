@@ -72,7 +72,8 @@ def glossary_import(tbx, out, force):
 
     terms, skipped = read_tbx(read_input(tbx, "TBX file"), tbx)
     if not terms:
-        raise LocalizeError(tbx, f"no English-Arabic terms ({skipped} entr{'y' if skipped == 1 else 'ies'} without English or Arabic)",
+        entries = f"{skipped} entr{'y' if skipped == 1 else 'ies'}"
+        raise LocalizeError(tbx, f"no English-Arabic terms ({entries} without English or Arabic)",
                             "check the termbase's xml:lang codes: en and ar")
     from localize.project import current
 

@@ -17,7 +17,7 @@ def option(key: str, param: str | None = None, **overrides):
     ``param``: the function parameter's name, if not the key."""
     setting = SETTINGS[key]
     kwargs: dict = {"help": setting.help, "metavar": setting.metavar, "show_default": setting.default not in ("", [])}
-    if setting.kind is list:
+    if isinstance(setting.default, list):  # a list setting: a repeatable option
         kwargs.update(multiple=True, default=tuple(setting.default))
         if setting.choices:
             kwargs["type"] = click.Choice(setting.choices)
@@ -26,11 +26,16 @@ def option(key: str, param: str | None = None, **overrides):
         if setting.choices:
             kwargs["type"] = click.Choice(setting.choices)
         elif setting.kind is int:
-            kwargs["type"] = click.IntRange(setting.low, setting.high)
+            kwargs["type"] = click.IntRange(_whole(setting.low), _whole(setting.high))
         elif setting.kind is float:
             kwargs["type"] = click.FloatRange(setting.low, setting.high)
     kwargs.update(overrides)
     return click.option(setting.flag, param or key, **kwargs)
+
+
+def _whole(bound: float | None) -> int | None:
+    """A range's bound for an ``int`` setting (the table keeps every bound as a number)."""
+    return None if bound is None else int(bound)
 
 
 def apply(command, options):
@@ -100,8 +105,8 @@ def progress_reporter(label: str):
 
     def progress(done, total):
         if state["bar"] is None:
-            state["bar"] = click.progressbar(length=total or None, label=label, file=sys.stderr)
-            state["bar"].__enter__()
+            bar = state["bar"] = click.progressbar(length=total or None, label=label, file=sys.stderr)
+            bar.__enter__()
         state["bar"].update(done - state["done"])
         state["done"] = done
 

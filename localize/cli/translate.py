@@ -76,7 +76,8 @@ def translate(articles, fmt, encoding, no_mt, trust_exact_memory, out, glossary_
     drafter = None if no_mt else pipeline.drafter(engine, warn)  # no model, no server: said before any work
     index = pipeline.term_index(glossary_files, required=False)
     with lock_folder(out, lambda: say(f"waiting for another localize run writing {out} ...")):
-        read, suspects = {}, {}
+        read: dict = {}  # PO: its digest before it was read (pipeline.prepare)
+        suspects: dict = {}  # PO: why its web page's reading looks incomplete
         jobs = [pipeline.prepare(path, out, fmt, encoding, index, read, suspects=suspects) for path in articles]
         for target, po in jobs:
             warn_suspect(po.metadata["X-Source-File"], suspects.get(target, ""))

@@ -27,7 +27,6 @@ from localize.engines.protect import MASK, MASK_TOKEN, Protected, as_written, ma
 from localize.checks.qa import Context, failures, kept
 from localize.records import Issue
 
-DEVICES = ("auto", "cpu", "cuda")
 _CLAUSE_END = re.compile(r"[,;:\u2014\u2013)\]]$")
 
 
@@ -183,13 +182,14 @@ class Engine:
         translated again, kept from Latin pieces and repeats; one that still fails
         keeps its ``english-draft`` or ``repeated-words`` issue for the reviewer."""
         bindings = [bind(text, terms) for text in sources] if terms else [()] * len(sources)
-        protected = [protect(text, bound) for text, bound in zip(sources, bindings)]
+        protected = [protect(text, bound) for text, bound in zip(sources, bindings, strict=True)]
         todo = [i for i, p in enumerate(protected) if p.translatable]
-        pieces = dict(zip(todo, self._pieces([protected[i] for i in todo])))
+        pieces = dict(zip(todo, self._pieces([protected[i] for i in todo]), strict=True))
         unique = list(dict.fromkeys(tuple(piece) for item in pieces.values() for piece in item))
-        outputs = dict(zip(unique, self._decode([list(u) for u in unique], progress)))
-        drafts = [None if item.translatable else _as_written(item, bound)  # no words: names as approved
-                  for item, bound in zip(protected, bindings, strict=True)]
+        outputs = dict(zip(unique, self._decode([list(u) for u in unique], progress), strict=True))
+        drafts = {index: _as_written(item, bound)  # no words: names as approved
+                  for index, (item, bound) in enumerate(zip(protected, bindings, strict=True))
+                  if not item.translatable}
         context = Context(terms.latin_allowed() if terms else frozenset())
         again = []
         for index in todo:
@@ -199,11 +199,12 @@ class Engine:
         if again:  # left in English or looping: once more, kept from Latin pieces (CTranslate2's
             # suppress_sequences) and from repeats
             sequences = list(dict.fromkeys(tuple(piece) for index in again for piece in pieces[index]))
-            retried = dict(zip(sequences, self._decode([list(u) for u in sequences], None, retry=True)))
+            retried = dict(zip(sequences, self._decode([list(u) for u in sequences], None, retry=True),
+                               strict=True))
             for index in again:  # what still fails keeps its english-draft / repeated-words issue
                 drafts[index] = self._draft(sources[index], protected[index], bindings[index], pieces[index],
                                             retried)
-        return drafts
+        return [drafts[index] for index in range(len(sources))]
 
     def _draft(self, source: str, protected: Protected, bindings, pieces, outputs) -> Draft:
         tokens = [token for piece in pieces for token in outputs[tuple(piece)]]
@@ -264,7 +265,7 @@ class Engine:
             raise LocalizeError(self.model.label, f"translation failed on {self.device}: {first}",
                                 "try a smaller --beam, --device cpu, or fewer articles at once") from None
         hypotheses: list = [None] * len(batch)
-        for number, result in zip(order, results):
+        for number, result in zip(order, results, strict=True):
             hypothesis, attention = result.hypotheses[0], (result.attention or [[]])[0]
             if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
                 hypothesis, attention = hypothesis[1:], attention[1:]

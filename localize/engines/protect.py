@@ -87,9 +87,11 @@ def restore(tokens: list[str], values: tuple[str, ...], decode) -> str:
     A value the model repeated is kept once (a doubled ``<1>`` would break
     markup); one it lost stays lost, and ``qa.kept`` reports it.
     """
-    parts, run, used = [], [], set()
+    parts: list[str] = []
+    run: list[str] = []  # the model's own tokens since the last mask
+    used: set[int] = set()
 
-    def flush():
+    def flush() -> None:
         if run:
             text = decode(run)
             parts.append((" " if parts and run[0].startswith("\u2581") else "") + text)
@@ -98,7 +100,7 @@ def restore(tokens: list[str], values: tuple[str, ...], decode) -> str:
     for token in tokens:
         match = MASK_TOKEN.fullmatch(token)
         number = int(match.group(2)) if match else 0
-        if not 1 <= number <= len(values):
+        if match is None or not 1 <= number <= len(values):
             run.append(token)
             continue
         flush()

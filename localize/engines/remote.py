@@ -35,6 +35,7 @@ the same QA.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
@@ -45,6 +46,8 @@ import threading
 import time
 import zlib
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from http import HTTPStatus
+from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from localize.checks.arabic import arabic_punctuation
@@ -103,10 +106,11 @@ class Remote:
     BACKOFF_MOST = 30.0
     RETRY_AFTER_MOST = 10.0  # s: a longer Retry-After is cut to this (and said once)
 
-    def __init__(self, url: str, api_key: str | None = None, concurrency: int = 4, timeout: float = 120.0,
-                 retries: int | None = None, backoff: float | None = None, warn=None):
-        """``timeout``: seconds for each request as a whole, its retries included; ``warn(line)``:
-        what the user should hear of (default: kept in ``warnings``)."""
+    def __init__(self, url: str | None, api_key: str | None = None, concurrency: int = 4, timeout: float = 120.0,
+                 *, retries: int | None = None, backoff: float | None = None, warn=None):
+        """``url``: checked here (None or "": an error naming --url); ``timeout``: seconds for each
+        request as a whole, its retries included; ``warn(line)``: what the user should hear of
+        (default: kept in ``warnings``)."""
         self.url = check_url(url)
         self.where = server_name(self.url)
         self.api_key, self.concurrency, self.timeout = api_key or None, concurrency, timeout
@@ -116,7 +120,8 @@ class Remote:
         self.warn = warn or self.warnings.append
         self.batch_limit, self.char_limit = MOST_PER_REQUEST, 0  # 0: none (from the server's settings)
         self._local = threading.local()
-        self._said, self._said_lock = set(), threading.Lock()
+        self._said: set[str] = set()  # what _say_once said
+        self._said_lock = threading.Lock()
         self.checked = False
         self.html_again = 0  # segments asked again as HTML (masks lost in format=text), for the bench
 
@@ -165,7 +170,7 @@ class Remote:
         as requests complete."""
         self.check()
         bindings = [bind(text, terms) for text in sources] if terms else [()] * len(sources)
-        protected = [protect(text, bound) for text, bound in zip(sources, bindings)]
+        protected = [protect(text, bound) for text, bound in zip(sources, bindings, strict=True)]
         todo = [i for i, item in enumerate(protected) if item.translatable]
         texts = {i: _masked(protected[i]) for i in todo}
         answers = self._translate_all(list(dict.fromkeys(texts.values())), "text", progress)
@@ -221,7 +226,7 @@ class Remote:
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
                         chunk = pending.pop(future)
-                        results.update(zip(chunk, future.result()))
+                        results.update(zip(chunk, future.result(), strict=True))
                         done += len(chunk)
                         if progress:
                             progress(done, len(texts))
@@ -371,27 +376,29 @@ class Remote:
         return b"".join(parts)
 
     def _answer(self, method: str, path: str, status: int, headers, payload: bytes, tries: int):
-        if 300 <= status < 400:
+        if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:  # 3xx
             raise self._redirected(method, path, status, headers.get("Location"))
         answer, odd = _parse(payload)
         message = _first(str(answer.get("error", ""))) if isinstance(answer, dict) else ""
         asked = _retry_after(headers.get("Retry-After"))
         waiting = f"; it asks to wait {asked:.0f} s (Retry-After)" if asked and status in RETRIED else ""
-        if status == 403 or (status == 400 and "api key" in message.lower()):
+        if status == HTTPStatus.FORBIDDEN or (status == HTTPStatus.BAD_REQUEST and "api key" in message.lower()):
             raise LocalizeError(self.where, f"the server refused the API key ({status}: {message or 'forbidden'})",
                                 "pass the desk's key with --api-key or LOCALIZE_API_KEY")
-        if status == 429:
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
             again = f", still refused after {tries} retries" if tries else ""
             raise LocalizeError(self.where, f"too many requests{again} ({message or 429}){waiting}",
                                 "lower --concurrency, or ask for a higher limit (or a key)")
-        if status == 400 and ("not supported" in message.lower() or "not available" in message.lower()):
+        if status == HTTPStatus.BAD_REQUEST and ("not supported" in message.lower()
+                                                 or "not available" in message.lower()):
             raise LocalizeError(self.where, f"the server does not translate {SOURCE}->{TARGET} ({message})",
                                 "load the translate-en_ar model on the server (libretranslate --load-only en,ar)")
-        if status == 400 and (limit := re.search(r"exceeds text limit \((\d+)\)", message)):
+        if status == HTTPStatus.BAD_REQUEST and (limit := re.search(r"exceeds text limit \((\d+)\)", message)):
             raise _OverLimit(int(limit.group(1)), message)
-        if status >= 400:
+        if status >= HTTPStatus.BAD_REQUEST:
             what = f"{method} {path} failed with HTTP {status}" + (f": {message}" if message else "") + waiting
-            hint = "see the server's log" if status >= 500 else "check --url: is it a LibreTranslate server?"
+            hint = ("see the server's log" if status >= HTTPStatus.INTERNAL_SERVER_ERROR
+                    else "check --url: is it a LibreTranslate server?")
             raise LocalizeError(self.where, what, hint)
         if odd:
             raise self._error(f"{method} {path} {odd}")
@@ -481,10 +488,8 @@ class _Watch:
             sockets = [getattr(self.connection, name, None) for name in ("sock", "_watched_socket")]
         for sock in sockets:
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError, TypeError):
                     socket.socket.shutdown(sock, socket.SHUT_RDWR)  # (an SSL socket's own would drop its state)
-                except (OSError, TypeError):
-                    pass
 
     def finish(self) -> bool:
         """The try is over: no cut from now on.  False if the deadline had passed."""
@@ -645,7 +650,7 @@ def _is_language(item) -> bool:
     return targets is None or (isinstance(targets, list) and all(isinstance(code, str) for code in targets))
 
 
-def _is_count(value) -> bool:
+def _is_count(value) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
@@ -664,7 +669,7 @@ def _fold(protected: Protected) -> Protected:
     item before it: LibreTranslate's HTML path translates every piece of text between tags, and
     a model given "." alone writes words."""
     runs, values = [protected.runs[0]], []
-    for value, run in zip(protected.values, protected.runs[1:]):
+    for value, run in zip(protected.values, protected.runs[1:], strict=True):  # (one run more than values)
         if run and not _LETTER.search(run):
             values.append(value + run)
             runs.append("")

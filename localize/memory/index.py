@@ -20,19 +20,24 @@ of a large archive.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from localize.errors import LocalizeError
 from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
+
+if TYPE_CHECKING:
+    import numpy
 
 NAME = ".localize-memory.sqlite"
 SCHEMA = "localize-memory 2"
 PRELOAD = 1000  # lookups after which a run reads what lookups need at once
 RAREST = 8  # the query's rarest words (in the memory) that candidates must share one of
+_SHARE_TWO = 4  # ... or two of, when it has this many rare words or more
 
 _TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -62,10 +67,8 @@ class MemoryIndex:
         except sqlite3.Error as error:  # a full disk, a file-size limit, an I/O error: the cache is not
             self.database.close()  # worth the run; build it in memory for this run instead
             if "locked" not in str(error):  # (a locked one is another run's, busy for over a minute)
-                try:
+                with contextlib.suppress(OSError):
                     (self.folder / NAME).unlink(missing_ok=True)
-                except OSError:
-                    pass
             self.database = _created(sqlite3.connect(":memory:", isolation_level=None))
             self._refresh(sources)
         self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
@@ -73,7 +76,8 @@ class MemoryIndex:
         self._keys: dict[int, str] = {}  # units' English by id, as asked for
         self._postings: dict[str, object] = {}  # units holding a word, as asked for
         self._lookups = 0
-        self._all = None  # after PRELOAD lookups: (every English's first row, lengths by id)
+        # after PRELOAD lookups: (every English's first row, lengths by id)
+        self._all: tuple[dict[str, tuple], numpy.ndarray] | None = None
 
     def __len__(self) -> int:
         return self.size
@@ -103,13 +107,13 @@ class MemoryIndex:
         self._counted()
         frequencies = self._frequencies(words)
         common = max(50, self.size // 50)  # a word in 2% of the units narrows little down
-        ranked = sorted(frequencies, key=frequencies.get)
+        ranked = sorted(frequencies, key=frequencies.__getitem__)
         rarest = [word for word in ranked[:RAREST] if frequencies[word] <= common] or ranked[:3]
         if not rarest:
             return []
         ids = numpy.concatenate([self._holding(word) for word in rarest])
         ids.sort(kind="stable")  # a merge of the sorted postings
-        if len(rarest) >= 4:  # a unit 75% like the English shares most of its rare words: two at least
+        if len(rarest) >= _SHARE_TWO:  # a unit 75% like the English shares most of its rare words: two at least
             ids = ids[1:][ids[1:] == ids[:-1]]
         ids = ids[numpy.concatenate(([True], ids[1:] != ids[:-1]))] if len(ids) else ids  # each once
         low, high = len(key) * 0.6 - 1, len(key) / 0.6 + 1  # the lengths a 75% ratio allows
@@ -233,7 +237,8 @@ class MemoryIndex:
                         "INSERT INTO units(file, kind, position, key, source, target, origin, ignores) "
                         "VALUES (?,?,?,?,?,?,?,?)", (name, kind, position, _key(unit.source), unit.source,
                                                      unit.target, unit.origin, "\n".join(unit.ignores)))
-                    database.execute("INSERT INTO words(rowid, key) VALUES (?, ?)", (cursor.lastrowid, _key(unit.source)))
+                    database.execute("INSERT INTO words(rowid, key) VALUES (?, ?)",
+                                     (cursor.lastrowid, _key(unit.source)))
                 database.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (name, kind, stat.st_size, stat.st_mtime_ns))
             database.execute("COMMIT")
         except BaseException:

@@ -28,6 +28,7 @@ import copy
 import re
 from collections import Counter
 from html import escape
+from itertools import pairwise
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -54,6 +55,14 @@ INLINE_NAMES = {"a": "link", "em": "emphasis", "i": "italic", "strong": "bold", 
 MAX_EXTRACTED_BLOCKS = 2000
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 PROSE = 30  # words: a paragraph this long that readability-lxml holds and trafilatura cut is the story
+_HELD_PROSE = 8  # words: a paragraph readability-lxml holds that may be the story trafilatura cut
+_SHORT_BLOCK = 4  # words: a shorter block ("Advertisement", "Pos") is too short for word trigrams
+_GAP = 2  # short blocks a story's span reaches across (an "Advertisement" between two containers)
+_FEWEST_STORY_WORDS = 20  # words of trafilatura's text: fewer are no story
+_LONGEST_BYLINE = 120  # characters
+_EDGE = 3  # blocks at either end of the page where a byline may stand
+_LONGEST_FURNITURE = 400  # characters: a longer block is no page furniture, whatever it starts with
+_TITLE_LIKENESS = 0.3  # the share of an <h1>'s words in og:title or <title> that makes it the headline
 _WORD = re.compile(r"\w+")
 _TAGS_ONLY = re.compile(r"</?\d+/?>")
 _CAPTION = re.compile(r"caption|credit", re.IGNORECASE)
@@ -97,7 +106,7 @@ def _read(document, noscript: bool = False) -> tuple[list[Block], dict, dict]:
     metadata = _metadata(document)
     byline = next((e for e in document.iter() if isinstance(e.tag, str)
                    and re.search(r"byline", e.get("class", "") + " " + e.get("itemprop", ""), re.IGNORECASE)), None)
-    if byline is not None and 0 < len(" ".join(byline.text_content().split())) < 120:
+    if byline is not None and 0 < len(" ".join(byline.text_content().split())) < _LONGEST_BYLINE:
         metadata["byline"] = " ".join(byline.text_content().split())
     reference_titles = _reference_titles(document)
     base = html_page.base_url(document)
@@ -165,7 +174,7 @@ def _parse(text: str, source: str):
 
 
 def _metadata(document) -> dict:
-    metadata = {}
+    metadata: dict[str, str] = {}
     names = {"article:published_time": "published", "article:modified_time": "last_modified",
              "author": "author", "og:site_name": "site", "description": "description"}
     for meta in document.iter("meta"):
@@ -206,6 +215,7 @@ def _extracted(original, candidates: list[Block], captions: set) -> list[Block] 
     import trafilatura
 
     result = trafilatura.bare_extraction(copy.deepcopy(original), include_comments=False, include_tables=True)
+    assert not isinstance(result, dict)  # a Document or None (as_dict=False is trafilatura 2's default)
     words = [_words(block.text) for block in candidates]  # each block's words, once
     kept = _held(result.text if result is not None and result.text else "", candidates, words)
     if kept is None or not any(kept):  # trafilatura's text is none of our blocks: our own rules decide
@@ -214,8 +224,8 @@ def _extracted(original, candidates: list[Block], captions: set) -> list[Block] 
     if span is not None:
         (low, high), prose = span
         start = kept.index(True)
-        known = set()  # the trigrams of the story so far: prose that repeats it is a copy
-        for block_words, keep in zip(words, kept):
+        known: set[tuple[str, ...]] = set()  # the trigrams of the story so far: prose that repeats it is a copy
+        for block_words, keep in zip(words, kept, strict=True):
             if keep:
                 known.update(_trigrams(block_words))
         fresh = set()
@@ -228,12 +238,12 @@ def _extracted(original, candidates: list[Block], captions: set) -> list[Block] 
             if number > start and len(words[number]) >= PROSE:
                 kept[number] = True
         number, gap = start - 1, 0  # an opening in a container of its own, just before the story
-        while number >= 0 and (number in fresh or (gap < 2 and len(words[number]) < 4)):
+        while number >= 0 and (number in fresh or (gap < _GAP and len(words[number]) < _SHORT_BLOCK)):
             kept[number], gap = number in fresh, 0 if number in fresh else gap + 1
             number -= 1
         low, high = _widened(low, high, kept, words)
         kept = [keep and low <= number <= high for number, keep in enumerate(kept)]
-    chosen = [block for block, keep in zip(candidates, kept) if keep]
+    chosen = [block for block, keep in zip(candidates, kept, strict=True) if keep]
     return chosen or None
 
 
@@ -243,8 +253,8 @@ def _widened(low: int, high: int, kept: list[bool], words: list[list[str]]) -> t
     def step(position: int, direction: int) -> int:
         while True:
             probe, gap = position + direction, 0
-            while 0 <= probe < len(kept) and not kept[probe] and gap < 2 \
-                    and len(words[probe]) < 4:
+            while 0 <= probe < len(kept) and not kept[probe] and gap < _GAP \
+                    and len(words[probe]) < _SHORT_BLOCK:
                 probe, gap = probe + direction, gap + 1
             if not (0 <= probe < len(kept) and kept[probe]):
                 return position
@@ -265,7 +275,7 @@ def _held(story: str, candidates: list[Block], words: list[list[str]]) -> list[b
     they lie between two held blocks.
     """
     lines = [line for line in map(_words, story.splitlines()) if line]
-    if sum(map(len, lines)) < 20:
+    if sum(map(len, lines)) < _FEWEST_STORY_WORDS:
         return None
     exact = Counter(" ".join(line) for line in lines)
     stream = [word for line in lines for word in line]  # trigrams across lines too: a <br> splits its lines
@@ -280,11 +290,11 @@ def _held(story: str, candidates: list[Block], words: list[list[str]]) -> list[b
             exact[key] -= 1
             trigrams.subtract(_trigrams(block_words))
             kept[number] = True
-    quotes = set()  # quotes the text does not hold: kept only between two held blocks
+    quotes: set[int] = set()  # quotes the text does not hold: kept only between two held blocks
     for number, block in enumerate(candidates):
         if kept[number] is not None:
             continue
-        if len(words[number]) >= 4:
+        if len(words[number]) >= _SHORT_BLOCK:
             grams = _trigrams(words[number])
             kept[number] = sum(min(n, trigrams[g]) for g, n in grams.items()) >= 0.8 * sum(grams.values())
             if kept[number]:
@@ -294,6 +304,13 @@ def _held(story: str, candidates: list[Block], words: list[list[str]]) -> list[b
         if block.kind == "quote" and not kept[number]:
             kept[number] = None  # an embedded tweet or a quotation that the extractor left out
             quotes.add(number)
+    return _decided(kept, quotes)
+
+
+def _decided(kept: list, quotes: set[int]) -> list[bool]:
+    """``kept`` with each undecided block (None: a short block in the text, a quote it lacks)
+    held when the nearest decided blocks before and after it are held; at the end of the page,
+    when the one before is held and it is no quote."""
     previous = [False] * len(kept)  # the nearest decided block before each one: was it held?
     for number in range(1, len(kept)):
         decided = kept[number - 1]
@@ -321,7 +338,7 @@ def _story_span(original, candidates: list[Block], words: list[list[str]], kept:
     trigrams, flat = _trigrams(stream), f" {' '.join(stream)} "
     held = []
     for number, block_words in enumerate(words):
-        if len(block_words) >= 4:
+        if len(block_words) >= _SHORT_BLOCK:
             grams = _trigrams(block_words)
             if sum(n for g, n in grams.items() if g in trigrams) >= 0.8 * sum(grams.values()):
                 held.append(number)
@@ -330,10 +347,10 @@ def _story_span(original, candidates: list[Block], words: list[list[str]], kept:
     if not held:
         return None
     held_words = sum(len(words[n]) for n in held)
-    kept_words = sum(len(block_words) for block_words, keep in zip(words, kept) if keep)
+    kept_words = sum(len(block_words) for block_words, keep in zip(words, kept, strict=True) if keep)
     if held_words < 0.5 * kept_words:
         return None
-    prose = {n for n in held if candidates[n].kind == "paragraph" and len(words[n]) >= 8}
+    prose = {n for n in held if candidates[n].kind == "paragraph" and len(words[n]) >= _HELD_PROSE}
     return (held[0], held[-1]), prose
 
 
@@ -343,11 +360,12 @@ def _trigrams(words: list[str]) -> Counter:
 
 def _teasers(page: list[Block], kept: set) -> int:
     count = 0
-    for before, block in zip(page, page[1:]):
+    for before, block in pairwise(page):
         if id(block) in kept and block.kind == "paragraph" and before.kind in ("heading", "title"):
             match = re.fullmatch(r"<(\d+)>.*</\1>", before.text)
-            count += bool(match) and any(item.id == int(match[1]) and item.description.startswith("link")
-                                         for item in before.inline)
+            if match:
+                count += any(item.id == int(match[1]) and item.description.startswith("link")
+                             for item in before.inline)
     return count
 
 
@@ -356,10 +374,10 @@ def _without_furniture(blocks: list[Block], metadata: dict) -> list[Block]:
     kept = []
     for number, block in enumerate(blocks):
         plain = " ".join(_TAGS_ONLY.sub(" ", block.text).split())
-        edge = number < 3 or number >= len(blocks) - 3
-        if edge and len(plain) < 120 and _BYLINE.match(plain):
+        edge = number < _EDGE or number >= len(blocks) - _EDGE
+        if edge and len(plain) < _LONGEST_BYLINE and _BYLINE.match(plain):
             metadata.setdefault("byline", plain)
-        elif not (len(plain) < 400 and _FURNITURE.match(plain)):
+        elif not (len(plain) < _LONGEST_FURNITURE and _FURNITURE.match(plain)):
             kept.append(block)
     return kept
 
@@ -378,7 +396,7 @@ def _content_root(document):
         parent = paragraph.getparent()
         scores[parent] = scores.get(parent, 0) + len(paragraph.text_content().strip())
     if scores:
-        return max(scores, key=scores.get)
+        return max(scores, key=scores.__getitem__)
     body = document.find("body")
     return body if body is not None else document
 
@@ -418,7 +436,7 @@ def _title_element(document, references: list[str]):
         return max(sum(word in reference for word in words) / len(words) for reference in reference_words)
 
     best = max(headings, key=likeness, default=None)
-    return best if best is not None and likeness(best) >= 0.3 else None
+    return best if best is not None and likeness(best) >= _TITLE_LIKENESS else None
 
 
 def _unwrapped(title: Block) -> Block:

@@ -11,6 +11,7 @@ and script links are no links.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -49,6 +50,9 @@ def _visible_text(element) -> str:
     return " ".join(element.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"))
 
 
+PROSE_PARAGRAPH = 12  # words: a shorter paragraph (a caption, a label, a teaser's line) is no prose
+
+
 def page_words(document) -> int:
     """The words of the page's prose: its paragraphs of 12 words or more, <pre> text (split at
     blank lines), and <noscript> text outside paragraphs."""
@@ -58,7 +62,7 @@ def page_words(document) -> int:
     for element in document.iter("noscript"):
         if not _looks_like_markup(element) and next(element.iter("p", "pre"), None) is None:
             counts.append(_word_count(element.text_content()))
-    return sum(count for count in counts if count >= 12)
+    return sum(count for count in counts if count >= PROSE_PARAGRAPH)
 
 
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)",
@@ -79,13 +83,16 @@ def _hidden(element) -> bool:
             and _word_count(element.text_content()) < ARIA_HIDDEN_WORDS)
 
 
+_FEWEST_WORDS = 100  # words of prose: on a page with fewer, no hidden container is taken for the story
+
+
 def drop_hidden(document, total: int) -> None:
     """Hidden content dropped, but for a hidden container with most of the page's prose in it:
     that is the story, which a script shows (an anti-flicker snippet, a "read more" that opens)."""
     body = document.find("body")
     for element in list(body.iterdescendants() if body is not None else ()):
         if isinstance(element.tag, str) and element.getparent() is not None and _hidden(element):
-            if total >= 100 and 2 * page_words(element) > total:  # (``total``: the page's, from page_words)
+            if total >= _FEWEST_WORDS and 2 * page_words(element) > total:  # (``total``: the page's, from page_words)
                 continue
             element.drop_tree()
 
@@ -137,7 +144,5 @@ def absolute_links(document, base: str | None) -> None:
         if _SCRIPT_SCHEME.match(scheme) or (name == "href" and scheme[:5].lower() == "data:"):
             del element.attrib[name]
         elif base and value.strip() and not value.strip().startswith("#"):
-            try:
+            with contextlib.suppress(ValueError):  # a URL urllib cannot read ("http://[x"): left as written
                 element.set(name, urljoin(base, value.strip()))
-            except ValueError:  # a URL urllib cannot read ("http://[x"): left as written
-                pass

@@ -62,6 +62,11 @@ def read_markdown(text: str, source: str = "article") -> tuple[list[Block], dict
             block = _block(token.children, line, heading_level, context, markers)
             if block.text:
                 blocks.append(block)
+    return _titled(blocks, metadata), metadata
+
+
+def _titled(blocks: list[Block], metadata: dict) -> list[Block]:
+    """The blocks with their title: a first heading of level 1 (or any first heading) becomes it."""
     first = 1 if metadata.get("title") else 0  # the first block after a front-matter title
     if len(blocks) > first and blocks[first].kind == "heading" and blocks[first].level == 1 and (
             not first or _plain(blocks[first].text) == _plain(metadata["title"])):
@@ -70,7 +75,7 @@ def read_markdown(text: str, source: str = "article") -> tuple[list[Block], dict
                                                  inline=blocks[first].inline)]
     elif not first and blocks and blocks[0].kind == "heading":
         blocks[0] = Block("title", blocks[0].text, blocks[0].line, 1, inline=blocks[0].inline)
-    return blocks, metadata
+    return blocks
 
 
 def _bounded_brackets(text: str) -> str:
@@ -84,7 +89,8 @@ def _bounded_brackets(text: str) -> str:
 
 
 def _bounded_paragraph(text: str) -> str:
-    escaped, open_at = [], []  # where to escape; the "[" still open
+    escaped: list[int] = []  # where to escape
+    open_at: list[int] = []  # the "[" still open
     for match in _BRACKET.finditer(text):
         if match.group() == "[":
             if len(open_at) < MAX_OPEN_BRACKETS:

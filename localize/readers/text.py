@@ -23,6 +23,11 @@ _SECTION_WORDS = re.compile(r"\b(news|home|local|world|politics|opinion|business
                             r"middle east|region|analysis|features?)\b", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?:;,\"\u201d\u2019)")
 _WRAPPED_WIDTH = 100
+_LONGEST_BANNER = 200  # characters of a site's banner line
+_BANNER_PART_WORDS = 5  # most words in each of its parts ("Local News")
+_BANNER_PARTS = 3  # parts that make a banner even without a section word ("news", "home" ...)
+_HEADLINE_CHARACTERS, _HEADLINE_WORDS = 160, 25  # at most, for the headline under a banner
+_HEADING_CHARACTERS, _HEADING_WORDS = 80, 12  # at most, for a line of its own to be a heading
 
 
 def read_plain_text(text: str) -> tuple[list[Block], dict]:
@@ -100,24 +105,25 @@ def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 def _is_banner(chunk, following) -> bool:
     """'Iraq News - Local News - Baghdadpost' above a blank line and a headline."""
-    if len(chunk[1]) != 1 or len(chunk[1][0]) > 200 or not _is_headline(following[1][0]):
+    if len(chunk[1]) != 1 or len(chunk[1][0]) > _LONGEST_BANNER or not _is_headline(following[1][0]):
         return False  # a banner is one short line (and a long one would make the split below slow)
     parts = _BANNER_SEPARATOR.split(chunk[1][0].strip())
-    if len(parts) < 2 or any(len(part.split()) > 5 or not part for part in parts):
+    if len(parts) == 1 or any(len(part.split()) > _BANNER_PART_WORDS or not part for part in parts):
         return False
     if not all(word[:1].isupper() or not word[:1].isalpha() for part in parts for word in part.split()):
         return False
-    return len(parts) >= 3 or bool(_SECTION_WORDS.search(chunk[1][0]))
+    return len(parts) >= _BANNER_PARTS or bool(_SECTION_WORDS.search(chunk[1][0]))
 
 
 def _is_headline(line: str) -> bool:
     text = line.strip()
-    return len(text) <= 160 and len(text.split()) <= 25 and not text.endswith(".")
+    return len(text) <= _HEADLINE_CHARACTERS and len(text.split()) <= _HEADLINE_WORDS and not text.endswith(".")
 
 
 def _chunk_blocks(first_line: int, lines: list[str]) -> list[Block]:
-    if all(_LIST_LINE.match(line) for line in lines):
-        return [_list_block(first_line + i, line) for i, line in enumerate(lines)]
+    items = [match for line in lines if (match := _LIST_LINE.match(line))]
+    if len(items) == len(lines):
+        return [_list_block(first_line + i, match) for i, match in enumerate(items)]
     if all(line.lstrip().startswith(">") for line in lines):
         text = " ".join(_clean(line.lstrip()[1:]) for line in lines)
         return [Block("quote", text.strip(), first_line)]
@@ -127,13 +133,12 @@ def _chunk_blocks(first_line: int, lines: list[str]) -> list[Block]:
     return [_line_block(first_line + i, line) for i, line in enumerate(lines) if line.strip()]
 
 
-def _list_block(number: int, line: str) -> Block:
-    match = _LIST_LINE.match(line)
+def _list_block(number: int, match: re.Match[str]) -> Block:
     return Block("list_item", _clean(match["text"]), number, marker=match["marker"])
 
 
 def _line_block(number: int, line: str) -> Block:
     text = _clean(line)
-    if len(text) <= 80 and len(text.split()) <= 12 and not text.endswith(_SENTENCE_END):
+    if len(text) <= _HEADING_CHARACTERS and len(text.split()) <= _HEADING_WORDS and not text.endswith(_SENTENCE_END):
         return Block("heading", text, number, level=2)
     return Block("paragraph", text, number)
