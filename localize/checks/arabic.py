@@ -24,12 +24,16 @@ from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # incl. tatweel
 _LETTERS = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
-                          "\u0649": "\u064a", "\u0629": "\u0647", "\u06cc": "\u064a", "\u06a9": "\u0643"})
+                          "\u0649": "\u064a", "\u0629": "\u0647", "\u06cc": "\u064a", "\u06a9": "\u0643",
+                          # digits as ASCII (إف-٣٥ is إف-35), a hyphen as a space (إف 35 is إف-35)
+                          **{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06f0 + n): str(n) for n in range(10)},
+                          "-": " ", "\u2010": " ", "\u2011": " "})
 ARTICLE = "\u0627\u0644"
 
 
 def normalize(text: str) -> str:
-    """Diacritics and tatweel removed; أ إ آ ٱ -> ا, ى -> ي, ة -> ه."""
+    """Diacritics and tatweel removed; أ إ آ ٱ -> ا, ى -> ي, ة -> ه; Arabic-Indic digits as ASCII,
+    a hyphen as a space (one character for one: offsets stay)."""
     return _DIACRITICS.sub("", text).translate(_LETTERS)
 
 
@@ -54,6 +58,11 @@ def find_form(normalized_text: str, form: str, common_noun: bool = False) -> lis
     A plain scan for the form's first word (no regular expression to build for
     each of a glossary's thousands of forms): each hit is checked for a clitic
     before it, the form's other words after it, and a word's end."""
+    if common_noun:  # a common noun inflects: its forms are derived by rule (morphology)
+        from localize.checks import morphology
+
+        words = tuple(normalize(form).split())
+        return morphology.find(normalized_text, words, True) if words else []
     shape = _form_shape(form, common_noun)
     if shape is None:
         return []
@@ -147,7 +156,7 @@ _NISBA_PREFIXES = frozenset(conjunction + rest for conjunction in ("", "\u0648",
                             for rest in ("", "\u0628", "\u0643", "\u0644", ARTICLE, "\u0628" + ARTICLE,
                                          "\u0643" + ARTICLE, "\u0644\u0644"))
 _NISBA_SUFFIXES = ("", "\u0647", "\u064a\u0646", "\u0648\u0646", "\u0627\u0646", "\u062a\u0627\u0646",
-                   "\u062a\u064a\u0646", "\u0627\u062a")
+                   "\u062a\u064a\u0646", "\u0627\u062a", "\u0627")  # ... and the accusative tanween (إيرانياً)
 
 
 @lru_cache(maxsize=65536)
@@ -161,10 +170,16 @@ def find_nisba(normalized_text: str, name: str) -> list[tuple[int, int]]:
     A plain scan for the stem (no regular expression to build per name): each
     hit is the adjective when the rest of its word is a clitic before it and
     an ending after it."""
+    from localize.checks.morphology import nisba_stems
+
     stem = _cached_stem(name)
-    spans: list[tuple[int, int]] = []
     if stem is None:
-        return spans
+        return []
+    return [span for each in nisba_stems(stem) for span in _find_stem(normalized_text, each)]
+
+
+def _find_stem(normalized_text: str, stem: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
     position = normalized_text.find(stem)
     while position >= 0:
         start = position

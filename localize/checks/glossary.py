@@ -21,6 +21,7 @@ from itertools import compress, pairwise
 from typing import NamedTuple
 
 from localize.checks import arabic
+from localize.checks.morphology import is_place
 from localize.errors import LocalizeError
 from localize.engines.protect import blank_markup
 from localize.records import Issue
@@ -201,11 +202,12 @@ class TermIndex:
     def __init__(self, terms: list[Term]):
         self.by_first: dict[str, list[_Entry]] = {}
         for term in terms:
-            key = _key(term.source)
-            if key:
-                shape = _shape(term.source)
-                plain = len(key) == 1 and not shape[1] and not shape[2]
-                self.by_first.setdefault(key[0], []).append((key, term, None if plain else shape))
+            for spelling in _spellings(term.source):  # U.S. and US, UN and U.N.
+                key = _key(spelling)
+                if key:
+                    shape = _shape(spelling)
+                    plain = len(key) == 1 and not shape[1] and not shape[2]
+                    self.by_first.setdefault(key[0], []).append((key, term, None if plain else shape))
         for entries in self.by_first.values():
             entries.sort(key=lambda item: -len(item[0]))
         self._entries_of: dict[str, list[_Entry]] = {}
@@ -226,6 +228,9 @@ class TermIndex:
         looked_up = list(map(self._entries_of.get, tokens))  # each word's terms, remembered
         if None in looked_up:  # words not seen before
             looked_up = [self._entries(token) if entries is None else entries
+                         for token, entries in zip(tokens, looked_up, strict=True)]
+        if _shouting(tokens):  # an all-caps headline: "IT IS READY" holds no acronym IS
+            looked_up = [None if token in _FUNCTION_WORDS else entries
                          for token, entries in zip(tokens, looked_up, strict=True)]
         found, spans, position, reach, overlap, find = [], [], 0, 0, False, text.find
         for index in compress(range(len(tokens)), looked_up):  # the words some term starts with
@@ -255,9 +260,63 @@ class TermIndex:
     def _entries(self, word: str) -> list[_Entry]:
         """The terms whose first word this word may be (plural, possessive, case), remembered."""
         entries = [entry for lookup in _lookup_keys(word) for entry in self.by_first.get(lookup, ())]
+        entries = _case_fits(word, entries)
         if len(self._entries_of) < _MOST_REMEMBERED:
             self._entries_of[word] = entries
         return entries
+
+
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}")
+_PLAIN_ACRONYM = re.compile(r"[A-Z]{2,4}")
+_TITLED_ACRONYM = 4  # letters from which "Nato", "Covid", "Opec" are the acronym written as a word,
+# except where that word is another name or a word of its own (Isis, the goddess; Swat, the valley)
+_NOT_TITLED = frozenset("Isis Swat Care Hope Save Fair Star Aims Mars Iris Nile Gate Ruth Mark".split())
+# Words an all-caps headline holds that are also two-letter acronyms (US stays an acronym).
+_FUNCTION_WORDS = frozenset("AM AN AS AT BE BY DO GO HE IF IN IS IT ME MY NO OF ON OR SO TO UP WE".split())
+
+
+def _spellings(source: str) -> tuple[str, ...]:
+    """The ways news writes a term: an acronym with and without its dots (U.S. / US, UN / U.N.)."""
+    if _DOTTED_ACRONYM.fullmatch(source):
+        return source, source.replace(".", "")
+    if _PLAIN_ACRONYM.fullmatch(source):
+        return source, ".".join(source) + "."
+    return (source,)
+
+
+def _shouting(tokens: list[str]) -> bool:
+    """Text in capitals (a headline, a banner): most of its words are all caps."""
+    words = [token for token in tokens if token[:1].isalpha()]
+    return len(words) >= 2 and sum(token.isupper() for token in words) * 10 >= len(words) * 9  # noqa: PLR2004
+
+
+def _case_fits(word: str, entries: list[_Entry]) -> list[_Entry]:
+    """The entries whose term may be this word as written.  Case is identity where it tells two
+    terms apart: a single capitalised word (a name, a brand) is never its lower-case namesake
+    ("a clear signal" is not Signal, while "baghdad" is still Baghdad); an acronym written in capitals is the acronym, not a name
+    written the same ("ISIS" is not Isis), and a name written as such is the name."""
+    def single_name(term: Term) -> bool:  # a capitalised word that is also an English word: a brand
+        source = term.source
+        return source[:1].isupper() and not _is_acronym(source) and len(term.words) == 1 and \
+            source.lower() in _english_words()
+
+    if word.islower():
+        return [entry for entry in entries if not single_name(entry[1])]
+    exact = [entry for entry in entries if entry[1].source == word or entry[0][0] == word]
+    if exact and _is_acronym(word):
+        return [entry for entry in entries if entry in exact or not single_name(entry[1])]
+    if any(entry[1].source == word for entry in entries):  # "Isis", the goddess, when the glossary has her
+        return [entry for entry in entries if not _is_acronym(entry[0][0]) or entry[1].source == word]
+    return entries
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """English words in lower case (Webster's 2nd, through the english-words package): a name
+    that is one of them (Signal, Apple, Shell) is a brand only when capitalised."""
+    from english_words import get_english_words_set
+
+    return frozenset(word for word in get_english_words_set(["web2"]) if word.islower())
 
 
 @lru_cache(maxsize=65536)
@@ -267,14 +326,23 @@ def _lookup_keys(word: str) -> tuple[str, ...]:
     if word[-1:] == "s" and _is_acronym(word[:-1]):  # "NGOs", "MPs"
         return (word[:-1], word.lower(), *_singulars(word.lower()))
     base = word.lower()
+    if len(word) >= _TITLED_ACRONYM and word[:1].isupper() and word[1:].islower() and word not in _NOT_TITLED:
+        return (base, *_singulars(base), word.upper())
     return (base, *_singulars(base))
 
 
-_PLURAL_ENDINGS = (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)))  # and what the singular ends in
+_PLURAL_ENDINGS = (("ies", ("y",)), ("ses", ("sis", "s", "se")), ("es", ("", "e")), ("s", ("",)))  # and what
+# the singular ends in (crises: crisis; buses: bus; cases: case); and the common irregular plurals
+_IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "person", "mice": "mouse",
+              "feet": "foot", "teeth": "tooth", "geese": "goose", "criteria": "criterion", "phenomena": "phenomenon",
+              "militias": "militia", "media": "medium", "data": "datum", "chiefs": "chief", "lives": "life",
+              "wives": "wife", "knives": "knife", "leaves": "leaf", "thieves": "thief", "halves": "half"}
 _SHORTEST_STEM = 2  # letters a plural keeps before its ending: "ties" is no "ty" ("ti" or "tie")
 
 
 def _singulars(word: str) -> list[str]:
+    if word in _IRREGULAR:
+        return [_IRREGULAR[word]]
     for ending, singular_endings in _PLURAL_ENDINGS:
         stem = word[:-len(ending)]
         if word.endswith(ending) and len(stem) >= _SHORTEST_STEM:
@@ -316,7 +384,8 @@ def _match_at(text: str, tokens, index: int, start: int, key: tuple[str, ...], s
 
 def _word_matches(word: str, expected: str, last: bool) -> bool:
     if _is_acronym(expected):
-        return word == expected or (last and word in (expected + "s", expected + "'s"))
+        titled = len(expected) >= _TITLED_ACRONYM and word == expected.capitalize() and word not in _NOT_TITLED
+        return word == expected or titled or (last and word in (expected + "s", expected + "'s"))
     lowered = word.lower()
     return lowered == expected or (last and expected in _singulars(lowered))
 
@@ -375,7 +444,7 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
                 found = translation[offsets[start]:offsets[end - 1] + 1]
                 return Issue("forbidden-term", term.source, term.target, found, (match.start, match.end))
     if not accepted and not (not term.common_noun and any(
-            arabic.find_nisba(normalized, form) for form in term.accepted)):
+            arabic.find_nisba(normalized, form) for form in term.accepted if is_place(term.source, form))):
         return Issue("missing-term", term.source, term.target, "", (match.start, match.end))
     return None
 
