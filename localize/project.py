@@ -245,7 +245,8 @@ def _line_of(message: str) -> int | None:
 
 
 def init(folder: Path) -> list[Path]:
-    """Make ``folder`` a project: localize.toml, translations/ar/, glossaries/, and a
+    """Make ``folder`` a project: localize.toml, translations/ar/, glossaries/ with a starter news
+    glossary (countries, capitals, major organisations, house spellings) unless it has one, and a
     translations/.gitignore for the caches (what is there is kept)."""
     from localize.files import write_atomic
 
@@ -261,6 +262,12 @@ def init(folder: Path) -> list[Path]:
                 raise LocalizeError(str(folder / sub), f"cannot create the folder: {error.strerror}",
                                     "check the folder's permissions") from None
             made.append(folder / sub)
+    glossary = folder / "glossaries" / "news.csv"
+    if not any((folder / "glossaries").glob("*.csv")):  # check works from the first minute
+        from importlib.resources import files
+
+        write_atomic(glossary, files("localize").joinpath("data/starter-glossary.csv").read_text(encoding="utf-8"))
+        made.append(glossary)
     ignore = folder / "translations" / ".gitignore"
     if not ignore.exists():  # caches (the memory's index, batch's state) and the lock: not for version control
         write_atomic(ignore, ".localize-memory.sqlite\n.localize-batch-state.json\n.localize.lock\n")

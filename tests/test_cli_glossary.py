@@ -71,12 +71,16 @@ def test_clean_translations_exit_0(run, project):
     assert result.exit_code == 0 and result.stdout == "0 issues in 1 file\n"
 
 
-def test_check_without_a_glossary_is_an_error(run, project):
-    (project / "translations").mkdir()
+def test_check_without_a_glossary_runs_the_qa_rules_and_says_terms_were_not_checked(run, project):
+    (project / "a.txt").write_text("Title\n\nIran sent 12 envoys.\n")
+    run("translate", "--no-mt", "a.txt")
+    po = polib.pofile("translations/ar/a.po")
+    po.find("Iran sent 12 envoys.").msgstr = "أرسلت إيران مبعوثين."
+    po.save()
     result = run("check")
-    assert result.exit_code == 2
-    assert result.stderr == ("Error: glossaries/: no glossary found (put CSV glossaries in glossaries/ "
-                             "or pass --glossary FILE)\n")
+    assert result.exit_code == 1 and "missing-number: 12" in result.stdout
+    assert result.stderr == ("note: no glossary (glossaries/*.csv or --glossary FILE): terms were not checked, "
+                             "only the QA rules\n")
 
 
 def test_broken_glossary_stops_before_checking(run, project):

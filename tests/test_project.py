@@ -15,7 +15,8 @@ def desk(run, project):
     result = run("init")
     assert result.exit_code == 0
     assert result.stdout == (
-        "created localize.toml\ncreated translations/ar\ncreated glossaries\ncreated translations/.gitignore\n")
+        "created localize.toml\ncreated translations/ar\ncreated glossaries\ncreated glossaries/news.csv\n"
+        "created translations/.gitignore\n")
     (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (project / "glossaries/news.csv").write_text(GLOSSARY, encoding="utf-8")
     (project / "incoming/today").mkdir(parents=True)
@@ -83,3 +84,20 @@ def test_a_bad_localize_toml_is_one_line_naming_the_line(run, desk, content, mes
     result = run("status")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"Error: {message}") and result.stderr.count("\n") == 1
+
+
+def test_a_fresh_project_checks_terms_from_the_first_minute(run, project):
+    """init ships a starter glossary: translate then check works, and finds a house spelling."""
+    assert run("init").exit_code == 0
+    assert run("glossary", "check").stdout == "glossaries/news.csv: ok\n"
+    (project / "a.txt").write_text("Syria talks\n\nThe talks on Syria resumed in Geneva.\n", encoding="utf-8")
+    assert run("translate", "--no-mt", "a.txt").exit_code == 0
+    import polib
+
+    po = polib.pofile("translations/ar/a.po")
+    po.find("The talks on Syria resumed in Geneva.").msgstr = "استؤنفت المحادثات بشأن سورية في جنيف."
+    po.save()
+    result = run("check")
+    assert result.exit_code == 1 and "forbidden-term: Syria (found سورية, use سوريا)" in result.stdout
+    assert result.stderr == ""
+

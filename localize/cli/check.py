@@ -55,7 +55,10 @@ def check(files, glossary_files, types, reviewed_only, as_json):
         line = describe(issue)
         return f"{line} (advisory)" if severity(issue.type, advisory) == ADVISORY else line
 
-    index = pipeline.term_index(glossary_files, required=True)
+    index = pipeline.term_index(glossary_files, required=False)
+    if not index.by_first:
+        click.echo("note: no glossary (glossaries/*.csv or --glossary FILE): terms were not checked, only the QA "
+                   "rules", err=True)
     paths = pipeline.po_files(files or (pipeline.translations_folder(),))
     records: list[dict] = []
     totals: Counter[str] = Counter()

@@ -12,9 +12,12 @@ import click
 def init(folder):
     """Make FOLDER (default: the current one) a localize project.
 
-    Writes localize.toml (the desk's defaults, every setting commented) and
-    creates translations/ar/ and glossaries/. Commands run anywhere below
-    FOLDER find it; PO files record article paths relative to it.
+    Writes localize.toml (the desk's defaults, every setting commented),
+    creates translations/ar/ and glossaries/ with a starter news glossary
+    (glossaries/news.csv: countries, capitals, major organisations and house
+    spellings, to edit and extend; kept if the folder has a glossary).
+    Commands run anywhere below FOLDER find it; PO files record article paths
+    relative to it.
 
     \b
     Example:
