@@ -52,8 +52,9 @@ class Term:
 
     @property
     def common_noun(self) -> bool:
-        """A lowercase English term ('militia') is a common noun; Arabic may add the article."""
-        return self.source[:1].islower()
+        """A lowercase English term ('militia') is a common noun: Arabic inflects it; one with a
+        capitalised word is a name, whatever its particle ('al-Sadr', 'al-Qaeda')."""
+        return bool(self.words) and not any(word[:1].isupper() for word in self.words)
 
     @property
     def accepted(self) -> tuple[str, ...]:
@@ -272,7 +273,9 @@ _TITLED_ACRONYM = 4  # letters from which "Nato", "Covid", "Opec" are the acrony
 # except where that word is another name or a word of its own (Isis, the goddess; Swat, the valley)
 _NOT_TITLED = frozenset("Isis Swat Care Hope Save Fair Star Aims Mars Iris Nile Gate Ruth Mark".split())
 # Words an all-caps headline holds that are also two-letter acronyms (US stays an acronym).
-_FUNCTION_WORDS = frozenset("AM AN AS AT BE BY DO GO HE IF IN IS IT ME MY NO OF ON OR SO TO UP WE".split())
+_FUNCTION_WORDS = frozenset("AM AN AS AT BE BY DO GO HE IF IN IS IT ME MY NO OF ON OR SO TO UP WE "
+                            "WHO WHAT WHEN HOW WHY ALL ARE CAN MAY NOT NOW ONE OUR OUT WAS HAS HAD HIS HER ITS "
+                            "FOR AND THE BUT NEW OFF".split())
 
 
 def _spellings(source: str) -> tuple[str, ...]:

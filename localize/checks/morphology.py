@@ -63,9 +63,10 @@ def word_alternatives(word: str, common_noun: bool) -> list[str]:
         stems += [word, f"{word}ت{_SUFFIX}?", f"{word}{_SUFFIX}"]
     elif word.endswith("ي"):  # باليستي: باليستية, باليستيان, باليستيون, باليستيات
         stems += [word, f"{word}(?:ه|ا|ان|ين|ون|تان|تين|ات)", f"{word}ت{_SUFFIX}"]
-    else:  # اتفاق: اتفاقا, اتفاقان/ين, مسؤولون/ين, تحقيقات; وزير: وزيرة, وزيرتان, وزيرات
+    else:  # اتفاق: اتفاقا, اتفاقان/ين, مسؤولون/ين, تحقيقات; وزير: وزيرة, وزيرتان, وزيرات; a sound
+        # plural before a pronoun drops its ن (مفتشيها, مسؤولوهم)
         stems += [f"{word}(?:ا|ان|ين|ون|ات|ه|تان|تين)?", f"{word}{_SUFFIX}", f"{word}ات{_SUFFIX}",
-                  f"{word}ت{_SUFFIX}"]
+                  f"{word}ت{_SUFFIX}", f"{word}[وي]{_SUFFIX}"]
     for plural in BROKEN_PLURALS.get(word, ()):
         stems.append(f"{re.escape(plural)}{_SUFFIX}?")
     return stems
