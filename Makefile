@@ -12,13 +12,15 @@ LT_PIP := $(LT_VENV)/bin/python -m pip --disable-pip-version-check --quiet
 
 .PHONY: demo test bench browser lt-venv clean
 
-$(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
+# argos-translate-lt provides the argostranslate package without stanza, so no PyTorch
+# (and no CUDA wheel) is installed: the project's install is the user's install.
+$(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# pip 23 (what python3.11 -m venv brings) fails to resolve lxml[html_clean], which
 	# trafilatura and readability-lxml both ask for: take a pip that can
 	$(PIP) install "pip>=24"
-	$(PIP) install -c constraints.txt torch==2.13.0
-	$(PIP) install -c constraints.txt -e '.[test,bench]'
+	$(PIP) uninstall -y argostranslate stanza spacy torch 2>/dev/null || true  # an older .venv's
+	$(PIP) install -e '.[test,bench]'
 	touch $@
 
 # The main job: install the English->Arabic model if it is missing and the
@@ -55,7 +57,7 @@ lt-venv: $(LT_VENV)/.installed
 test: $(VENV)/.installed $(LT_VENV)/.installed browser
 	$(BIN)/python -m pytest -q
 
-# Debian's chromium + chromium-driver for the browser test (only if missing).
+# What the tests need from Debian (chromium, chromium-driver, fonts, gettext), only if missing.
 browser:
 	@.ci/install-browser
 
