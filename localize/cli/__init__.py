@@ -18,6 +18,7 @@ import click
 from localize import __version__
 from localize.cli.batch import batch
 from localize.cli.check import check, status
+from localize.cli.doctor import doctor
 from localize.cli.glossary import glossary
 from localize.cli.init import init
 from localize.cli.models import models
@@ -77,7 +78,7 @@ def cli(ctx):
     ctx.default_map = project.load().default_map()
 
 
-for command in (segment, translate, batch, check, status, publish, glossary, tm, models, serve, init):
+for command in (segment, translate, batch, check, status, publish, glossary, tm, models, serve, init, doctor):
     cli.add_command(command)
 
 
