@@ -200,3 +200,22 @@ def test_console_script_runs_as_a_process(project):
     result = subprocess.run([sys.executable, "-m", "localize", "segment", str(SAMPLE)],
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0 and "1 title (line 3)" in result.stdout
+
+
+@pytest.mark.parametrize("args,line", [
+    (("translate",), "Error: localize translate: Missing argument 'ARTICLES...' (see `localize translate --help`)"),
+    (("--bogus",), "Error: localize: No such option '--bogus' (see `localize --help`)"),
+    (("models", "frob"), "Error: localize models: No such command 'frob' (see `localize models --help`)"),
+    (("translate", "--beam", "99", "a.txt"), "Error: localize translate: Invalid value for '--beam': 99 is not in "
+                                             "the range 1<=x<=32 (see `localize translate --help`)"),
+])
+def test_usage_errors_are_one_line(capsys, args, line):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(list(args), prog_name="localize")
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == line + "\n"
+
+
+def test_models_install_takes_the_file_as_an_argument(run, argos_package):
+    result = run("models", "install", str(argos_package))
+    assert result.exit_code == 0 and result.stdout.startswith("installed translate-en_ar 1.0 (en->ar) in ")

@@ -31,7 +31,20 @@ from localize.errors import LocalizeError
 
 
 
+def _usage_error(error: click.UsageError):
+    """A usage error in one line, like every other error: what is wrong, and where help is."""
+    command = error.ctx.command_path if error.ctx else "localize"
+    click.echo(f"Error: {command}: {error.format_message().rstrip('.')} (see `{command} --help`)", err=True)
+    sys.exit(2)
+
+
 class _Group(click.Group):
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:  # an option of localize itself
+            _usage_error(error)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -43,6 +56,8 @@ class _Group(click.Group):
         except BrokenPipeError:  # `localize segment x | head`
             sys.stderr.close()
             ctx.exit(0)
+        except click.UsageError as error:
+            _usage_error(error)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except RecursionError:  # input nested thousands deep that a library walks recursively
@@ -71,7 +86,7 @@ def cli(ctx):
 
     \b
     Example:
-      localize translate --no-mt ../shared/articles/iran-imis.txt
+      localize init && localize translate articles/story.txt && localize check
     """
     from localize import project
 

@@ -21,7 +21,7 @@ def models():
     \b
     Example:
       localize models install
-      localize models install --file translate-en_ar-1_0.argosmodel
+      localize models install translate-en_ar-1_0.argosmodel
       localize models list
     """
 
@@ -60,12 +60,13 @@ def _active(store):
 
 
 @models.command("install")
+@click.argument("package", required=False, metavar="[FILE.argosmodel]")
 @click.option("--file", "package_file", metavar="PATH",
-              help="Install this .argosmodel file instead of downloading.")
+              help="Install this .argosmodel file instead of downloading (the same as giving FILE).")
 @click.option("--if-missing", is_flag=True, help="Do nothing if an English->Arabic model is installed.")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=15, show_default=True,
               metavar="SECONDS", help="Network timeout for the index and the download.")
-def models_install(package_file, if_missing, timeout):
+def models_install(package, package_file, if_missing, timeout):
     """Install the English->Arabic model (translate-en_ar).
 
     Downloads it from Argos Translate's package index (ARGOS_PACKAGE_INDEX if
@@ -75,10 +76,13 @@ def models_install(package_file, if_missing, timeout):
     \b
     Example:
       localize models install
-      localize models install --file ~/Downloads/translate-en_ar-1_0.argosmodel
+      localize models install ~/Downloads/translate-en_ar-1_0.argosmodel
     """
     from localize import models as store
 
+    if package and package_file and package != package_file:
+        raise LocalizeError(package, "two package files given (FILE and --file)", "give one")
+    package_file = package or package_file
     if if_missing and (current := _active(store)) is not None:
         click.echo(f"{current.label} is installed ({current.path})")
         return

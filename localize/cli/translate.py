@@ -20,7 +20,7 @@ def segment(article, as_json, fmt, encoding):
 
     \b
     Example:
-      localize segment ../shared/articles/iran-imis.txt
+      localize segment articles/story.txt
       localize segment --json story.html
     """
     from localize.segment import outline
@@ -64,7 +64,7 @@ def translate(articles, fmt, encoding, no_mt, trust_exact_memory, out, glossary_
 
     \b
     Example:
-      localize translate ../shared/articles/iran-imis.txt
+      localize translate articles/story.txt
       localize translate --beam 2 --device cpu a.md b.html
       localize translate --no-mt --out build/translations a.md
       LOCALIZE_API_KEY=... localize translate --engine libretranslate --url http://mt:5000 a.md
