@@ -176,7 +176,7 @@ def test_tbx_import_round_trips_through_our_csv():
     assert skipped == 1
     assert [(t.source, t.target, t.variants, t.forbidden, t.note) for t in terms] == [
         ("Popular Mobilization Forces", "الحشد الشعبي", ("قوات الحشد الشعبي",), ("الحشد",),
-         "Iraqi paramilitary umbrella group")]
+         "definition: Iraqi paramilitary umbrella group")]
     again = load(write_csv(terms))
     assert [(t.source, t.target, t.variants, t.forbidden) for t in again] == [
         (t.source, t.target, t.variants, t.forbidden) for t in terms]
@@ -291,7 +291,7 @@ def test_tbx_v3_regions_statuses_and_do_not_translate():
     assert skipped == 0
     syria, bbc = terms
     assert (syria.source, syria.target, syria.variants, syria.forbidden, syria.note) == (
-        "Syria", "سوريا", ("سوريّا",), ("سورية",), "The country.")
+        "Syria", "سوريا", ("سوريّا",), ("سورية",), "definition: The country.")
     assert (bbc.source, bbc.type) == ("BBC", "dnt")
 
 
