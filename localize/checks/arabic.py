@@ -26,7 +26,8 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
 _LETTERS = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
                           "\u0649": "\u064a", "\u0629": "\u0647", "\u06cc": "\u064a", "\u06a9": "\u0643",
                           # digits as ASCII (إف-٣٥ is إف-35), a hyphen as a space (إف 35 is إف-35)
-                          **{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06f0 + n): str(n) for n in range(10)},
+                          **{chr(0x0660 + n): str(n) for n in range(10)},
+                          **{chr(0x06f0 + n): str(n) for n in range(10)},
                           "-": " ", "\u2010": " ", "\u2011": " "})
 ARTICLE = "\u0627\u0644"
 

@@ -296,7 +296,8 @@ def _shouting(tokens: list[str]) -> bool:
 def _case_fits(word: str, entries: list[_Entry]) -> list[_Entry]:
     """The entries whose term may be this word as written.  Case is identity where it tells two
     terms apart: a single capitalised word (a name, a brand) is never its lower-case namesake
-    ("a clear signal" is not Signal, while "baghdad" is still Baghdad); an acronym written in capitals is the acronym, not a name
+    ("a clear signal" is not Signal, while "baghdad" is still Baghdad); an acronym written in
+    capitals is the acronym, not a name
     written the same ("ISIS" is not Isis), and a name written as such is the name."""
     def single_name(term: Term) -> bool:  # a capitalised word that is also an English word: a brand
         source = term.source

@@ -27,6 +27,8 @@ _SUFFIX = "(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")"
 CONJUNCTION = "[وف]?"
 PREPOSITION = "[بكل]?"
 ARTICLE_FORMS = "(?:ال|[بك]ال|لل)"
+_SHORTEST_WORD = 2  # letters of a word that inflects
+_SHORTEST_WITH_ARTICLE = 4  # ال and two letters at least: الم is no article and a word
 
 # Broken plurals of nouns the desk's news uses often (normalised: ة as ه, أ/إ/آ as ا).  A
 # plural no rule derives; a glossary may list others as variants.
@@ -53,7 +55,7 @@ def word_alternatives(word: str, common_noun: bool) -> list[str]:
     """Regex alternatives (normalised, escaped) for one word of a rendering: the word itself,
     and for a common noun its regular inflections and broken plurals, each with an optional
     pronoun suffix where Arabic allows one."""
-    if not common_noun or not re.fullmatch(r"[\u0621-\u064a]+", word) or len(word) < 2:
+    if not common_noun or not re.fullmatch(r"[\u0621-\u064a]+", word) or len(word) < _SHORTEST_WORD:
         return [re.escape(word)]
     stems: list[str] = []
     if word.endswith("ه"):  # حكومة: حكومتان/ين, حكومات, حكومتي/هم
@@ -79,9 +81,9 @@ def form_regex(form_words: tuple[str, ...], common_noun: bool) -> re.Pattern:
     article; a later word of a common noun may take the article too (agreement)."""
     first = form_words[0]
     if common_noun:  # with or without the article, whichever the approved form has
-        core = first[2:] if first.startswith("ال") and len(first) > 3 else first
+        core = first[2:] if first.startswith("ال") and len(first) >= _SHORTEST_WITH_ARTICLE else first
         head = f"{CONJUNCTION}(?:{PREPOSITION}|{ARTICLE_FORMS})"
-    elif first.startswith("ال") and len(first) > 3:
+    elif first.startswith("ال") and len(first) >= _SHORTEST_WITH_ARTICLE:
         core = first[2:]
         # ل + ال + a word starting with ل is written لل + the word's rest (للجنة)
         heads = ARTICLE_FORMS + ("|ل" if core.startswith("ل") else "")
@@ -92,7 +94,7 @@ def form_regex(form_words: tuple[str, ...], common_noun: bool) -> re.Pattern:
     parts = [head + _group(word_alternatives(core, common_noun))]
     for word in form_words[1:]:
         if common_noun or word.startswith("ال"):
-            bare = word[2:] if word.startswith("ال") and len(word) > 3 else word
+            bare = word[2:] if word.startswith("ال") and len(word) >= _SHORTEST_WITH_ARTICLE else word
             parts.append("(?:ال)?" + _group(word_alternatives(bare, common_noun)))
         else:
             parts.append(re.escape(word))
@@ -107,7 +109,7 @@ def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool) -
     """Spans of the rendering in normalised text (see ``form_regex``); a text without the
     first word's first letters is passed over without a regular expression."""
     first = form_words[0]
-    core = first[2:] if first.startswith("ال") and len(first) > 3 else first
+    core = first[2:] if first.startswith("ال") and len(first) >= _SHORTEST_WITH_ARTICLE else first
     anchor = core[:2] if common_noun else core
     if anchor not in normalized_text and not (common_noun and _broken_anchor(core, normalized_text)):
         return []
