@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from localize.errors import LocalizeError
 
 SOURCE, TARGET = "en", "ar"
-NO_MODEL_HINT = "run: localize models install, or localize models install --file PATH"
+NO_MODEL_HINT = "run: localize models install, or localize models install FILE"
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TIMEOUT = 15.0
 MAX_PACKAGE_BYTES = 4 << 30  # the real translate-en_ar is ~100 MB; refuse to fill a disk
@@ -282,7 +282,7 @@ def available(timeout: float = TIMEOUT) -> dict:
         raise LocalizeError(url, "the package index is not valid JSON", "try again later") from None
     if not matches:
         raise LocalizeError(url, "the package index lists no English->Arabic package",
-                            "install a downloaded package with: localize models install --file PATH")
+                            "install a downloaded package with: localize models install FILE")
     return max(matches, key=lambda e: _version_key(str(e.get("package_version", ""))))
 
 
@@ -297,7 +297,7 @@ def download(entry: dict, target: Path, timeout: float = TIMEOUT, progress=None)
             failures.append(error.what)
     raise LocalizeError(entry["links"][0], failures[-1],
                         "check the network, or install a downloaded package with: "
-                        "localize models install --file PATH")
+                        "localize models install FILE")
 
 
 def _open(url: str, timeout: float, what: str):
@@ -312,7 +312,7 @@ def _open(url: str, timeout: float, what: str):
 
 
 _NETWORK_HINT = ("check the network, or install a downloaded package with: "
-                 "localize models install --file PATH")
+                 "localize models install FILE")
 
 
 def _fetch(url: str, timeout: float, what: str) -> bytes:
