@@ -14,23 +14,11 @@ import zlib
 
 import pytest
 
-from test_remote import Stand, ok, status, write
+from test_remote import Stand, ok, stand, status, write  # noqa: F401 (stand: a fixture)
 
 KEY = "desk-secret-4242"
 ARTICLE = "# Title here\n\nThe talks resumed.\n"  # two segments: one POST /translate of two texts
 
-
-@pytest.fixture
-def stand():
-    made = []
-
-    def make(plan=(), languages=None):
-        made.append(Stand(plan, languages))
-        return made[-1]
-
-    yield make
-    for item in made:
-        item.close()
 
 
 def translate(run, server, *args):
