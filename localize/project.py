@@ -201,10 +201,10 @@ def read_config(path: Path) -> dict:
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None) or _line_of(str(error))
         raise LocalizeError(f"{where}:{line}" if line else where, f"not valid TOML: {str(error).split(' (at')[0]}",
-                            "fix the file (see the README's localize.toml example)") from None
+                            "fix the file (see docs/project.md for every setting)") from None
     except RecursionError:  # arrays or tables nested thousands deep: no setting of ours is
         raise LocalizeError(where, "not a localize.toml: nested too deeply",
-                            "fix the file (see the README's localize.toml example)") from None
+                            "fix the file (see docs/project.md for every setting)") from None
     for key, value in config.items():
         _check_setting(key, value, where, text)
     return config

@@ -156,8 +156,8 @@ def test_a_deeply_nested_localize_toml_is_one_line(run, project):
     (project / "localize.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     result = run("status")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: localize.toml: not a localize.toml: nested too deeply (fix the file (see the "
-                             "README's localize.toml example))\n")
+    assert result.stderr == ("Error: localize.toml: not a localize.toml: nested too deeply (fix the file (see "
+                             "docs/project.md for every setting))\n")
 
 
 def test_models_remove_of_a_symlinked_package_removes_the_link_only(run, model, packages_dir, tmp_path):

@@ -11,7 +11,7 @@ from localize import models
 from modelkit import rezip
 
 NO_MODEL = ("Error: no English->Arabic model installed (run: localize models install, "
-            "or localize models install --file PATH)\n")
+            "or localize models install FILE)\n")
 
 
 def test_install_from_file_then_list_and_remove(run, project, argos_package, packages_dir):
@@ -175,7 +175,7 @@ def test_install_errors_from_the_index_are_one_line(run, project, index_server, 
     result = run("models", "install")
     assert (result.exit_code, result.stderr) == (2, (
         f"Error: {base}/index.json: the package index lists no English->Arabic package "
-        "(install a downloaded package with: localize models install --file PATH)\n"))
+        "(install a downloaded package with: localize models install FILE)\n"))
     files["/index.json"] = _index(base, ("en", "ar", "1.0", "gone.argosmodel"))
     result = run("models", "install")
     assert result.exit_code == 2
@@ -192,7 +192,7 @@ def test_an_unreachable_index_fails_fast_with_one_line(run, project, monkeypatch
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: http://127.0.0.1:{port}/index.json: cannot reach the Argos package index")
     assert result.stderr.endswith("(check the network, or install a downloaded package with: "
-                                  "localize models install --file PATH)\n")
+                                  "localize models install FILE)\n")
 
 
 def test_a_silent_index_times_out_instead_of_hanging(run, project, monkeypatch):
