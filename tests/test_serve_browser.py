@@ -126,7 +126,7 @@ def test_two_browser_tabs_on_one_article_never_lose_an_update(browser, served):
         wait_for(browser, lambda: entry.find_elements("css selector", ".theirs"))
         assert "التقى المسؤولون مرتين." in entry.find_element("css selector", ".theirs").text
         other = browser.find_element("css selector", 'article[data-msgid="The talks resumed in Vienna."]')
-        other.find_element("css selector", "textarea").send_keys("استؤنفت المحادثات.")
+        other.find_element("css selector", "textarea").send_keys("استؤنفت المحادثات في فيينا.")  # (no open issue)
         other.find_element("css selector", "button.approve").click()  # another segment: saved
         wait_for(browser, lambda: "state-reviewed" in other.get_attribute("class"))
     finally:
@@ -134,7 +134,7 @@ def test_two_browser_tabs_on_one_article_never_lose_an_update(browser, served):
         browser.switch_to.window(first)
     found = entries(project)
     assert found["Officials met twice."].msgstr == "التقى المسؤولون مرتين."
-    assert found["The talks resumed in Vienna."].msgstr == "استؤنفت المحادثات."
+    assert found["The talks resumed in Vienna."].msgstr == "استؤنفت المحادثات في فيينا."
 
 
 LAYOUT = """

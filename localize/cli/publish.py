@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 import click
 
 from localize import pipeline
 from localize.errors import LocalizeError
 from localize.cli.options import glossary_option, option
-from localize.publish import SUFFIXES
 
 
 @click.command("publish")
@@ -23,7 +21,8 @@ from localize.publish import SUFFIXES
               help="Publish even if segments are unreviewed or have issues; every page says it is a draft.")
 @option("digits")
 @option("locale")
-@click.option("--encoding", metavar="NAME", help="Encoding of the articles (default: the one translate read them with).")
+@click.option("--encoding", metavar="NAME",
+              help="Encoding of the articles (default: the one translate read them with).")
 @click.option("--strict", is_flag=True, help="All or nothing: publish no PO while any of them is not ready.")
 @click.option("--verbose", "-v", is_flag=True, help="List every segment that holds a PO back.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was published (and what was held back) as JSON.")
@@ -48,7 +47,8 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
       localize publish --allow-draft --format md --out preview translations/ar/iran-imis.po
     """
     from localize.files import Staging
-    from localize.publish import build_edition, check_locale, draft_counts, render
+    from localize.publish import check_locale
+    from localize.publish.po import Options, Run
 
     locale = check_locale(locale)
     index = pipeline.term_index(glossary_files, required=False)
@@ -57,32 +57,18 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
         raise LocalizeError(" ".join(files), "no PO files found", "give PO files or a folder with some")
     if Path(out).exists() and not Path(out).is_dir():
         raise LocalizeError(out, "is a file, not a folder", "pass --out DIR with a folder name")
+    options = Options(out, tuple(formats), allow_draft, locale, digits, encoding, details=verbose or as_json)
     held: dict = {}
-    written: dict[Path, str] = {}  # page: what to say after its name
     records = []
     with Staging() as staging:  # one PO at a time: every page is staged as it is rendered
-        for path in paths:
-            po, article, source = pipeline.load_translated_article(path, encoding)
-            found = pipeline.unfinished(po, index)
-            if found and not allow_draft:  # the details only where they are shown: memory stays flat
-                held[path] = Held(sum(not hold.issue for hold in found), sum(hold.issue for hold in found),
-                                  found if verbose or as_json else [])
-            if path in held or (held and strict):  # --strict is all or nothing: the rest is only checked
-                continue
-            issues = sum(1 for hold in found if hold.issue)
-            edition = build_edition(article, po, source, locale=locale, digits=digits, issues=issues,
-                                    allow_draft=allow_draft)
-            note = f" (draft: {draft_counts(edition)['en']})" if edition.draft else ""
-            records.append({"po": str(path), "article": source, "files": [], "draft": edition.draft,
-                            "segments": edition.segments, "unreviewed": edition.unreviewed, "issues": issues})
-            for fmt in dict.fromkeys(formats):
-                target = Path(out) / f"{Path(path).stem}{SUFFIXES[fmt]}"  # named as its PO, so never shared
-                if target in written:
-                    raise LocalizeError(str(path), f"{target} would also be written for another PO",
-                                        "publish the two articles to different --out folders")
-                staging.add(target, render(edition, fmt))
-                written[target] = note
-                records[-1]["files"].append(target.as_posix())
+        run = Run(index, staging, options)
+        for path in paths:  # --strict is all or nothing: once one is held, the rest are only checked
+            record, hold = run.publish(path, check_only=bool(held) and strict)
+            if hold is not None:
+                held[path] = hold
+            if record is not None:
+                records.append(record)
+        written = run.written  # page: what to say after its name
         if held and strict:
             records, written = [], {}
         else:
@@ -101,19 +87,14 @@ def _held_records(held: dict) -> list[dict]:
              "reason": hold.reason, "issue": hold.issue} for path, found in held.items() for hold in found.holds]
 
 
-class Held(NamedTuple):
-    """A PO held back: its counts, and what holds it where --verbose or --json shows that."""
-
-    unreviewed: int
-    issues: int
-    holds: list
+_SHOWN = 40  # characters of a held segment's English shown on its line
 
 
 def _report_held(held: dict, verbose: bool, strict: bool) -> None:
     """One line per PO held back (with --verbose, first a line per segment that holds it)."""
     for path, (unreviewed, issues, holds) in held.items():
         for hold in holds:  # with --verbose
-            short = hold.msgid if len(hold.msgid) <= 40 else hold.msgid[:40] + "..."
+            short = hold.msgid if len(hold.msgid) <= _SHOWN else hold.msgid[:_SHOWN] + "..."
             click.echo(f"{path}:{hold.line}: {short}: {hold.reason}")
         see = "" if verbose else f"; see them: localize publish --verbose {path}"
         click.echo(f"not published: {path}: {unreviewed} segment{'s' if unreviewed != 1 else ''} not reviewed, "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -40,7 +41,8 @@ _LATIN = r"A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF"
 _LTR_RUN = re.compile(  # what keeps left-to-right order inside Arabic text
     r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019\u201d]"  # URL, not its final punctuation (linear)
     r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail address, from a word's start
-    rf"|[{_LATIN}](?:[{_LATIN} .,'\u2019&/:+%_-]*[{_LATIN}%])?"  # Latin words, numbers: "Emmanuel Macron", "60,000"
+    rf"|(?:\+(?=[0-9]))?[{_LATIN}](?:[{_LATIN} .,'\u2019&/:+%_-]*[{_LATIN}%])?"  # Latin words, numbers
+    # ("Emmanuel Macron", "60,000"; a phone number with its leading +: "+964 770 123 4567")
 )
 _INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",
                           "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
@@ -107,7 +109,7 @@ def render(edition: Edition, fmt: str) -> str:
 
 def _context(edition: Edition, fmt: str) -> dict:
     title = next((part for part in edition.parts if part.block.kind == "title"), edition.parts[0])
-    context = {"title_ar": plain_text(title.arabic, title.block.inline),
+    context: dict[str, object] = {"title_ar": plain_text(title.arabic, title.block.inline),
                "title_en": plain_text(title.block.text, title.block.inline),
                "metadata": list(metadata_lines(edition)), "version": __version__,
                "banner": draft_counts(edition) if edition.draft else "", "DRAFT_EN": DRAFT_EN, "DRAFT_AR": DRAFT_AR,
@@ -178,7 +180,7 @@ def heading_level(block: Block) -> int:
     return 1 if block.kind == "title" else min(max(block.level, 2), 6)
 
 
-def _nodes(parts):
+def _nodes(parts: Iterable[Part]) -> Iterator[dict]:
     """Parts for the Arabic page, with runs of list items gathered into (nested) lists."""
     run: list[Part] = []
     for part in parts:
@@ -204,7 +206,8 @@ def _lists(items: list[Part]) -> list[dict]:
             end += 1
         ordered = _ordered(items[index].block.marker)
         if not lists or lists[-1]["ordered"] != ordered:
-            start = int(re.match(r"\d+", items[index].block.marker).group()) if ordered else 1
+            number = re.match(r"\d+", items[index].block.marker)  # (an ordered list's marker starts with one)
+            start = int(number.group()) if number else 1
             lists.append({"type": "list", "ordered": ordered, "start": start, "items": []})
         children = _lists(items[index + 1:end]) if end > index + 1 else []
         lists[-1]["items"].append({"part": items[index], "children": children})
@@ -221,7 +224,8 @@ def _ordered(marker: str) -> bool:
 def _text_lines(edition: Edition, markdown: bool):
     """(prefix, text) per block for the Markdown and text editions; lists stay together,
     a nested item is indented under its parent's text."""
-    previous, indents = None, []  # indents[i]: where the text of the open item at depth i starts
+    previous: Block | None = None
+    indents: list[int] = []  # indents[i]: where the text of the open item at depth i starts
     for part in edition.parts:
         block = part.block
         text = markdown_text(part.arabic, block.inline) if markdown else plain_text(part.arabic, block.inline)
@@ -288,7 +292,8 @@ def format_moment(moment: datetime, iso: str, locale: str, digits: str) -> str:
     date = format_date(moment, "full", locale=locale)
     if "T" in iso or " " in iso.strip():
         time = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
-        date = get_datetime_format("full", locale=locale).replace("{1}", date).replace("{0}", time)
+        pattern = str(get_datetime_format("full", locale=locale))  # "{1}، {0}" (Babel's annotation says a
+        date = pattern.replace("{1}", date).replace("{0}", time)  # DateTimePattern; it is the str)
     return to_digits(date, digits)
 
 

@@ -12,10 +12,18 @@ Routes (``<po>`` is a PO's path below the translations folder, e.g.
 - ``POST /api/po/<po>/check``: the issues of a translation being typed.
 - ``POST /api/po/<po>/save``: save one entry (``approve`` clears fuzzy).
 - ``POST /api/po/<po>/ignore``: accept one issue of one term (``# ignore:``).
+- ``POST /api/po/<po>/unignore``: revoke an accepted issue (remove one ``# ignore:`` line).
+- ``POST /api/po/<po>/comment``: the reviewer's comments on one entry (translator comments).
+- ``POST /api/po/<po>/bulk-approve``: approve the drafts named that have no issue (each
+  refused on its own if it changed, is empty or has an issue).
+- ``POST /api/po/<po>/publish``: the article's HTML and bilingual editions into the
+  project's editions folder (as ``localize publish``), or what holds it back (409).
+- ``POST /api/concordance``: the translation memory's units holding a word or phrase.
 
 Saving takes the folder lock ``translate`` takes, reads the PO from disk, and
 refuses (409, with the version on disk) to change an entry that changed since
-the page was loaded; every other entry, comment and header field is kept.
+the page was loaded (the ``base`` each write sends); every other entry, comment and
+header field is kept.
 State-changing requests need the page's CSRF token (header ``X-CSRF-Token``),
 and an ``Origin`` (else ``Referer``), when sent, of this very server; on an
 address other than loopback every request needs the access token.  Every
@@ -30,7 +38,9 @@ The package:
 - ``state``: what one app holds between requests (folder, reviewer, tokens, glossary caches).
 - ``security``: the request guard, the headers of every answer, the ``Host`` rules.
 - ``pages``: the HTML pages and the static files (a Blueprint).
-- ``api``: the JSON API: check, save, ignore, and the locked update of a PO (a Blueprint).
+- ``api``: the JSON API of one entry: check, save, ignore, unignore, comment (a Blueprint).
+- ``actions``: the JSON API of an article or the project: bulk approve, publish, concordance.
+- ``updates``: the request body and its checks, and the locked update every write goes through.
 - ``entries``: what the article page shows of one PO entry.
 - ``templates/``, ``static/``: the pages' Jinja templates, script and style sheet.
 """
@@ -68,6 +78,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
     from werkzeug.exceptions import HTTPException
 
     from localize.serve import security
+    from localize.serve.actions import actions
     from localize.serve.api import api
     from localize.serve.pages import pages
     from localize.serve.state import EXTENSION, ServeState
@@ -84,6 +95,7 @@ def create_app(root: str, reviewer: str = "", token: str | None = None, glossary
     app.register_error_handler(Exception, _crash)
     app.register_blueprint(pages)
     app.register_blueprint(api)
+    app.register_blueprint(actions)
     return app
 
 

@@ -1,30 +1,19 @@
-"""The review page's JSON API: check a translation being typed, save one entry (approving it
-or not), accept one issue of one term.
+"""The review page's JSON API for one entry: check a translation being typed, save it
+(approving it, or sending it back to review), accept one issue of one term or revoke that,
+and edit the reviewer's comments.
 
-Saving takes the folder lock ``translate`` takes, reads the PO from disk, and refuses (409,
-with the version on disk) to change an entry that changed since the page was loaded; every
-other entry, comment and header field is kept."""
+Every write goes through ``updates.update``: the folder lock, the PO read from disk, 409
+with the version on disk when the entry changed since the page loaded it (``base``)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-import re
-import time
+from flask import Blueprint, abort, jsonify
 
-from flask import Blueprint, abort, jsonify, request
-
-from localize.errors import LocalizeError, LockBusy
-from localize.serve.entries import entry_issues, entry_view
+from localize.serve.entries import comment_notes, entry_issues, is_ignore_line
 from localize.serve.state import current
+from localize.serve.updates import base_of, body, moved_on, text_field, theirs, update
 
 api = Blueprint("api", __name__)
-
-# Text that is written to a PO: no control character but tab and newline (they would make the
-# PO unreadable, or be read back as something else), no line or paragraph separator, no lone
-# surrogate (it cannot be written as UTF-8).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")  # in any text field
 
 
 @api.post("/api/po/<path:name>/check")
@@ -47,21 +36,21 @@ def save(name):
     data = body()
     key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
     msgstr = _as_typed(text_field(data, "msgstr", written=True))
-    base = data.get("base")
-    if not isinstance(base, dict) or not isinstance(base.get("msgstr"), str) or \
-            not isinstance(base.get("fuzzy"), bool):
-        abort(400, description="expected base: the entry as the page loaded it ({msgstr, fuzzy})")
+    base = base_of(data)
     approve, send_back = data.get("approve") is True, data.get("send_back") is True
     if approve and not msgstr:
         abort(400, description="an empty translation cannot be approved")
+    if approve and send_back:
+        abort(400, description="approve or send back, not both")
     reviewer = current().reviewer
 
     def change(entry):
         from localize.review import ReviewEntry
 
+        other = moved_on(entry, base)
+        if other is not None:
+            return other  # someone else's version
         review = ReviewEntry(entry)
-        if (entry.msgstr, review.fuzzy) != (base["msgstr"], base["fuzzy"]):
-            return {"msgstr": entry.msgstr, "fuzzy": review.fuzzy}  # someone else's version
         entry.msgstr = msgstr
         if approve:
             review.approve(reviewer)
@@ -74,7 +63,8 @@ def save(name):
 
 @api.post("/api/po/<path:name>/ignore")
 def ignore(name):
-    """Accept one issue of one term in one entry (a ``# ignore: TYPE TERM`` comment)."""
+    """Accept one issue of one term in one entry (a ``# ignore: TYPE TERM`` comment); with
+    ``base``, refused (409) if the entry changed since the page loaded it."""
     from localize.checks import ISSUE_TYPES
 
     data = body()
@@ -82,124 +72,76 @@ def ignore(name):
     kind, term = text_field(data, "type"), " ".join(text_field(data, "term", written=True).split())
     if kind not in ISSUE_TYPES or not term:
         abort(400, description="expected an issue type and its term")
+    base = base_of(data) if "base" in data else None  # (the page sends it; a script may not)
 
     def change(entry):
+        other = moved_on(entry, base) if base is not None else None
+        if other is not None:
+            return other
         line = f"ignore: {kind} {term}"
         if line not in (entry.tcomment or "").splitlines():
             entry.tcomment = "\n".join(filter(None, [entry.tcomment, line]))
+        return None
 
     return update(name, key, msgid, change)
 
 
-# -- the request body --------------------------------------------------------------------------
+@api.post("/api/po/<path:name>/unignore")
+def unignore(name):
+    """Revoke an accepted issue: remove one ``# ignore:`` line (as the page lists it) from one entry."""
+    data = body()
+    key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
+    line = " ".join(text_field(data, "line", written=True).split())
+    base = base_of(data)
+    if not is_ignore_line(line):
+        abort(400, description="expected line: one of the entry's `ignore: TYPE TERM` lines")
 
-def body() -> dict:
-    """The request's JSON object; 400 if it is not one."""
-    if not request.is_json:
-        abort(400, description="expected a JSON object (Content-Type: application/json)")
-    try:  # (at most MAX_BODY bytes: MAX_CONTENT_LENGTH)
-        data = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
-        data = None
-    if not isinstance(data, dict):
-        abort(400, description="expected a JSON object")
-    return data
+    def change(entry):
+        other = moved_on(entry, base)
+        if other is not None:
+            return other
+        lines = (entry.tcomment or "").split("\n")
+        kept = [item for item in lines if " ".join(item.split()) != line]
+        if len(kept) == len(lines):
+            return {**theirs(entry, "tcomment"), "error": f"'{line}' is no longer on this segment (revoked "
+                    "elsewhere?); nothing was changed: reload the page"}
+        entry.tcomment = "\n".join(kept)
+        return None
+
+    return update(name, key, msgid, change)
 
 
-def text_field(data: dict, key: str, required: bool = True, written: bool = False) -> str:
-    """``data[key]``, text; ``written``: text that goes into the PO as it is."""
-    value = data.get(key, "" if not required else None)
-    if not isinstance(value, str):
-        abort(400, description=f"expected {key} as text")
-    bad = (_CONTROL if written else _UNWRITABLE).search(value)
-    if bad:
-        abort(400, description=f"{key} holds a control character (U+{ord(bad.group()):04X}); "
-              "nothing was saved: remove it")
-    return value
+@api.post("/api/po/<path:name>/comment")
+def comment(name):
+    """Set the reviewer's comments on one entry (its translator comment; the ``ignore:`` lines
+    the tool reads are kept as they are, and cannot be typed here: Accept and Revoke make them)."""
+    data = body()
+    key, msgid = text_field(data, "msgctxt"), text_field(data, "msgid")
+    notes = _comment_text(text_field(data, "notes", written=True))
+    base = base_of(data, "notes")
+
+    def change(entry):
+        from localize.review import ignore_lines
+
+        if moved_on(entry, base) is not None or comment_notes(entry.tcomment or "") != base["notes"]:
+            return theirs(entry, "notes")
+        entry.tcomment = "\n".join(filter(None, [notes, *ignore_lines(entry)]))
+        return None
+
+    return update(name, key, msgid, change)
+
+
+def _comment_text(text: str) -> str:
+    """The comment as the PO keeps it: lines without trailing spaces, no blank lines around it;
+    400 for a line the tool would read as an accepted issue."""
+    lines = [line.rstrip() for line in text.replace("\t", " ").split("\n")]
+    if any(is_ignore_line(line) for line in lines):
+        abort(400, description="a line starting with 'ignore:' accepts an issue: use the issue's Accept "
+              "button (nothing was saved)")
+    return "\n".join(lines).strip("\n")
 
 
 def _as_typed(text: str) -> str:
     """The reviewer's text as typed (no-break and thin spaces, tabs and line breaks inside it
     kept, as a PO editor keeps them), less the spaces and line breaks around it."""
     return text.strip(" \t\n")
-
-
-# -- the locked update -------------------------------------------------------------------------
-
-def update(name: str, key: str, msgid: str, change):
-    """Apply ``change(entry)`` to the entry on disk under the folder lock and write the PO
-    atomically; 409 with the other version when ``change`` says the entry moved on."""
-    from localize.catalog import read_po
-    from localize.files import digest
-
-    state = current()
-    path = state.po_path(name)
-    with contextlib.ExitStack() as held:
-        refused = _lock(held, state.folder, name)
-        if refused is not None:
-            return refused
-        try:
-            before = digest(path)  # before reading: a change made while we read is seen at the rename
-            po = read_po(path)
-        except LocalizeError as error:
-            abort(422, description=error.message)
-        entry = next((item for item in po if item.msgctxt == key and not item.obsolete), None)
-        if entry is None or entry.msgid != msgid:
-            return jsonify(error="this segment is no longer in the PO (the article was updated): reload "
-                           "the page"), 409
-        theirs = change(entry)
-        if theirs is not None:
-            return jsonify(error="this segment was changed elsewhere since the page was loaded (Poedit, "
-                           "another reviewer, a batch run); nothing was saved. Their version is shown: "
-                           "copy what you need, then reload", theirs=theirs), 409
-        refused = _write(name, path, po, before, state.reviewer)
-        if refused is not None:
-            return refused
-    view = entry_view(entry, state.terms(), state.finder(), None)
-    return jsonify(ok=True, state=view["state"], msgstr=entry.msgstr, fuzzy=view["fuzzy"],
-                   issues=view["issues"], tcomment=entry.tcomment)
-
-
-def _lock(held: contextlib.ExitStack, folder, name: str):
-    """Take the folder lock into ``held``, waiting up to ``LOCK_WAIT`` seconds: None, or the
-    answer that refuses the save (503 busy, 507 cannot be made)."""
-    from localize import serve
-    from localize.files import lock_folder
-
-    deadline = time.monotonic() + serve.LOCK_WAIT  # (read here: it can be changed on the package)
-    while True:  # another save holds the lock for milliseconds; a translate or batch run for minutes
-        try:
-            held.enter_context(lock_folder(folder, wait=False))
-            return None
-        except LocalizeError as error:
-            if not isinstance(error, LockBusy):  # a read-only folder, a lock file that cannot be made
-                return _cannot_write(name, error)
-            if time.monotonic() > deadline:
-                return jsonify(error="another localize run (translate, batch) is writing the "
-                               "translations; nothing was saved: save again when it is done"), 503
-            time.sleep(0.05)
-
-
-def _write(name: str, path, po, before: str | None, reviewer: str):
-    """Stamp and write ``po`` over ``path`` if it is still ``before``: None, or the answer that
-    refuses the save (409 changed meanwhile, 507 cannot write)."""
-    from localize.catalog import render
-    from localize.files import digest, write_atomic
-
-    if reviewer:
-        po.metadata["Last-Translator"] = reviewer
-    po.metadata["PO-Revision-Date"] = time.strftime("%Y-%m-%d %H:%M+0000", time.gmtime())
-    try:
-        write_atomic(path, render(po), expect=before)
-    except LocalizeError as error:
-        with contextlib.suppress(LocalizeError):
-            if digest(path) != before:  # saved in Poedit (no lock) while we were writing
-                return jsonify(error="the PO was changed elsewhere while saving (Poedit?); nothing "
-                               "was saved: reload the page"), 409
-        return _cannot_write(name, error)
-    return None
-
-
-def _cannot_write(name: str, error: LocalizeError):
-    # 507 Insufficient Storage: werkzeug has no exception for it (abort(507) is a crash)
-    return jsonify(error=f"cannot write {name}; nothing was saved: {error.message}"), 507

@@ -1,6 +1,7 @@
 """What the article page shows of one PO entry: its state, the English with glossary terms
-and placeholders marked, the terms, the issues, where the draft came from, translation
-memory suggestions, and a word diff of a changed English sentence.
+and placeholders marked, what each placeholder stands for, the terms, the issues, where the
+draft came from, who approved it and when, the reviewer's comments and accepted issues,
+translation memory suggestions, and a word diff of a changed English sentence.
 
 Plain functions of an entry (no request, no app): the views call them."""
 
@@ -14,6 +15,9 @@ from localize.segment import TAG
 
 KIND_NAMES = {"title": "title", "heading": "heading", "quote": "quote", "list item": "list item"}
 PLACEHOLDER = re.compile(TAG)
+# the #. line catalog writes for each placeholder: "<1>...</1> link to https://..." or "<2/> image"
+_PLACEHOLDER_NOTE = re.compile(r"<(\d+)>\.\.\.</\1> (.+)|<(\d+)/> (.+)")
+_TAG_PARTS = re.compile(r"<(/?)(\d+)(/?)>")
 
 
 def open_memory(folder: Path):
@@ -36,27 +40,75 @@ def entry_issues(entry, find) -> list[dict]:
 
 def entry_view(entry, index, find, memory) -> dict:
     """What the article page shows of one entry (``memory``: None for no suggestions)."""
-    from localize.review import ReviewEntry
-
-    review = ReviewEntry(entry)
     block, _, _ = (entry.msgctxt or "0.0").partition(".")
     comments = entry.comment.splitlines()
     kind = next((KIND_NAMES[line] for line in comments if line in KIND_NAMES), "paragraph")
-    state = "reviewed" if review.is_reviewed else "draft" if entry.msgstr else "untranslated"
-    matches = index.find(entry.msgid)
+    english = getattr(index, "english", None)  # (the app's index keeps them by text)
+    marked, terms = english(entry.msgid) if english else english_view(index, entry.msgid)
     return {
-        "key": entry.msgctxt, "block": int(block) if block.isdigit() else 0, "kind": kind,
-        "msgid": entry.msgid, "msgstr": entry.msgstr, "fuzzy": review.fuzzy, "state": state,
-        "english": marked_english(entry.msgid, matches),
-        "terms": term_list(matches),
-        "placeholders": list(dict.fromkeys(PLACEHOLDER.findall(entry.msgid))),
-        "issues": entry_issues(entry, find),
-        "provenance": review.draft_origin,
-        "approved": next((text for text in review.approvals), "")[len("approved: "):],
+        "key": entry.msgctxt, "block": int(block) if block.isdigit() else 0, "kind": kind, "msgid": entry.msgid,
+        "english": marked, "terms": terms,
+        "placeholders": placeholder_items(entry),
         "suggestions": suggestions(entry, memory) if memory is not None else [],
         "diff": word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else None,
-        "tcomment": entry.tcomment or "",
+        **entry_state(entry, find),
     }
+
+
+def english_view(index, english: str):
+    """(the English as HTML with its terms marked, the terms) for the page."""
+    matches = index.find(english)
+    return marked_english(english, matches), term_list(matches)
+
+
+def entry_state(entry, find) -> dict:
+    """What a save changes of an entry, as the page and the API's answers show it: its text and
+    state, issues, where the draft came from, who approved it, the reviewer's comments (the
+    translator comment less its ``ignore:`` lines) and the issues accepted (those lines)."""
+    from localize.review import ReviewEntry, ignore_lines
+
+    review = ReviewEntry(entry)
+    issues = entry_issues(entry, find)
+    ignores = ignore_lines(entry)
+    tcomment = entry.tcomment or ""
+    return {
+        "msgstr": entry.msgstr, "fuzzy": review.fuzzy, "state": review.state, "issues": issues,
+        "blocking": any(issue["severity"] == "blocking" for issue in issues),
+        "provenance": review.draft_origin,
+        "approved": next((text for text in review.approvals), "")[len("approved: "):],
+        "tcomment": tcomment, "ignores": ignores, "notes": comment_notes(tcomment),
+    }
+
+
+def comment_notes(tcomment: str) -> str:
+    """The reviewer's own lines of a translator comment: all but the ``ignore:`` lines the tool reads."""
+    return "\n".join(line for line in tcomment.split("\n") if not is_ignore_line(line)) if tcomment else ""
+
+
+def is_ignore_line(line: str) -> bool:
+    return line.strip().lower().startswith("ignore:")
+
+
+def placeholder_items(entry) -> list[dict]:
+    """The English's placeholders in order, each once, with what it stands for (from the ``#.``
+    line catalog wrote: "link to https://...", "bold", "image")."""
+    described = {}
+    for line in entry.comment.splitlines():
+        note = _PLACEHOLDER_NOTE.fullmatch(line.strip())
+        if note:
+            described[int(note[1] or note[3])] = note[2] or note[4]
+    items: list[dict] = []
+    for parts in _TAG_PARTS.finditer(entry.msgid):
+        tag = parts.group()
+        if any(item["tag"] == tag for item in items):
+            continue
+        number = int(parts[2])
+        what = described.get(number, "markup")
+        role = "end" if parts[1] else "single" if parts[3] else "start"
+        if role == "end":
+            what = f"end of {what.split(' to ', 1)[0]}"
+        items.append({"tag": tag, "number": number, "role": role, "what": what})
+    return items
 
 
 def suggestions(entry, memory) -> list[dict]:

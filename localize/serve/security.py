@@ -81,7 +81,8 @@ def add_headers(response):
     token = current().token
     if token is not None and request.args.get("token"):
         response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    if "Content-Security-Policy" not in response.headers:  # a route's own (the preview's) is kept
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     # no Referer to other sites (the URL may hold the token); not "no-referrer": a browser then
     # sends "Origin: null" with the page's own saves, which guard() refuses
