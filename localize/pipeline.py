@@ -406,7 +406,7 @@ def unfinished(po, index) -> list[Hold]:
     """What stops a PO from being published: every segment not reviewed and every
     blocking glossary or QA issue (an advisory one holds nothing back), in file order."""
     from localize.review import reviewed
-    from localize.checks import ADVISORY, advisory_types, describe, severity
+    from localize.checks import ADVISORY, describe, severity
 
     find, advisory = issue_finder(index), advisory_types()
     found = []
@@ -421,3 +421,10 @@ def unfinished(po, index) -> list[Hold]:
         found.extend(Hold(entry.linenum, entry.msgctxt, entry.msgid, describe(issue), True)
                      for issue in find(entry) if severity(issue.type, advisory) != ADVISORY)
     return found
+
+
+def advisory_types() -> frozenset:
+    """The issue types the project's localize.toml makes advisory (shown, never holding a PO back)."""
+    from localize.project import current
+
+    return frozenset(current().setting("advisory"))

@@ -84,10 +84,3 @@ def acceptable(issue: Issue) -> bool:
     """Whether a reviewer may accept this issue for its term (it names one)."""
     kind = REGISTRY.get(issue.type)
     return bool(issue.term) and kind is not None and kind.acceptable
-
-
-def advisory_types() -> frozenset:
-    """The issue types the project's localize.toml makes advisory."""
-    from localize.project import current
-
-    return frozenset(current().setting("advisory"))

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from localize.checks import morphology
+
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # incl. tatweel
 _LETTERS = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
                           "\u0649": "\u064a", "\u0629": "\u0647", "\u06cc": "\u064a", "\u06a9": "\u0643",
@@ -53,6 +55,11 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 _KEPT_RUN = re.compile("[^\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 
 
+@lru_cache(maxsize=65536)
+def _form_words(form: str) -> tuple[str, ...]:
+    return tuple(normalize(form).split())
+
+
 def find_form(normalized_text: str, form: str, common_noun: bool = False) -> list[tuple[int, int]]:
     """Spans (in the normalised text) where ``form`` occurs as whole words, clitics allowed.
 
@@ -60,9 +67,7 @@ def find_form(normalized_text: str, form: str, common_noun: bool = False) -> lis
     each of a glossary's thousands of forms): each hit is checked for a clitic
     before it, the form's other words after it, and a word's end."""
     if common_noun:  # a common noun inflects: its forms are derived by rule (morphology)
-        from localize.checks import morphology
-
-        words = tuple(normalize(form).split())
+        words = _form_words(form)
         return morphology.find(normalized_text, words, True) if words else []
     shape = _form_shape(form, common_noun)
     if shape is None:
@@ -171,12 +176,10 @@ def find_nisba(normalized_text: str, name: str) -> list[tuple[int, int]]:
     A plain scan for the stem (no regular expression to build per name): each
     hit is the adjective when the rest of its word is a clitic before it and
     an ending after it."""
-    from localize.checks.morphology import nisba_stems
-
     stem = _cached_stem(name)
     if stem is None:
         return []
-    return [span for each in nisba_stems(stem) for span in _find_stem(normalized_text, each)]
+    return [span for each in morphology.nisba_stems(stem) for span in _find_stem(normalized_text, each)]
 
 
 def _find_stem(normalized_text: str, stem: str) -> list[tuple[int, int]]:
@@ -194,6 +197,36 @@ def _find_stem(normalized_text: str, stem: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         position = normalized_text.find(stem, position + 1)
     return spans
+
+
+# --- nisba adjectives of place names ----------------------------------------------------------
+
+# Regions the news names often that are no country in CLDR (which Babel gives) but take a nisba.
+_REGIONS = frozenset({"كردستان", "غزه", "سيناء", "دارفور", "كشمير", "القرم", "تيغراي", "بلوشستان", "الجليل",
+                      "الاحواز", "الانبار", "البصره", "الموصل", "بغداد", "دمشق", "حلب", "القدس", "طهران"})
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[frozenset, frozenset]:
+    """Country names (CLDR, through Babel): English names, and Arabic names normalised."""
+    from babel import Locale
+
+    english = frozenset(name.lower() for name in Locale("en").territories.values())
+    arabic_names = frozenset(normalize(name) for name in Locale("ar").territories.values())
+    return english, arabic_names | _REGIONS
+
+
+def is_place(source: str, target: str) -> bool:
+    """Whether a term names a country or a region (its nisba adjective may stand for it: "Iraq's
+    prime minister" is رئيس الوزراء العراقي), or is such an adjective itself (Shia, شيعي), rather
+    than an organisation, a brand or a person, whose "nisba" is another word (حماسية is
+    "enthusiastic", not "of Hamas")."""
+    english, arabic_names = _places()
+    name = normalize(target)
+    if name.endswith("ي") and " " not in name:  # an adjective already (شيعي، كردي): it inflects as one
+        return True
+    return source.lower() in english or name in arabic_names or (
+        name.startswith("ال") and name[2:] in arabic_names) or ("ال" + name) in arabic_names
 
 
 # Latin punctuation a draft's Arabic takes in Arabic form: ? ; and a comma not between digits

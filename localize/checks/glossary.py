@@ -21,7 +21,6 @@ from itertools import compress, pairwise
 from typing import NamedTuple
 
 from localize.checks import arabic
-from localize.checks.morphology import is_place
 from localize.errors import LocalizeError
 from localize.engines.protect import blank_markup
 from localize.records import Issue
@@ -448,7 +447,7 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
                 found = translation[offsets[start]:offsets[end - 1] + 1]
                 return Issue("forbidden-term", term.source, term.target, found, (match.start, match.end))
     if not accepted and not (not term.common_noun and any(
-            arabic.find_nisba(normalized, form) for form in term.accepted if is_place(term.source, form))):
+            arabic.find_nisba(normalized, form) for form in term.accepted if arabic.is_place(term.source, form))):
         return Issue("missing-term", term.source, term.target, "", (match.start, match.end))
     return None
 

@@ -98,7 +98,7 @@ def form_regex(form_words: tuple[str, ...], common_noun: bool) -> re.Pattern:
             parts.append("(?:ال)?" + _group(word_alternatives(bare, common_noun)))
         else:
             parts.append(re.escape(word))
-    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)")
+    return re.compile(r"\s+".join(parts) + r"(?!\w)")  # matched at a word's start (``find``)
 
 
 def _group(alternatives: list[str]) -> str:
@@ -108,51 +108,41 @@ def _group(alternatives: list[str]) -> str:
 def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool) -> list[tuple[int, int]]:
     """Spans of the rendering in normalised text (see ``form_regex``); a text without the
     first word's first letters is passed over without a regular expression."""
+    starts = set()
+    for anchor in _anchors(form_words, common_noun):  # a plain scan: no regular expression runs
+        position = normalized_text.find(anchor)        # where no form of the term can be
+        while position >= 0:
+            start = position
+            while start > 0 and (normalized_text[start - 1].isalnum() or normalized_text[start - 1] == "_"):
+                start -= 1
+            starts.add(start)
+            position = normalized_text.find(anchor, position + len(anchor))
+    if not starts:
+        return []
+    pattern, spans, reach = form_regex(form_words, common_noun), [], -1
+    for start in sorted(starts):
+        match = pattern.match(normalized_text, start) if start >= reach else None
+        if match:
+            spans.append(match.span())
+            reach = match.end()
+    return spans
+
+
+@lru_cache(maxsize=65536)
+def _anchors(form_words: tuple[str, ...], common_noun: bool) -> tuple[str, ...]:
+    """What every form of the first word holds: the word less its last letter (which an
+    inflection may change: حكومة -> حكومات), and each of its broken plurals."""
     first = form_words[0]
     core = first[2:] if first.startswith("ال") and len(first) >= _SHORTEST_WITH_ARTICLE else first
-    anchor = core[:2] if common_noun else core
-    if anchor not in normalized_text and not (common_noun and _broken_anchor(core, normalized_text)):
-        return []
-    return [match.span() for match in form_regex(form_words, common_noun).finditer(normalized_text)]
-
-
-def _broken_anchor(core: str, text: str) -> bool:
-    return any(plural[:2] in text for plural in BROKEN_PLURALS.get(core, ()))
+    if not common_noun:
+        return (core,)
+    stem = core[:-1] if len(core) > _SHORTEST_WORD else core
+    return (stem, *BROKEN_PLURALS.get(core, ()))
 
 
 # --- nisba adjectives of place names ----------------------------------------------------------
 
-# Regions the news names often that are no country in CLDR (which Babel gives) but take a nisba.
-_REGIONS = frozenset({"كردستان", "غزه", "سيناء", "دارفور", "كشمير", "القرم", "تيغراي", "بلوشستان", "الجليل",
-                      "الاحواز", "الانبار", "البصره", "الموصل", "بغداد", "دمشق", "حلب", "القدس", "طهران"})
 _STAN = "ستان"
-
-
-@lru_cache(maxsize=1)
-def _places() -> tuple[frozenset, frozenset]:
-    """Country names (CLDR, through Babel): English names, and Arabic names normalised."""
-    from babel import Locale
-
-    from localize.checks.arabic import normalize
-
-    english = frozenset(name.lower() for name in Locale("en").territories.values())
-    arabic_names = frozenset(normalize(name) for name in Locale("ar").territories.values())
-    return english, arabic_names | _REGIONS
-
-
-def is_place(source: str, target: str) -> bool:
-    """Whether a term names a country or a region (its nisba adjective may stand for it: "Iraq's
-    prime minister" is رئيس الوزراء العراقي), or is such an adjective itself (Shia, شيعي), rather
-    than an organisation, a brand or a person, whose "nisba" is another word (حماسية is
-    "enthusiastic", not "of Hamas")."""
-    from localize.checks.arabic import normalize
-
-    english, arabic_names = _places()
-    name = normalize(target)
-    if name.endswith("ي") and " " not in name:  # an adjective already (شيعي، كردي): it inflects as one
-        return True
-    return source.lower() in english or name in arabic_names or (
-        name.startswith("ال") and name[2:] in arabic_names) or ("ال" + name) in arabic_names
 
 
 def nisba_stems(stem: str) -> tuple[str, ...]:

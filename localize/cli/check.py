@@ -47,7 +47,8 @@ def check(files, glossary_files, types, reviewed_only, as_json):
     """
     from localize.catalog import read_po
     from localize.review import reviewed
-    from localize.checks import ADVISORY, advisory_types, describe, severity
+    from localize.checks import ADVISORY, describe, severity
+    from localize.pipeline import advisory_types
 
     advisory = advisory_types()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from importlib import metadata
 
 import click
 
@@ -13,6 +12,8 @@ from localize import __version__
 
 
 def _distribution(name: str) -> str | None:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -29,7 +29,8 @@ def open_memory(folder: Path):
 
 def entry_issues(entry, find) -> list[dict]:
     """The issues ``find`` (``pipeline.issue_finder``) sees in a translated entry."""
-    from localize.checks import acceptable, advisory_types, describe, severity
+    from localize.checks import acceptable, describe, severity
+    from localize.pipeline import advisory_types
 
     if not entry.msgstr:
         return []
