@@ -46,6 +46,10 @@ _TIGHT_MARK = re.compile(r"^(\s*)#([,.:]|\||~(?!\|))(?=[^\s])")
 _TIGHT_KEYWORD = re.compile(r'^(\s*(?:#~\s*)?(?:#\|\s*)?(?:#~\|\s*)?)(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)"')
 
 
+_TIGHT = re.compile(r'^\s*(?:#[,.:|~][^\s]|(?:#~\s*)?(?:#\|\s*)?(?:msgctxt|msgid|msgstr)(?:_plural|\[\d+\])?")',
+                    re.MULTILINE)
+
+
 def _spaced(row: str) -> str:
     if '#' not in row[:3] and '"' not in row[:16]:
         return row
@@ -55,7 +59,9 @@ def _spaced(row: str) -> str:
 
 def parse(text: str, where: str) -> polib.POFile:
     """A PO file's text, checked line by line and then read by polib."""
-    rows = [_spaced(row) for row in lines(text)]
+    rows = lines(text)
+    if _TIGHT.search(text):  # (rare: most files are written with the spaces)
+        rows = [_spaced(row) for row in rows]
     _check_lines(rows, where)
     parser = polib._POFileParser("", wrapwidth=0)  # noqa: SLF001 (polib splits on U+2028 otherwise)
     parser.fhandle = rows

@@ -115,6 +115,13 @@ def test_a_folder_publishes_every_po_in_it(run, project):
     assert sorted(p.name for p in (project / "editions").iterdir()) == written
 
 
+def test_publish_without_files_takes_the_projects_translations(run, project):
+    prepare(run, project, "story.md", "story.ar.json")
+    result = run("publish")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "editions/story.ar.html\n"
+
+
 # --- the gate ---------------------------------------------------------------------------------------------------
 
 def test_unreviewed_segments_and_issues_stop_publishing_and_are_listed(run, project):

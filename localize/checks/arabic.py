@@ -216,6 +216,7 @@ def _places() -> tuple[frozenset, frozenset]:
     return english, arabic_names | _REGIONS
 
 
+@lru_cache(maxsize=65536)
 def is_place(source: str, target: str) -> bool:
     """Whether a term names a country or a region (its nisba adjective may stand for it: "Iraq's
     prime minister" is رئيس الوزراء العراقي), or is such an adjective itself (Shia, شيعي), rather

@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import compress, pairwise
 from typing import NamedTuple
 
@@ -45,11 +45,11 @@ class Term:
     origin: str = ""  # file:line
     hidden: tuple[str, ...] = field(default=(), compare=False)  # invisible characters taken out of the row
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
         return tuple(_WORD.findall(self.source))
 
-    @property
+    @cached_property
     def common_noun(self) -> bool:
         """A lowercase English term ('militia') is a common noun: Arabic inflects it; one with a
         capitalised word is a name, whatever its particle ('al-Sadr', 'al-Qaeda')."""

@@ -14,7 +14,7 @@ from localize.cli.options import glossary_option, option
 
 
 @click.command("publish")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1)
 @option("formats")
 @option("editions", "out")
 @click.option("--allow-draft", is_flag=True,
@@ -33,7 +33,8 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
     Each PO's article (its X-Source-File, unchanged since the PO was written)
     gives the structure: title, headings, paragraphs, quotes, lists, and the
     inline markup put back where the translator left its placeholders. FILES
-    are PO files or folders of them. Every PO that is ready is published; a PO
+    are PO files or folders of them (default: the project's translations, as
+    status and check). Every PO that is ready is published; a PO
     with a segment unreviewed or with a glossary or QA issue is not, and gets
     one line (--verbose lists the segments), and the exit code is 1.
     --strict publishes nothing unless every PO is ready; --allow-draft
@@ -42,6 +43,7 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
 
     \b
     Example:
+      localize publish
       localize publish translations/ar/iran-imis.po
       localize publish --format html --format bilingual --digits arabic-indic translations/ar
       localize publish --allow-draft --format md --out preview translations/ar/iran-imis.po
@@ -52,6 +54,7 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
 
     locale = check_locale(locale)
     index = pipeline.term_index(glossary_files, required=False)
+    files = files or (pipeline.translations_folder(),)
     paths = list(dict.fromkeys(pipeline.po_files(files)))  # a PO named twice is published once
     if not paths:
         raise LocalizeError(" ".join(files), "no PO files found", "give PO files or a folder with some")
