@@ -19,27 +19,37 @@ GLOSSARY = "source,target,type,forbidden,variants,note\nIran,إيران,term,,,\
 WAIT = 10
 
 
-@pytest.fixture
-def served(project, run):
-    """The project, with a PO and a reviewed memory entry, served by waitress on a free port."""
+def desk(project, run, article=ARTICLE):
+    """The project: the glossary, the article's PO, and a reviewed memory entry (old.po)."""
+    (project / "glossaries").mkdir()
+    (project / "glossaries/news.csv").write_text(GLOSSARY, encoding="utf-8")
+    (project / "old.md").write_text("# Old\n\nThe ministers spoke for two hours.\n", encoding="utf-8")
+    (project / "story.md").write_text(article, encoding="utf-8")
+    assert run("translate", "--no-mt", "old.md", "story.md").exit_code == 0
+    old = polib.pofile(str(project / "translations/ar/old.po"), wrapwidth=0)
+    for entry, text in zip(old, ("قديم", "تحدث الوزراء لمدة ساعتين."), strict=True):
+        entry.msgstr = text
+    old.save(str(project / "translations/ar/old.po"))
+
+
+def serving(reviewer: str):
+    """The review app on a free port of 127.0.0.1, in a thread: (server, its URL)."""
     from waitress.server import create_server
 
     from localize.serve import create_app
 
-    (project / "glossaries").mkdir()
-    (project / "glossaries/news.csv").write_text(GLOSSARY, encoding="utf-8")
-    (project / "old.md").write_text("# Old\n\nThe ministers spoke for two hours.\n", encoding="utf-8")
-    (project / "story.md").write_text(ARTICLE, encoding="utf-8")
-    assert run("translate", "--no-mt", "old.md", "story.md").exit_code == 0
-    old = polib.pofile(str(project / "translations/ar/old.po"), wrapwidth=0)
-    for entry, text in zip(old, ("قديم", "تحدث الوزراء لمدة ساعتين.")):
-        entry.msgstr = text
-    old.save(str(project / "translations/ar/old.po"))
-    server = create_server(create_app("translations", reviewer="Browser Test"), host="127.0.0.1",
-                           port=free_port(), threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield project, f"http://127.0.0.1:{server.effective_port}"
+    server = create_server(create_app("translations", reviewer=reviewer), host="127.0.0.1", port=free_port(),
+                           threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+@pytest.fixture
+def served(project, run):
+    """The project, with a PO and a reviewed memory entry, served by waitress on a free port."""
+    desk(project, run)
+    server, url = serving("Browser Test")
+    yield project, url
     server.close()
 
 

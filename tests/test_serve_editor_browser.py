@@ -8,18 +8,15 @@ Skipped without Chromium, unless LOCALIZE_REQUIRE_BROWSER=1."""
 
 from __future__ import annotations
 
-import threading
-
 import polib
 import pytest
 
-from ltserver import free_port
 from test_publish_browser import ARTIFACTS, browser  # noqa: F401 (the fixture)
+from test_serve_browser import desk, serving
 
 ARTICLE = ("# Talks resume in Vienna\n\nIran sent a delegation to Vienna on Monday.\n\n"
            "Read the [full **plan**](https://example.org/plan) here.\n\nThe talks resumed in Vienna.\n\n"
            "Officials met twice.\n\nThe ministers spoke for an hour.\n")
-GLOSSARY = "source,target,type,forbidden,variants,note\nIran,إيران,term,,,\nVienna,فيينا,term,,,\n"
 IRAN = "Iran sent a delegation to Vienna on Monday."
 LINK = "Read the <1>full <2>plan</2></1> here."
 MET = "Officials met twice."
@@ -33,27 +30,13 @@ WIDTHS = [390, 1280]
 @pytest.fixture
 def served(project, run):
     """A project with drafts, a reviewed memory entry and a link in the article, served on a free port."""
-    from waitress.server import create_server
-
-    from localize.serve import create_app
-
-    (project / "glossaries").mkdir()
-    (project / "glossaries/news.csv").write_text(GLOSSARY, encoding="utf-8")
-    (project / "old.md").write_text("# Old\n\nThe ministers spoke for two hours.\n", encoding="utf-8")
-    (project / "story.md").write_text(ARTICLE, encoding="utf-8")
-    assert run("translate", "--no-mt", "old.md", "story.md").exit_code == 0
-    old = polib.pofile(str(project / "translations/ar/old.po"), wrapwidth=0)
-    for entry, text in zip(old, ("قديم", "تحدث الوزراء لمدة ساعتين."), strict=True):
-        entry.msgstr = text
-    old.save(str(project / "translations/ar/old.po"))
+    desk(project, run, ARTICLE)
     story = polib.pofile(str(project / "translations/ar/story.po"), wrapwidth=0)
     for msgid, text in DRAFTS.items():
         story.find(msgid).msgstr, story.find(msgid).flags = text, ["fuzzy"]
     story.save(str(project / "translations/ar/story.po"))
-    server = create_server(create_app("translations", reviewer="Keyboard Test"), host="127.0.0.1",
-                           port=free_port(), threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield project, f"http://127.0.0.1:{server.effective_port}"
+    server, url = serving("Keyboard Test")
+    yield project, url
     server.close()
 
 
