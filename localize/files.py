@@ -308,17 +308,16 @@ class Staging:
         """Rename every staged file into place.  A target that changed since it was read stops
         the whole commit before any rename (a ``LocalizeError``); with ``partial``, it is left
         as it is and returned (as it was named), and the others are written."""
-        changed = [item for item in self.staged if not _as_expected(item[1], item[2])]
-        if changed and not partial:
-            raise Changed(str(changed[0][3]), *_CHANGED)
-        skipped = [named for *_, named in changed]
+        if not partial:  # all or nothing: every target is checked before the first rename
+            changed = next((named for _, path, expect, named in self.staged if not _as_expected(path, expect)), None)
+            if changed is not None:
+                raise Changed(str(changed), *_CHANGED)
+        skipped: list[Path] = []
         written: list[Path] = []
         for temporary, path, expect, named in self.staged:
-            if named in skipped:
-                continue
-            if not _as_expected(path, expect):  # saved since the check above: the narrowest window there is
-                skipped.append(named)
+            if not _as_expected(path, expect):  # right before its own rename: the narrowest window there is
                 if partial:
+                    skipped.append(named)
                     continue
                 before = f"; written before it: {', '.join(map(str, written))}" if written else ""
                 raise Changed(str(named), _CHANGED[0], f"it was not written{before}; run the command again")
