@@ -73,3 +73,10 @@ def test_the_site_builds_strictly(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "site" / "reference" / "index.html").is_file()
     assert (tmp_path / "site" / "serve.png").is_file()
+
+
+def test_the_benchmark_figures_are_what_the_benches_json_says():
+    """docs/benchmarks.md's generated part is docs/gen_benchmarks.py's output from bench/results/*.json."""
+    result = subprocess.run([sys.executable, str(ROOT / "docs" / "gen_benchmarks.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, "run: .venv/bin/python docs/gen_benchmarks.py"

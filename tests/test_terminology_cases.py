@@ -11,7 +11,7 @@ from localize.checks import GLOSSARY_ISSUES
 from localize.checks.glossary import TermIndex, load_glossary, verify
 
 FOLDER = Path(__file__).parent / "fixtures" / "terminology"
-CASES = [case for name in ("cases.json", "blind.json") if (FOLDER / name).is_file()
+CASES = [case for name in ("cases.json", "blind.json", "blind2.json") if (FOLDER / name).is_file()
          for case in json.loads((FOLDER / name).read_text(encoding="utf-8"))]
 
 
