@@ -60,7 +60,8 @@ def _form_words(form: str) -> tuple[str, ...]:
     return tuple(normalize(form).split())
 
 
-def find_form(normalized_text: str, form: str, common_noun: bool = False) -> list[tuple[int, int]]:
+def find_form(normalized_text: str, form: str, common_noun: bool = False,
+              regular_plural: bool = True) -> list[tuple[int, int]]:
     """Spans (in the normalised text) where ``form`` occurs as whole words, clitics allowed.
 
     A plain scan for the form's first word (no regular expression to build for
@@ -68,7 +69,7 @@ def find_form(normalized_text: str, form: str, common_noun: bool = False) -> lis
     before it, the form's other words after it, and a word's end."""
     if common_noun:  # a common noun inflects: its forms are derived by rule (morphology)
         words = _form_words(form)
-        return morphology.find(normalized_text, words, True) if words else []
+        return morphology.find(normalized_text, words, True, regular_plural) if words else []
     shape = _form_shape(form, common_noun)
     if shape is None:
         return []

@@ -50,6 +50,13 @@ class Term:
         return tuple(_WORD.findall(self.source))
 
     @cached_property
+    def plural_given(self) -> bool:
+        """A common noun of one word whose glossary row gives another one-word form (its plural,
+        أنفاق for نفق): Arabic forms it that way, not with a derived sound plural."""
+        return self.common_noun and len(self.target.split()) == 1 and any(
+            len(form.split()) == 1 and form != self.target for form in self.variants)
+
+    @cached_property
     def common_noun(self) -> bool:
         """A lowercase English term ('militia') is a common noun: Arabic inflects it; one with a
         capitalised word is a name, whatever its particle ('al-Sadr', 'al-Qaeda')."""
@@ -229,8 +236,9 @@ class TermIndex:
         if None in looked_up:  # words not seen before
             looked_up = [self._entries(token) if entries is None else entries
                          for token, entries in zip(tokens, looked_up, strict=True)]
-        if _shouting(text):  # an all-caps headline: "IT IS READY" holds no acronym IS
-            looked_up = [None if token in _FUNCTION_WORDS else entries
+        if _shouting(text):  # an all-caps headline: "IT IS READY" holds no acronym IS, "SNOW AND ICE" no ICE
+            words = _english_words()
+            looked_up = [None if entries and (token in _FUNCTION_WORDS or token.lower() in words) else entries
                          for token, entries in zip(tokens, looked_up, strict=True)]
         found, spans, position, reach, overlap, find = [], [], 0, 0, False, text.find
         for index in compress(range(len(tokens)), looked_up):  # the words some term starts with
@@ -437,12 +445,13 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
         if match.text in translation or term.source in translation:
             return None
         return Issue("dnt-altered", term.source, term.source, "", (match.start, match.end))
+    regular = not term.plural_given
     accepted = sorted(span for form in term.accepted
-                      for span in arabic.find_form(normalized, form, term.common_noun))
+                      for span in arabic.find_form(normalized, form, term.common_noun, regular))
     covers = _cover(accepted)  # a nisba adjective does not excuse a forbidden form: سورية
                                # is the forbidden name, even though it also reads "Syrian"
-    for form in term.forbidden:
-        for start, end in arabic.find_form(normalized, form, term.common_noun):
+    for form in _forbidden_forms(term):
+        for start, end in arabic.find_form(normalized, form, term.common_noun, regular):
             if not covers(start, end):
                 found = translation[offsets[start]:offsets[end - 1] + 1]
                 return Issue("forbidden-term", term.source, term.target, found, (match.start, match.end))
@@ -450,6 +459,15 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
             arabic.find_nisba(normalized, form) for form in term.accepted if arabic.is_place(term.source, form))):
         return Issue("missing-term", term.source, term.target, "", (match.start, match.end))
     return None
+
+
+def _forbidden_forms(term: Term) -> tuple[str, ...]:
+    """The forbidden spellings, and for a name written with the article (اليونيسف) each one with
+    the article too: لليونيسيف uses the forbidden يونيسيف."""
+    if term.common_noun or not arabic.normalize(term.target).startswith(arabic.ARTICLE):
+        return term.forbidden
+    return (*term.forbidden, *(arabic.ARTICLE + form for form in term.forbidden
+                               if not arabic.normalize(form).startswith(arabic.ARTICLE)))
 
 
 def _cover(spans: list[tuple[int, int]]):

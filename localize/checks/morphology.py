@@ -48,34 +48,50 @@ BROKEN_PLURALS = {
     "مستشفى": ("مستشفيات",), "مسجد": ("مساجد",), "كنيسه": ("كنائس",), "بنك": ("بنوك",), "مصرف": ("مصارف",),
     "شركه": ("شركات",), "سوق": ("اسواق",), "سعر": ("اسعار",), "حق": ("حقوق",), "قانون": ("قوانين",),
     "مجلس": ("مجالس",), "مكتب": ("مكاتب",), "موقع": ("مواقع",), "مصدر": ("مصادر",), "عقوبه": ("عقوبات",),
+    "اسير": ("اسرى",), "نفق": ("انفاق",), "قمر": ("اقمار",), "جسر": ("جسور",), "ميناء": ("موانئ",),
 }
 
 
-def word_alternatives(word: str, common_noun: bool) -> list[str]:
+def word_alternatives(word: str, common_noun: bool, regular_plural: bool = True) -> list[str]:
     """Regex alternatives (normalised, escaped) for one word of a rendering: the word itself,
     and for a common noun its regular inflections and broken plurals, each with an optional
-    pronoun suffix where Arabic allows one."""
+    pronoun suffix where Arabic allows one.  ``regular_plural`` False: the glossary gives the
+    word's plural (نفق: أنفاق), so no sound plural is derived (نفقات is "expenses")."""
     if not common_noun or not re.fullmatch(r"[\u0621-\u064a]+", word) or len(word) < _SHORTEST_WORD:
         return [re.escape(word)]
     stems: list[str] = []
-    if word.endswith("ه"):  # حكومة: حكومتان/ين, حكومات, حكومتي/هم
+    if word.endswith("ه"):  # حكومة: حكومتان/ين, (in a construct) حاملتا, حكومات, حكومتي/هم
         base = word[:-1]
-        stems += [word, f"{base}ت(?:ان|ين)", f"{base}ات{_SUFFIX}?", f"{base}ت{_SUFFIX}"]
+        stems += [word, f"{base}ت(?:ان|ين|ا)", f"{base}ت{_SUFFIX}"]
+        stems += [f"{base}ات{_SUFFIX}?"] if regular_plural else []
     elif word.endswith("ا"):  # ميليشيا: ميليشيات
-        stems += [word, f"{word}ت{_SUFFIX}?", f"{word}{_SUFFIX}"]
+        stems += [word, f"{word}{_SUFFIX}"] + ([f"{word}ت{_SUFFIX}?"] if regular_plural else [])
     elif word.endswith("ي"):  # باليستي: باليستية, باليستيان, باليستيون, باليستيات
-        stems += [word, f"{word}(?:ه|ا|ان|ين|ون|تان|تين|ات)", f"{word}ت{_SUFFIX}"]
+        stems += [word, f"{word}(?:ه|ا|ان|ين|ون|تان|تين|تا|ات)", f"{word}ت{_SUFFIX}"]
     else:  # اتفاق: اتفاقا, اتفاقان/ين, مسؤولون/ين, تحقيقات; وزير: وزيرة, وزيرتان, وزيرات; a sound
         # plural before a pronoun drops its ن (مفتشيها, مسؤولوهم)
-        stems += [f"{word}(?:ا|ان|ين|ون|ات|ه|تان|تين)?", f"{word}{_SUFFIX}", f"{word}ات{_SUFFIX}",
-                  f"{word}ت{_SUFFIX}", f"{word}[وي]{_SUFFIX}"]
-    for plural in BROKEN_PLURALS.get(word, ()):
+        endings = "ا|ان|ين|ه|تان|تين|تا" + ("|ون|ات" if regular_plural else "")
+        stems += [f"{word}(?:{endings})?", f"{word}{_SUFFIX}", f"{word}ت{_SUFFIX}"]
+        stems += [f"{word}ات{_SUFFIX}", f"{word}[وي]{_SUFFIX}"] if regular_plural else []
+    for plural in broken_plurals(word):
         stems.append(f"{re.escape(plural)}{_SUFFIX}?")
     return stems
 
 
+_FAEELA = 5  # letters of فعيلة / فعالة (normalised, ة as ه), whose plural is فعائل
+
+
+def broken_plurals(word: str) -> tuple[str, ...]:
+    """The table's broken plurals of a word, and the فعائل plural of a فعيلة/فعالة noun (رهينة ->
+    رهائن, شريحة -> شرائح, رقاقة -> رقائق, قذيفة -> قذائف)."""
+    plurals = BROKEN_PLURALS.get(word, ())
+    if len(word) == _FAEELA and word.endswith("ه") and word[2] in "يا":
+        plurals = (*plurals, word[0] + word[1] + "ائ" + word[3])
+    return plurals
+
+
 @lru_cache(maxsize=65536)
-def form_regex(form_words: tuple[str, ...], common_noun: bool) -> re.Pattern:
+def form_regex(form_words: tuple[str, ...], common_noun: bool, regular_plural: bool = True) -> re.Pattern:
     """The pattern of a rendering (its normalised words) with clitics and inflections: the first
     word takes و/ف, then a preposition or (for a common noun, or a form that has it) the
     article; a later word of a common noun may take the article too (agreement)."""
@@ -91,11 +107,11 @@ def form_regex(form_words: tuple[str, ...], common_noun: bool) -> re.Pattern:
     else:
         core = first
         head = CONJUNCTION + PREPOSITION
-    parts = [head + _group(word_alternatives(core, common_noun))]
+    parts = [head + _group(word_alternatives(core, common_noun, regular_plural))]
     for word in form_words[1:]:
         if common_noun or word.startswith("ال"):
             bare = word[2:] if word.startswith("ال") and len(word) >= _SHORTEST_WITH_ARTICLE else word
-            parts.append("(?:ال)?" + _group(word_alternatives(bare, common_noun)))
+            parts.append("(?:ال)?" + _group(word_alternatives(bare, common_noun, regular_plural)))
         else:
             parts.append(re.escape(word))
     return re.compile(r"\s+".join(parts) + r"(?!\w)")  # matched at a word's start (``find``)
@@ -105,7 +121,8 @@ def _group(alternatives: list[str]) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
-def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool) -> list[tuple[int, int]]:
+def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool,
+         regular_plural: bool = True) -> list[tuple[int, int]]:
     """Spans of the rendering in normalised text (see ``form_regex``); a text without the
     first word's first letters is passed over without a regular expression."""
     starts = set()
@@ -119,7 +136,7 @@ def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool) -
             position = normalized_text.find(anchor, position + len(anchor))
     if not starts:
         return []
-    pattern, spans, reach = form_regex(form_words, common_noun), [], -1
+    pattern, spans, reach = form_regex(form_words, common_noun, regular_plural), [], -1
     for start in sorted(starts):
         match = pattern.match(normalized_text, start) if start >= reach else None
         if match:
@@ -137,7 +154,7 @@ def _anchors(form_words: tuple[str, ...], common_noun: bool) -> tuple[str, ...]:
     if not common_noun:
         return (core,)
     stem = core[:-1] if len(core) > _SHORTEST_WORD else core
-    return (stem, *BROKEN_PLURALS.get(core, ()))
+    return (stem, *broken_plurals(core))
 
 
 # --- nisba adjectives of place names ----------------------------------------------------------
