@@ -69,7 +69,7 @@ def find_form(normalized_text: str, form: str, common_noun: bool = False,
     before it, the form's other words after it, and a word's end."""
     if common_noun:  # a common noun inflects: its forms are derived by rule (morphology)
         words = _form_words(form)
-        return morphology.find(normalized_text, words, True, regular_plural) if words else []
+        return morphology.find(normalized_text, words, regular_plural) if words else []
     shape = _form_shape(form, common_noun)
     if shape is None:
         return []

@@ -50,6 +50,15 @@ class Term:
         return tuple(_WORD.findall(self.source))
 
     @cached_property
+    def forbidden_forms(self) -> tuple[str, ...]:
+        """The forbidden spellings, and for a name written with the article (اليونيسف) each one
+        with the article too: لليونيسيف uses the forbidden يونيسيف."""
+        if self.common_noun or not arabic.normalize(self.target).startswith(arabic.ARTICLE):
+            return self.forbidden
+        return (*self.forbidden, *(arabic.ARTICLE + form for form in self.forbidden
+                                   if not arabic.normalize(form).startswith(arabic.ARTICLE)))
+
+    @cached_property
     def plural_given(self) -> bool:
         """A common noun of one word whose glossary row gives another one-word form (its plural,
         أنفاق for نفق): Arabic forms it that way, not with a derived sound plural."""
@@ -450,7 +459,7 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
                       for span in arabic.find_form(normalized, form, term.common_noun, regular))
     covers = _cover(accepted)  # a nisba adjective does not excuse a forbidden form: سورية
                                # is the forbidden name, even though it also reads "Syrian"
-    for form in _forbidden_forms(term):
+    for form in term.forbidden_forms:
         for start, end in arabic.find_form(normalized, form, term.common_noun, regular):
             if not covers(start, end):
                 found = translation[offsets[start]:offsets[end - 1] + 1]
@@ -459,15 +468,6 @@ def _check_term(match: Match, translation: str, normalized: str, offsets: list[i
             arabic.find_nisba(normalized, form) for form in term.accepted if arabic.is_place(term.source, form))):
         return Issue("missing-term", term.source, term.target, "", (match.start, match.end))
     return None
-
-
-def _forbidden_forms(term: Term) -> tuple[str, ...]:
-    """The forbidden spellings, and for a name written with the article (اليونيسف) each one with
-    the article too: لليونيسيف uses the forbidden يونيسيف."""
-    if term.common_noun or not arabic.normalize(term.target).startswith(arabic.ARTICLE):
-        return term.forbidden
-    return (*term.forbidden, *(arabic.ARTICLE + form for form in term.forbidden
-                               if not arabic.normalize(form).startswith(arabic.ARTICLE)))
 
 
 def _cover(spans: list[tuple[int, int]]):

@@ -6,7 +6,8 @@ a definite noun phrase (صاروخ باليستي -> الصاروخ البالي
 pronoun suffixes (حكومتي، حكومتهم), the accusative tanween (اتفاقاً), the
 feminine (وزيرة), and the common broken plurals of news nouns, which no rule
 derives (سفير -> سفراء: the table below).  A common noun (its English is lower
-case) takes all of them; a proper name takes only the clitics (و ف ب ك ل).
+case) takes all of them; a proper name takes only the clitics (و ف ب ك ل) and is
+matched by ``arabic.find_form`` without this module.
 Everything is matched on ``arabic.normalize``d text (no diacritics, ة as ه,
 Arabic-Indic digits as ASCII, a hyphen as a space).
 
@@ -52,12 +53,12 @@ BROKEN_PLURALS = {
 }
 
 
-def word_alternatives(word: str, common_noun: bool, regular_plural: bool = True) -> list[str]:
-    """Regex alternatives (normalised, escaped) for one word of a rendering: the word itself,
-    and for a common noun its regular inflections and broken plurals, each with an optional
-    pronoun suffix where Arabic allows one.  ``regular_plural`` False: the glossary gives the
+def word_alternatives(word: str, regular_plural: bool = True) -> list[str]:
+    """Regex alternatives (normalised, escaped) for one word of a common noun's rendering: the
+    word itself, its regular inflections and broken plurals, each with an optional pronoun
+    suffix where Arabic allows one.  ``regular_plural`` False: the glossary gives the
     word's plural (نفق: أنفاق), so no sound plural is derived (نفقات is "expenses")."""
-    if not common_noun or not re.fullmatch(r"[\u0621-\u064a]+", word) or len(word) < _SHORTEST_WORD:
+    if not re.fullmatch(r"[\u0621-\u064a]+", word) or len(word) < _SHORTEST_WORD:
         return [re.escape(word)]
     stems: list[str] = []
     if word.endswith("ه"):  # حكومة: حكومتان/ين, (in a construct) حاملتا, حكومات, حكومتي/هم
@@ -90,30 +91,18 @@ def broken_plurals(word: str) -> tuple[str, ...]:
     return plurals
 
 
+def _without_article(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) >= _SHORTEST_WITH_ARTICLE else word
+
+
 @lru_cache(maxsize=65536)
-def form_regex(form_words: tuple[str, ...], common_noun: bool, regular_plural: bool = True) -> re.Pattern:
-    """The pattern of a rendering (its normalised words) with clitics and inflections: the first
-    word takes و/ف, then a preposition or (for a common noun, or a form that has it) the
-    article; a later word of a common noun may take the article too (agreement)."""
-    first = form_words[0]
-    if common_noun:  # with or without the article, whichever the approved form has
-        core = first[2:] if first.startswith("ال") and len(first) >= _SHORTEST_WITH_ARTICLE else first
-        head = f"{CONJUNCTION}(?:{PREPOSITION}|{ARTICLE_FORMS})"
-    elif first.startswith("ال") and len(first) >= _SHORTEST_WITH_ARTICLE:
-        core = first[2:]
-        # ل + ال + a word starting with ل is written لل + the word's rest (للجنة)
-        heads = ARTICLE_FORMS + ("|ل" if core.startswith("ل") else "")
-        head = f"{CONJUNCTION}(?:{heads})"
-    else:
-        core = first
-        head = CONJUNCTION + PREPOSITION
-    parts = [head + _group(word_alternatives(core, common_noun, regular_plural))]
-    for word in form_words[1:]:
-        if common_noun or word.startswith("ال"):
-            bare = word[2:] if word.startswith("ال") and len(word) >= _SHORTEST_WITH_ARTICLE else word
-            parts.append("(?:ال)?" + _group(word_alternatives(bare, common_noun, regular_plural)))
-        else:
-            parts.append(re.escape(word))
+def form_regex(form_words: tuple[str, ...], regular_plural: bool = True) -> re.Pattern:
+    """The pattern of a common noun's rendering (its normalised words) with clitics and
+    inflections: the first word takes و/ف, then a preposition or the article (with or without
+    it, whichever the approved form has); a later word may take the article too (agreement)."""
+    head = f"{CONJUNCTION}(?:{PREPOSITION}|{ARTICLE_FORMS})"
+    parts = [head + _group(word_alternatives(_without_article(form_words[0]), regular_plural))]
+    parts += ["(?:ال)?" + _group(word_alternatives(_without_article(word), regular_plural)) for word in form_words[1:]]
     return re.compile(r"\s+".join(parts) + r"(?!\w)")  # matched at a word's start (``find``)
 
 
@@ -121,12 +110,11 @@ def _group(alternatives: list[str]) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
-def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool,
-         regular_plural: bool = True) -> list[tuple[int, int]]:
+def find(normalized_text: str, form_words: tuple[str, ...], regular_plural: bool = True) -> list[tuple[int, int]]:
     """Spans of the rendering in normalised text (see ``form_regex``); a text without the
     first word's first letters is passed over without a regular expression."""
     starts = set()
-    for anchor in _anchors(form_words, common_noun):  # a plain scan: no regular expression runs
+    for anchor in _anchors(form_words[0]):  # a plain scan: no regular expression runs
         position = normalized_text.find(anchor)        # where no form of the term can be
         while position >= 0:
             start = position
@@ -136,7 +124,7 @@ def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool,
             position = normalized_text.find(anchor, position + len(anchor))
     if not starts:
         return []
-    pattern, spans, reach = form_regex(form_words, common_noun, regular_plural), [], -1
+    pattern, spans, reach = form_regex(form_words, regular_plural), [], -1
     for start in sorted(starts):
         match = pattern.match(normalized_text, start) if start >= reach else None
         if match:
@@ -146,18 +134,13 @@ def find(normalized_text: str, form_words: tuple[str, ...], common_noun: bool,
 
 
 @lru_cache(maxsize=65536)
-def _anchors(form_words: tuple[str, ...], common_noun: bool) -> tuple[str, ...]:
+def _anchors(first: str) -> tuple[str, ...]:
     """What every form of the first word holds: the word less its last letter (which an
     inflection may change: حكومة -> حكومات), and each of its broken plurals."""
-    first = form_words[0]
-    core = first[2:] if first.startswith("ال") and len(first) >= _SHORTEST_WITH_ARTICLE else first
-    if not common_noun:
-        return (core,)
+    core = _without_article(first)
     stem = core[:-1] if len(core) > _SHORTEST_WORD else core
     return (stem, *broken_plurals(core))
 
-
-# --- nisba adjectives of place names ----------------------------------------------------------
 
 _STAN = "ستان"
 
