@@ -361,7 +361,8 @@ _KINDS = ((stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISCHR, "a character device")
 def regular_target(path: Path) -> Path:
     """The file a write to ``path`` goes to: ``path`` itself, or, for a symbolic link, the file it
     points to (followed on purpose: the link stays).  A target that exists and is not a regular
-    file (a device, a FIFO, a socket, a folder) is refused: a rename would replace it."""
+    file (a device, a FIFO, a socket) is refused: a rename would replace it (a folder:
+    ``check_writable``, which staging runs next)."""
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if path.is_symlink() and not os.path.lexists(target):
         return path  # broken: check_writable says so
@@ -369,12 +370,10 @@ def regular_target(path: Path) -> Path:
         mode = os.stat(target).st_mode
     except OSError:
         return target
-    if stat.S_ISDIR(mode):
-        raise BadInput(str(path), "is a directory", "give a file name to write")
     kind = next((name for test, name in _KINDS if test(mode)), None)
     if kind:
         raise BadInput(str(path), f"not a regular file but {kind}",
-                            "give the name of a regular file to write; nothing was changed")
+                       "give the name of a regular file to write; nothing was changed")
     return target
 
 
