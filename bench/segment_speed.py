@@ -11,16 +11,16 @@ two produce, as a sanity check that they do the same job.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from localize.readers import parse_article  # noqa: E402
 from localize.segment import split  # noqa: E402
+from record import Rounds, Table, pair, print_tables, summary, write  # noqa: E402
 
 
 def corpus(copies: int) -> list[str]:
@@ -33,12 +33,6 @@ def corpus(copies: int) -> list[str]:
     return blocks * copies
 
 
-def timed(function, blocks) -> tuple[float, int]:
-    start = time.perf_counter()
-    count = sum(len(function(block)) for block in blocks)
-    return time.perf_counter() - start, count
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -48,18 +42,27 @@ def main() -> None:
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
     blocks = corpus(options.copies)
-    ours, theirs = [], []
-    for _ in range(options.rounds):
-        seconds, our_count = timed(split, blocks)
-        ours.append(seconds)
-        seconds, their_count = timed(segmenter.segment, blocks)
-        theirs.append(seconds)
-    our_time, their_time = statistics.median(ours), statistics.median(theirs)
+    cases = {"localize": split, "pySBD": segmenter.segment}
+    rounds, counts = Rounds(options.rounds), {}
+    for case in rounds.order(list(cases)):
+        with rounds.time(case):
+            counts[case] = sum(len(cases[case](block)) for block in blocks)
     chars = sum(len(block) for block in blocks)
-    print(f"text: {len(blocks)} blocks, {chars:,} characters, {options.rounds} rounds (median)")
-    print(f"localize : {our_count:6d} sentences  {our_count / our_time:12,.0f} sentences/s")
-    print(f"pySBD    : {their_count:6d} sentences  {their_count / their_time:12,.0f} sentences/s")
-    print(f"ratio    : localize is {their_time / our_time:.1f}x faster than pySBD (goal: >= 10x)")
+    ratio = rounds.ratio("pySBD", "localize", clock="cpu")
+    rows = [[case, f"{counts[case]:,}", pair(summary(rounds.cpu[case])),
+             f"{counts[case] / rounds.stat(case, 'cpu', 'min'):,.0f} / {counts[case] / rounds.stat(case, 'cpu'):,.0f}"]
+            for case in cases]
+    tables = [Table(f"{len(blocks):,} blocks, {chars:,} characters, {options.rounds} alternated rounds",
+                    ["segmenter", "sentences", "CPU s (min / median)", "sentences/s (best / median)"], rows,
+                    note=f"pySBD takes {ratio['min']:.1f}x (min) / {ratio['median']:.1f}x (median) localize's CPU time "
+                         "(goal: >= 10x).")]
+    print_tables(tables)
+    write("segment_speed", {"title": "Segmentation", "rounds": rounds.summary(), "ratio_pysbd_over_localize": ratio,
+                            "blocks": len(blocks), "characters": chars, "sentences": counts},
+          tables=tables, command=f"bench/segment_speed.py --rounds {options.rounds} --copies {options.copies}",
+          about="localize's segmenter and pySBD (the strongest peer: rule-based, Golden Rules) over the same blocks: "
+                "the sample article and the test fixtures, repeated; the two sentence counts show they do the same "
+                "job.")
 
 
 if __name__ == "__main__":

@@ -55,15 +55,34 @@ def house_paired(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def tables(data: dict) -> list[str]:
+    """Any bench written with bench/record.py: its provenance, what it measures, and its tables."""
+    where = data["machine"]
+    lines = [f"### {data['title']} (`bench/{data['bench']}.py`)", "",
+             f"Commit {data['commit']}, {data['date'][:10]}, {where['cpus']} CPUs ({where['cpu_model'] or 'unknown'}), "
+             f"Python {where['python']}: `{data['command']}`", "", data["about"], ""]
+    for table in data["tables"]:
+        lines += [f"**{table['title']}**", "", "| " + " | ".join(table["columns"]) + " |",
+                  "|" + "---|" * len(table["columns"])]
+        lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in table["rows"]]
+        lines += ["", *([table["note"], ""] if table["note"] else [])]
+    return lines
+
+
 RENDERERS = {"terminology.json": terminology, "house_paired.json": house_paired}
+# the order of the page: the product's own jobs first, then its parts
+ORDER = ["mt_throughput", "batch", "archive_scale", "serve", "memory_index", "publish", "glossary_speed",
+         "segment_speed", "articles", "draft_quality", "decoding_bound", "shards", "terminology", "house_paired"]
 
 
 def generated() -> str:
     parts = ["## Figures from the benches' JSON", ""]
-    for name, render in RENDERERS.items():
-        path = RESULTS / name
-        if path.is_file():
-            parts += render(json.loads(path.read_text(encoding="utf-8")))
+    paths = sorted(RESULTS.glob("*.json"),
+                   key=lambda path: (ORDER.index(path.stem) if path.stem in ORDER else len(ORDER), path.stem))
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        render = RENDERERS.get(path.name, tables)
+        parts += render(data)
     return "\n".join([START, *parts, END])
 
 
