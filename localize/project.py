@@ -270,7 +270,8 @@ def init(folder: Path) -> list[Path]:
         made.append(glossary)
     ignore = folder / "translations" / ".gitignore"
     if not ignore.exists():  # caches (the memory's index, batch's state) and the lock: not for version control
-        write_atomic(ignore, ".localize-memory.sqlite\n.localize-batch-state.json\n.localize.lock\n")
+        write_atomic(ignore, "".join(f"{name}\n" for name in (
+            ".localize-memory.sqlite", ".localize-batch-state.json", ".localize-status.json", ".localize.lock")))
         made.append(ignore)
     write_atomic(config, TEMPLATE)
     return [config, *made]

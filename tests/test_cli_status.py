@@ -64,3 +64,57 @@ def test_one_broken_po_is_listed_as_broken_and_the_others_are_shown(run, project
 def test_status_of_a_po_that_is_not_there_is_an_error(run, project):
     result = run("status", "nope.po")
     assert (result.exit_code, result.stderr) == (2, "Error: nope.po: no such file (check the path of the PO file)\n")
+
+
+def _age(*paths, seconds=60):
+    """Files last written a while ago: a fresh file's row is never kept (its time may not show a change)."""
+    import os
+    import time
+
+    for path in paths:
+        os.utime(path, ns=(time.time_ns() - seconds * 10**9,) * 2)
+
+
+def test_status_keeps_rows_of_unchanged_pos_and_checks_again_what_changed(run, project):
+    from localize.statuscache import NAME, StatusCache
+
+    path = _translated(run, project)
+    _age(path, project / "iran-imis.txt")
+    first = run("status", "--json").stdout
+    assert (project / "translations" / NAME).is_file()
+    cache = StatusCache(project / "translations")
+    assert cache.row(path)["reviewed"] == 1 and cache.computed == 0  # from the cache: nothing parsed
+    assert run("status", "--json").stdout == first
+    # the PO changes (a reviewer approves one more entry): its row is made again
+    po = polib.pofile(str(path), wrapwidth=0)
+    po[3].msgstr = "نص عربي"
+    po.save(str(path))
+    _age(path, seconds=30)
+    assert json.loads(run("status", "--json").stdout)["total"]["reviewed"] == 2
+    # the glossary changes: every row is checked again with it
+    (project / "glossaries").mkdir(exist_ok=True)
+    (project / "glossaries/news.csv").write_text("source,target,type,forbidden,variants,note\nIran,إيران,term,,,\n", encoding="utf-8")
+    fresh = StatusCache(project / "translations")
+    assert fresh.row(path)["reviewed"] == 2 and fresh.computed == 1
+
+
+def test_a_fresh_po_is_never_trusted_by_its_time_and_a_broken_cache_is_ignored(run, project):
+    from localize.statuscache import NAME, StatusCache
+
+    path = _translated(run, project)  # written just now
+    run("status")
+    cache = StatusCache(project / "translations")
+    cache.row(path)
+    assert cache.computed == 1  # not kept: a change within the clock's resolution would not show
+    (project / "translations" / NAME).write_bytes(b"\x00not json")
+    result = run("status")
+    assert result.exit_code == 0 and "1 reviewed" in result.stdout
+
+
+def test_the_source_changing_is_seen_with_a_cached_row(run, project):
+    path = _translated(run, project)
+    _age(path, project / "iran-imis.txt")
+    assert "source unchanged" in run("status").stdout
+    article = project / "iran-imis.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert "source changed" in run("status").stdout

@@ -316,3 +316,50 @@ def test_the_command_refuses_a_busy_port_and_prints_a_token_off_loopback(desk, r
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_list_of_articles_comes_in_pages_with_a_filter(desk, client):
+    story = desk / "translations/ar/story.po"
+    for number in range(1, 131):  # 131 articles: two pages of 100
+        (desk / f"translations/ar/wire-{number:03d}.po").write_bytes(story.read_bytes())
+    (desk / "translations/ar/wire-broken.po").write_bytes(b"\x00binary")
+    first = page(client, "/")
+    assert first.count('href="/po/ar/') == 100 and "page 1 of 2" in first
+    assert "132 articles" in first and 'rel="next" href="/?page=2&amp;q=&amp;show=all"' in first
+    second = page(client, "/?page=2")
+    assert second.count('href="/po/ar/') == 31 and "page 2 of 2" in second and 'rel="prev"' in second
+    assert "broken: " in second  # the broken PO is listed, not hidden
+    found = page(client, "/?q=wire-12")
+    assert found.count('href="/po/ar/') == 10 and "10 of 132 shown" in found and "page 1 of" not in found
+    broken = page(client, "/?show=broken")
+    assert broken.count('class="broken"') == 1 and 'href="/po/ar/' not in broken
+    assert client.get("/?show=everything").status_code == 400
+    assert client.get("/?page=x").status_code == 400
+
+
+def test_the_list_checks_again_only_what_changed(desk, client):
+    import os
+
+    from localize.serve.state import EXTENSION
+
+    story = desk / "translations/ar/story.po"
+    old = time.time_ns() - 60 * 10**9
+    for path in (story, desk / "story.html"):
+        os.utime(path, ns=(old, old))
+    assert "0/5" in page(client, "/")
+    cache = client.application.extensions[EXTENSION].status()
+    computed = cache.computed
+    page(client, "/")
+    assert cache.computed == computed  # nothing changed: nothing checked again
+    po = polib.pofile(str(story), wrapwidth=0)
+    po.find("The talks resumed in Vienna.").msgstr = "استؤنفت المحادثات في فيينا."
+    po.save(str(story))
+    assert "1/5" in page(client, "/") and cache.computed == computed + 1
+
+
+def test_an_article_page_looks_its_po_up_without_listing_the_folder(desk, client, monkeypatch):
+    from localize.serve.state import ServeState
+
+    monkeypatch.setattr(ServeState, "catalogs", lambda self: pytest.fail("listed every PO"))
+    assert client.get("/po/ar/story.po").status_code == 200
+    assert client.get("/po/ar/nothing.po").status_code == 404

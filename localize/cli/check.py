@@ -110,18 +110,20 @@ def status(files, glossary_files, as_json):
     """
     from localize.catalog import read_po
     from localize.files import printable
+    from localize.statuscache import StatusCache
 
-    index = pipeline.term_index(glossary_files, required=False)
+    cache = StatusCache(pipeline.translations_folder(), glossary_files)  # (rows kept while nothing changed)
     rows, broken = [], []
     for path in pipeline.po_files(files or (pipeline.translations_folder(),)):
         if not path.exists() and not path.is_symlink():
             read_po(path)  # a PO that is not there at all: the usual one-line error, exit 2
         try:
-            po = read_po(path)
+            row = cache.row(path)
         except LocalizeError as error:  # one broken PO: say so, and show all the others
             broken.append({"file": str(path), "error": printable(error.message)})
             continue
-        rows.append({"file": str(path), **pipeline.status_row(po, index)})
+        rows.append({"file": str(path), **{key: value for key, value in row.items() if key != "title"}})
+    cache.save()
     keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
     total = {key: sum(row[key] for row in rows) for key in keys}
     total["issue_types"] = _by_type(sum((Counter(row["issue_types"]) for row in rows), Counter()))

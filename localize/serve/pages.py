@@ -3,14 +3,16 @@ page's script and style sheet."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from flask import Blueprint, abort, make_response, render_template
 
 from localize.checks import ISSUE_TYPES
 from localize.errors import LocalizeError
-from localize.serve.entries import entry_view, open_memory
-from localize.serve.state import current
+from localize.serve.entries import KIND_NAMES, entry_view
+from localize.serve.state import CACHED, current
+from localize.statuscache import title_of
 
 pages = Blueprint("pages", __name__)
 
@@ -55,22 +57,53 @@ def static_file(name):
     return response.make_conditional(request)
 
 
+PAGE_SIZE = 100  # articles per page of the list
+SHOWN = {  # the list's filters: which rows each shows
+    "all": lambda row: True,
+    "to-review": lambda row: not row.get("broken") and row["reviewed"] < row["segments"],
+    "issues": lambda row: bool(row.get("broken") or row["issues"]),
+    "done": lambda row: not row.get("broken") and row["reviewed"] == row["segments"] and not row["issues"],
+    "changed": lambda row: not row.get("broken") and row["source_state"] != "unchanged",
+    "broken": lambda row: bool(row.get("broken")),
+}
+
+
 @pages.get("/")
 def index():
-    """Every article with its review state, as ``localize status``."""
-    from localize import pipeline
-    from localize.catalog import read_po
+    """Every article with its review state, as ``localize status``, a page of ``PAGE_SIZE`` at a
+    time; ``?q=`` keeps the articles whose name or title has the words, ``?show=`` one state.
+    The rows come from the status cache: only the POs changed since the last visit are read."""
+    from flask import request
+
+    from localize.files import printable
 
     state = current()
+    cache = state.status()
     rows = []
     for name, path in sorted(state.catalogs().items()):
         try:
-            po = read_po(path)
+            rows.append({"name": name, **cache.row(path)})
         except LocalizeError as error:
-            rows.append({"name": name, "broken": error.message})
-            continue
-        rows.append({"name": name, "title": title_of(po), **pipeline.status_row(po, state.terms())})
-    return render_template("index.html", rows=rows, folder=str(state.folder), csrf=state.csrf)
+            rows.append({"name": name, "broken": printable(error.message)})
+    cache.save()
+    totals = {key: sum(row.get(key, 0) for row in rows) for key in ("segments", "reviewed", "issues")}
+    counts = {show: sum(1 for row in rows if keep(row)) for show, keep in SHOWN.items()}
+    show = request.args.get("show", "all")
+    if show not in SHOWN:
+        abort(400, description=f"show must be one of {', '.join(SHOWN)}")
+    query = request.args.get("q", "").strip()
+    words = query.casefold().split()
+    shown = [row for row in rows if SHOWN[show](row)
+             and all(word in f"{row['name']} {row.get('title', '')}".casefold() for word in words)]
+    pages_count = max(1, -(-len(shown) // PAGE_SIZE))
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        abort(400, description="page must be a number")
+    number = min(max(number, 1), pages_count)
+    return render_template("index.html", rows=shown[(number - 1) * PAGE_SIZE:number * PAGE_SIZE],
+                           folder=str(state.folder), csrf=state.csrf, total=len(rows), found=len(shown),
+                           totals=totals, counts=counts, show=show, query=query, page=number, pages=pages_count)
 
 
 @pages.get("/po/<path:name>")
@@ -90,31 +123,82 @@ def article(name):
 
 
 def _blocks(po, state):
-    """The page's blocks, each with the views of its entries, one block at a time."""
-    memory = open_memory(state.folder)
+    """The page's blocks, each with its entries' HTML, one block at a time.  An entry's HTML is
+    kept by everything it shows (its texts, flags and comments, the memory's content, the
+    advisory types): a reload renders only the entries that changed."""
+    from flask import current_app
+    from markupsafe import Markup
+
+    from localize.pipeline import advisory_types
+
+    if state.entry_html is None:
+        state.entry_html = _Kept(CACHED)
+    template = current_app.jinja_env.get_template("entry.html")
+    memory, token = state.memory()
+    advisory = advisory_types()
     block: dict | None = None
     for entry in po:
         if entry.obsolete:
             continue
-        view = entry_view(entry, state.terms(), state.finder(), memory)
-        if block is None or block["number"] != view["block"]:
+        key = (entry.msgctxt, entry.msgid, entry.msgstr, tuple(entry.flags), entry.tcomment, entry.comment,
+               entry.previous_msgid, token, advisory)
+        html = state.entry_html.get(key)
+        if html is None:
+            html = Markup(template.render(e=entry_view(entry, state.terms(), state.finder(), memory)))
+            state.entry_html.put(key, html)
+        number, kind = _place(entry)
+        if block is None or block["number"] != number:
             if block is not None:
                 yield block
-            block = {"number": view["block"], "kind": view["kind"], "entries": []}
-        block["entries"].append(view)
+            block = {"number": number, "kind": kind, "entries": []}
+        block["entries"].append(html)
     if block is not None:
         yield block
 
 
-def _chunks(parts, size: int = 1 << 15):
-    """The template's many small strings as pieces of about ``size`` characters (one write each)."""
-    pending, length = [], 0
+def _place(entry) -> tuple[int, str]:
+    """(the entry's block number, the block's kind), as ``entry_view`` says them."""
+    block = (entry.msgctxt or "0.0").partition(".")[0]
+    kind = next((KIND_NAMES[line] for line in entry.comment.splitlines() if line in KIND_NAMES), "paragraph")
+    return (int(block) if block.isdigit() else 0), kind
+
+
+class _Kept:
+    """A bounded map, oldest out first (thread-safe enough: a lost race renders an entry twice)."""
+
+    def __init__(self, size: int):
+        from collections import OrderedDict
+
+        self.size = size
+        self.items: OrderedDict[tuple, object] = OrderedDict()
+
+    def get(self, key):
+        try:
+            value = self.items[key]
+        except KeyError:
+            return None
+        with contextlib.suppress(KeyError):
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key, value) -> None:
+        self.items[key] = value
+        while len(self.items) > self.size:
+            with contextlib.suppress(KeyError):
+                self.items.popitem(last=False)
+
+
+def _chunks(parts, size: int = 1 << 15, first: int = 1 << 12):
+    """The template's many small strings as pieces of about ``size`` characters (one write each);
+    the first piece is sent at ``first`` characters, so the browser has the head (the style
+    sheet, the script) and the page's top at once and can paint while the rest comes."""
+    pending, length, limit = [], 0, first
     for part in parts:
         pending.append(part)
         length += len(part)
-        if length >= size:
+        if length >= limit:
             yield "".join(pending)
-            pending, length = [], 0
+            pending, length, limit = [], 0, size
     if pending:
         yield "".join(pending)
 
@@ -136,9 +220,3 @@ def preview(name):
     response = make_response(render(edition, "bilingual"))
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY  # (security.add_headers keeps it)
     return response
-
-
-def title_of(po) -> str:
-    """The article's title: its first entry's English."""
-    entry = next((item for item in po if not item.obsolete), None)
-    return entry.msgid if entry is not None else ""

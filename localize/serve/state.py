@@ -7,6 +7,8 @@ with ``current()``."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +19,8 @@ from localize.errors import LocalizeError
 
 EXTENSION = "localize"  # the key in app.extensions
 CACHED = 8192  # entries' check results (and English texts' glossary matches) kept: a few long articles
+PARSED = 4  # POs kept parsed for the article page (a reviewer moves between a few)
+MEMORY_FRESH = 5.0  # seconds a thread's memory serves pages before the folder is looked at again
 
 
 @dataclass
@@ -28,6 +32,11 @@ class ServeState:
     glossary_files: tuple = ()
     _index: object = field(default=None, repr=False)
     _find: object = field(default=None, repr=False)
+    _status: object = field(default=None, repr=False)
+    _memories: threading.local = field(default_factory=threading.local, repr=False)
+    saves: int = 0  # PO writes by this app: a thread's memory older than the last one is opened again
+    entry_html: object = field(default=None, repr=False)  # the article page's entries, by what they show
+    _parsed: dict = field(default_factory=dict, repr=False)  # {path: (stats, PO)}: the last PARSED pages' POs
 
     def terms(self):
         """The glossary's term index, built once; its ``find`` cached by the English."""
@@ -48,6 +57,32 @@ class ServeState:
             self._find = _CachedFinder(pipeline.issue_finder(self.terms()))
         return self._find
 
+    def status(self):
+        """The POs' status rows, shared with ``localize status`` (``<folder>/.localize-status.json``):
+        the list of articles checks only the POs changed since they were last seen."""
+        if self._status is None:
+            from localize.statuscache import StatusCache
+
+            self._status = StatusCache(self.folder, self.glossary_files, index=self.terms)
+        return self._status
+
+    def memory(self):
+        """(the translation memory for the page's suggestions, a token of its content).  Opening it
+        walks the folder for changed POs: a thread keeps its own (SQLite connections are not
+        shared) for ``MEMORY_FRESH`` seconds, or until this app writes a PO.  The token changes
+        with any PO or TMX file the memory holds, so pages cached with it stay true."""
+        from localize.serve.entries import open_memory
+
+        held = getattr(self._memories, "held", None)
+        now = time.monotonic()
+        if held is None or now - held[2] > MEMORY_FRESH or held[3] != self.saves:
+            if held is not None:
+                held[0].close()
+            memory = open_memory(self.folder)
+            held = (memory, memory_token(memory), now, self.saves)
+            self._memories.held = held
+        return held[0], held[1]
+
     def catalogs(self) -> dict[str, Path]:
         """Every PO below the folder, by its path there (``ar/story.po``)."""
         from localize import pipeline
@@ -57,21 +92,59 @@ class ServeState:
             if folder.is_dir() else {}
 
     def po_path(self, name: str) -> Path:
-        """The PO named ``name``; 404 if it is not one of ``catalogs()``."""
-        path = self.catalogs().get(name)
-        if path is None:
-            abort(404, description=f"no PO {name} under {self.folder}")
-        return path
+        """The PO named ``name``; 404 if it is not one of ``catalogs()``.  A plain name (no ``.`` or
+        ``..`` part, no symlinked folder on the way) is looked up directly, not by listing every PO:
+        an archive's article page costs one stat, not thousands."""
+        parts = name.split("/")
+        path = self.folder.joinpath(*parts)
+        plain = name.endswith(".po") and all(part not in ("", ".", "..") and "\\" not in part for part in parts)
+        if plain and not any(folder.is_symlink() for folder in list(path.parents)[:len(parts) - 1]):
+            if path.is_file():
+                return path
+        else:
+            listed = self.catalogs().get(name)
+            if listed is not None:
+                return listed
+        abort(404, description=f"no PO {name} under {self.folder}")
 
     def load(self, name: str):
-        """(path, the PO read); 404 as ``po_path``, 422 if it cannot be read."""
+        """(path, the PO read) for a page (read only: never written back); 404 as ``po_path``, 422
+        if it cannot be read.  The last few POs read are kept by their size, time and inode, once
+        settled (as the status cache): reloading an article does not parse it again."""
+        import os
+
         from localize.catalog import read_po
+        from localize.statuscache import settled
 
         path = self.po_path(name)
         try:
-            return path, read_po(path)
+            info = os.stat(path)
+            stats = [info.st_size, info.st_mtime_ns, info.st_ino]
+            kept = self._parsed.get(str(path))
+            if kept is not None and kept[0] == stats:
+                return path, kept[1]
+            po = read_po(path)
+        except OSError as error:
+            abort(422, description=f"{name}: {error.strerror}")
         except LocalizeError as error:
             abort(422, description=error.message)
+        if settled(stats):
+            self._parsed[str(path)] = (stats, po)
+            while len(self._parsed) > PARSED:
+                self._parsed.pop(next(iter(self._parsed)), None)
+        return path, po
+
+
+def memory_token(memory):
+    """What the memory's index holds, in one row: its files' count, sizes and times (any change of
+    a PO or TMX file that serves as memory changes it)."""
+    import sqlite3
+
+    try:
+        return tuple(memory.database.execute(
+            "SELECT count(*), total(size), total(mtime_ns), max(rowid) FROM files").fetchone())
+    except (sqlite3.Error, AttributeError):
+        return object()  # (not known: never equal to another: nothing is cached by it)
 
 
 def current() -> ServeState:

@@ -177,6 +177,7 @@ def _write(name: str, path, po, before: str | None, reviewer: str):
                 return jsonify(error="the PO was changed elsewhere while saving (Poedit?); nothing "
                                "was saved: reload the page"), 409
         return _cannot_write(name, error)
+    current().saves += 1  # (the memory's suggestions may change: threads open it again)
     return None
 
 
