@@ -363,3 +363,8 @@ def test_an_article_page_looks_its_po_up_without_listing_the_folder(desk, client
     monkeypatch.setattr(ServeState, "catalogs", lambda self: pytest.fail("listed every PO"))
     assert client.get("/po/ar/story.po").status_code == 200
     assert client.get("/po/ar/nothing.po").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["a" * 5000 + ".po", "ar/a%00b.po", "ar/x/" * 900 + "a.po", "ar/story.po/x.po"])
+def test_a_name_the_file_system_refuses_is_a_404(client, name):
+    assert client.get(f"/po/{name}").status_code == 404

@@ -98,10 +98,14 @@ class ServeState:
         parts = name.split("/")
         path = self.folder.joinpath(*parts)
         plain = name.endswith(".po") and all(part not in ("", ".", "..") and "\\" not in part for part in parts)
-        if plain and not any(folder.is_symlink() for folder in list(path.parents)[:len(parts) - 1]):
-            if path.is_file():
-                return path
-        else:
+        if plain:
+            try:
+                direct = not any(folder.is_symlink() for folder in list(path.parents)[:len(parts) - 1])
+                if direct and path.is_file():
+                    return path
+            except (OSError, ValueError):  # a name too long for the file system ...
+                direct = True
+        if not plain or not direct:
             listed = self.catalogs().get(name)
             if listed is not None:
                 return listed
