@@ -72,6 +72,8 @@ bench: $(VENV)/.installed $(LT_VENV)/.installed
 	$(BIN)/python bench/decoding_bound.py
 	$(BIN)/python bench/draft_quality.py
 	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/terminology.py
+	$(BIN)/python docs/gen_benchmarks.py
 
 clean:
 	rm -rf $(VENV) $(LT_VENV) build editions *.egg-info .pytest_cache .hypothesis

@@ -26,12 +26,14 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from record import Rounds, Table, print_tables, write  # noqa: E402
 
 ARTICLES = [ROOT.parent / "shared" / "articles" / "iran-imis.txt",
             *sorted(path for path in (ROOT / "tests" / "fixtures").iterdir()
@@ -85,24 +87,33 @@ def main() -> None:
     plain = Engine(model, Options(max_decoding_length=args.max_length, retry=False))
     helped = Engine(model, Options(max_decoding_length=args.max_length))
     runs = {"plain": lambda: plain.translate(sources), "localize": lambda: helped.translate(sources, terms=terms)}
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    drafts = {}
-    for _ in range(args.rounds):  # alternating
-        for name, run in runs.items():
-            started = time.perf_counter()
-            drafts[name] = run()
-            times[name].append(time.perf_counter() - started)
-    print(f"{len(ARTICLES)} articles, {len(sources)} segments; glossary {glossary.name} ({len(terms.by_first)} "
-          f"first words); random-weight test model, max length {args.max_length}")
+    rounds, drafts = Rounds(args.rounds), {}
+    for name in rounds.order(list(runs)):
+        with rounds.time(name):
+            drafts[name] = runs[name]()
+    rows, figures = [], {}
     for name in runs:
         held, total = names_held(sources, [draft.text for draft in drafts[name]], terms)
         bad = failing(sources, drafts[name], context)
-        print(f"  {name:9} names held {held}/{total} ({held / max(1, total):.0%}); english-draft "
-              f"{bad['english-draft']} ({bad['english-draft'] / len(sources):.0%}), repeated-words "
-              f"{bad['repeated-words']}; {len(sources) / min(times[name]):.1f} segments/s best, "
-              f"{len(sources) / statistics.median(times[name]):.1f} median")
-    print(f"  cost of localize's help: {statistics.median(times['localize']) / statistics.median(times['plain']):.2f}x "
-          "the plain time (median)")
+        figures[name] = {"names_held": held, "names": total, **bad}
+        rows.append([{"plain": "the model alone (as Argos)", "localize": "localize (names bound, retries)"}[name],
+                     f"{held}/{total} ({held / max(1, total):.0%})",
+                     f"{bad['english-draft']} ({bad['english-draft'] / len(sources):.0%})", str(bad["repeated-words"]),
+                     f"{len(sources) / statistics.median(rounds.wall[name]):.1f} / {len(sources) / min(rounds.wall[name]):.1f}"])
+    cost = rounds.ratio("localize", "plain")
+    tables = [Table(f"{len(ARTICLES)} articles, {len(sources)} segments, random-weight test model, max length "
+                    f"{args.max_length}, {args.rounds} alternated rounds",
+                    ["drafts", "names held", "left in English", "looping", "segments/s (median / best)"], rows,
+                    note=f"localize's help costs {cost['median']:.2f}x (median) / {cost['min']:.2f}x (min) the plain time.")]
+    print_tables(tables)
+    write("draft_quality", {"title": "Drafts with and without localize's help", "rounds": rounds.summary(),
+                            "figures": figures, "cost": cost},
+          tables=tables, command="bench/draft_quality.py " + " ".join(sys.argv[1:]),
+          about="The test suite's random-weight model (its drafts are noise: it knows no name, which makes it the "
+                "baseline for 'without') translates every segment of the sample article and the test articles with "
+                "the house glossary: alone, and with localize's help (names and do-not-translate terms bound to the "
+                "glossary, drafts left in English or looping translated again). Names held: glossary names found "
+                "in the English whose draft holds the approved form.")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ the bare calls are split by bound as localize's are, so no path decodes more
 or less than another.  The four alternate over --rounds; the bench prints min
 and median segments per second of each and the ratios of medians and of mins.
 
-    .venv/bin/python bench/mt_throughput.py [--beam 4] [--max-length 64] [--rounds 3] [--threads 0]
+    .venv/bin/python bench/mt_throughput.py [--beam 4] [--max-length 64] [--rounds 3] [--threads 1,2]
         [--libretranslate] [--lt-inter-threads 1]
 """
 
@@ -52,9 +52,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from localize.readers import parse_article  # noqa: E402
 from localize.segment import segment_article, sentences  # noqa: E402
+from record import Rounds, Table, print_tables, write  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "articles" / "iran-imis.txt"
 
@@ -136,7 +138,7 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--max-length", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--threads", default="1,2", help="thread counts, each a run of every path (0: all cores)")
     parser.add_argument("--batch-tokens", type=int, default=option_default("batch_tokens"))
     parser.add_argument("--argos-batch", type=int, default=4096,
                         help="ARGOS_BATCH_SIZE of Argos' best setting (tokens per batch)")
@@ -151,34 +153,38 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="mt-bench-"))
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
     from localize import models
-    from dataclasses import replace
-
-    from localize.engines.local import Engine, Options, bind
-    from localize.checks.qa import Context, failures
 
     package_file = build_model(workdir)  # (imports tests/conftest.py, which resets ARGOS_PACKAGES_DIR)
     os.environ["ARGOS_PACKAGES_DIR"] = str(workdir / "packages")
     model = models.install_file(package_file)
-    options = Options(beam_size=args.beam, device="cpu", threads=args.threads,
+    runs = {int(threads): run_threads(args, int(threads), model, workdir, package_file)
+            for threads in args.threads.split(",")}
+    report(args, runs)
+
+
+def run_threads(args, threads: int, model, workdir: Path, package_file: Path) -> dict:
+    """Every path at one thread count, in alternated rounds: {rounds, labels, segments, ...}."""
+    from dataclasses import replace
+
+    from localize.checks.qa import Context, failures
+    from localize.engines.local import Engine, Options, bind
+
+    options = Options(beam_size=args.beam, device="cpu", threads=threads,
                       max_decoding_length=args.max_length, batch_tokens=args.batch_tokens)
     engine = Engine(model, options)  # localize's engine as it runs: retries on
     plain = Engine(model, replace(options, retry=False))  # the drafts as the model gives them
     articles = [parse_article(text, f"story-{i}.txt") for i, text in enumerate(make_articles(args.articles))]
     segments = [s.source for article in articles for s in segment_article(article)]
     paragraphs = [block.text for article in articles for block in article.blocks]
-    print(f"{len(articles)} articles, {len(paragraphs)} paragraphs, {len(segments)} segments "
+    print(f"threads {threads}: {len(articles)} articles, {len(paragraphs)} paragraphs, {len(segments)} segments "
           f"({len(set(segments))} distinct); beam {args.beam}, length penalty {options.length_penalty}, "
-          f"max length {args.max_length}")
-
-    def localize_engine():
-        plain.translate(segments)
+          f"max length {args.max_length}", flush=True)
 
     from localize.checks.glossary import TermIndex, load_glossary
 
     glossary = ROOT / "glossaries" / "news.csv"
     terms = TermIndex(load_glossary(glossary.read_bytes(), str(glossary)))
     bound = sum(1 for segment in segments for _ in bind(segment, terms))
-
     pretokenised = engine.processor.encode(segments, out_type=str)
 
     def bare_batch():
@@ -193,7 +199,7 @@ def main() -> None:
     settings.beam_size = args.beam  # Argos takes max(num_hypotheses, settings.beam_size)
     package = Package(model.path)
     argos_translator = Bounded(engine.translator, engine.bound)
-    default_batch = settings.batch_size
+    default_batch = 32  # settings.batch_size's default (ARGOS_BATCH_SIZE unset)
 
     def argos_path(batch_size):
         def run():
@@ -202,51 +208,92 @@ def main() -> None:
                 apply_packaged_translation(package, paragraph, argos_translator, LocalizeSplitter(), 1)
         return run
 
-    paths = {"localize": localize_engine,
+    paths = {"localize": lambda: plain.translate(segments),
              "bound": lambda: plain.translate(segments, terms=terms),
              "helped": lambda: engine.translate(segments, terms=terms),
              "bare": bare_batch,
-             f"argos-{default_batch}": argos_path(default_batch), f"argos-{args.argos_batch}": argos_path(args.argos_batch)}
-    labels = {}
-    server = remote_paths(args, workdir, package_file, segments, paths, labels) if args.libretranslate else None
+             f"argos-{default_batch}": argos_path(default_batch),
+             f"argos-{args.argos_batch}": argos_path(args.argos_batch)}
+    labels = {"localize": "(a) localize engine", "bound": "(a') + glossary names bound",
+              "helped": "(a'') + names bound + retries",
+              f"argos-{default_batch}": f"(b) Argos, ARGOS_BATCH_SIZE {default_batch} (default)",
+              f"argos-{args.argos_batch}": f"(b) Argos, ARGOS_BATCH_SIZE {args.argos_batch} (its best)",
+              "bare": "(c) bare translate_batch (the limit)"}
+    server = None
+    if args.libretranslate:
+        args.threads_now = threads
+        server = remote_paths(args, workdir, package_file, segments, paths, labels)
     if args.only:
         paths = {name: function for name, function in paths.items() if name in args.only.split(",")}
     bare_batch()  # warm-up: first-call allocations
-    times = {name: [] for name in paths}
-    for _ in range(args.rounds):  # alternating
-        for name, function in paths.items():
-            started = time.perf_counter()
-            function()
-            times[name].append(time.perf_counter() - started)
-            print(f"  {name}: {times[name][-1]:.1f} s", file=sys.stderr, flush=True)
-
+    rounds = Rounds(args.rounds)
+    for name in rounds.order(list(paths)):
+        with rounds.time(name):
+            paths[name]()
+        print(f"  {threads} thread(s) {name}: {rounds.wall[name][-1]:.1f} s", file=sys.stderr, flush=True)
     if server is not None:
         server.stop()
-    labels = {**labels, "localize": "(a) localize engine", "bound": "(a') + glossary names bound",
-              "helped": "(a'') + names bound + retries", f"argos-{default_batch}": f"(b) argos, ARGOS_BATCH_SIZE {default_batch} (default)",
-              f"argos-{args.argos_batch}": f"(b) argos, ARGOS_BATCH_SIZE {args.argos_batch} (best)",
-              "bare": "(c) bare translate_batch"}
-    for name, values in times.items():
-        print(f"{labels[name]:44} {len(segments) / statistics.median(values):7.2f} segments/s median, "
-              f"{len(segments) / min(values):7.2f} best")
-    def ratio(slow: str, fast: str, label: str, goal: str = "") -> None:  # (paths left out by --only: skipped)
-        if slow in times and fast in times:
-            print(f"{label:58} {statistics.median(times[slow]) / statistics.median(times[fast]):5.2f}x median, "
-                  f"{min(times[slow]) / min(times[fast]):5.2f}x best{goal}")
+    failing = sum(1 for source, draft in zip(segments, plain.translate(segments, terms=terms), strict=True)
+                  if failures(source, draft.text, Context(terms.latin_allowed())))
+    return {"rounds": rounds, "labels": labels, "segments": len(segments), "bound_names": bound,
+            "failing_drafts": failing, "argos_best": f"argos-{args.argos_batch}", "argos_default": f"argos-{default_batch}"}
 
-    if "bound" in times or "helped" in times:
-        failing = sum(1 for source, draft in zip(segments, plain.translate(segments, terms=terms))
-                      if failures(source, draft.text, Context(terms.latin_allowed())))
-        ratio("bound", "localize", f"cost of binding {bound} names", "  (goal: at most 1.10x)")
-        ratio("helped", "localize", f"cost of binding, and retrying {failing} of {len(segments)} drafts",
-              "  (goal: at most 1.10x)")
-    for name, goal in ((f"argos-{default_batch}", "  (goal: at least 3x)"), (f"argos-{args.argos_batch}", ""),
-                       ("bare", "  (goal: at least 0.90)")):
-        ratio(name, "localize", f"(a) / {labels[name][4:]}", goal)
-    for name in ("remote-1", "remote-4"):  # throughput of the remote engine against the local one
-        ratio("localize", name, f"{labels.get(name, name)[4:]} / (a)", "  (goal: at least 0.80)")
+
+def report(args, runs: dict) -> None:
+    threads = list(runs)
+    first = runs[threads[0]]
+    names = list(first["rounds"].wall)
+
+    def speed(run: dict, name: str) -> str:
+        if name not in run["rounds"].wall:
+            return "-"
+        wall = run["rounds"].wall[name]
+        return f"{run['segments'] / statistics.median(wall):.2f} / {run['segments'] / min(wall):.2f}"
+
+    def ratio(run: dict, slow: str, fast: str) -> str:
+        if slow not in run["rounds"].wall or fast not in run["rounds"].wall:
+            return "-"
+        value = run["rounds"].ratio(slow, fast)
+        return f"{value['median']:.2f}x / {value['min']:.2f}x"
+
+    speeds = [[first["labels"][name], *(speed(runs[t], name) for t in threads)] for name in names]
+    best, default = first["argos_best"], first["argos_default"]
+    comparisons = [
+        ["(a) against Argos at its best batch size", *(ratio(runs[t], best, "localize") for t in threads)],
+        ["(a) against Argos at its default", *(ratio(runs[t], default, "localize") for t in threads)],
+        ["(a) against the bare calls (1.00 = at the limit)", *(ratio(runs[t], "bare", "localize") for t in threads)],
+        ["cost of binding the glossary's names (a') / (a)", *(ratio(runs[t], "bound", "localize") for t in threads)],
+        ["cost of binding and retrying (a'') / (a)", *(ratio(runs[t], "helped", "localize") for t in threads)],
+    ]
     for name in ("remote-1", "remote-4"):
-        ratio("naive", name, f"{labels.get(name, name)[4:]} / naive client", "  (goal: well ahead)")
+        if name in first["rounds"].wall:
+            comparisons.append([f"{first['labels'][name][4:]} against (a)", *(ratio(runs[t], "localize", name)
+                                                                              for t in threads)])
+            comparisons.append([f"{first['labels'][name][4:]} against the naive client",
+                                *(ratio(runs[t], "naive", name) for t in threads)])
+    columns = [f"{t} thread{'s' if t != 1 else ''}" if t else "all cores" for t in threads]
+    tables = [Table(f"Segments per second (median / best), {first['segments']} segments, {args.rounds} alternated rounds",
+                    ["path", *columns], speeds),
+              Table("How many times faster (median / min of the rounds' times); the strongest peer first",
+                    ["comparison", *columns], comparisons,
+                    note=f"Retries: {first['failing_drafts']} of {first['segments']} drafts of the random-weight "
+                         f"model fail the checks and are retried (a real model fails far fewer); "
+                         f"{first['bound_names']} glossary names bound.")]
+    print_tables(tables)
+    name, title = "mt_throughput", "Machine translation throughput"
+    if args.libretranslate:
+        name, title = "mt_libretranslate", (f"Machine translation through LibreTranslate ({args.lt_inter_threads} "
+                                            f"translator{'s' if args.lt_inter_threads != 1 else ''})")
+    write(name, {"title": title,
+                            "runs": {str(t): {"rounds": run["rounds"].summary(), "segments": run["segments"],
+                                              "labels": run["labels"], "failing_drafts": run["failing_drafts"]}
+                                     for t, run in runs.items()}},
+          tables=tables, command="bench/mt_throughput.py " + " ".join(sys.argv[1:]),
+          about="A model of the real translate-en_ar package's shape (6+6 layers, d_model 512, 8 heads, FFN 2048, "
+                "32k shared vocabulary, int8, random weights) translates the same short articles by every path, "
+                "with the same decoding settings and per-segment decoding bounds, in alternated rounds; each thread "
+                "count is a run of its own. The strongest peer is Argos Translate's own path "
+                "(`apply_packaged_translation`) at its best batch size.")
 
 
 def remote_paths(args, workdir: Path, package_file: Path, segments: list[str], paths: dict, labels: dict):
@@ -259,7 +306,7 @@ def remote_paths(args, workdir: Path, package_file: Path, segments: list[str], p
     server = Server(package_file, workdir / "libretranslate", launcher=ROOT / "bench" / "lt_bounded.py",
                     env={"LOCALIZE_BENCH_MAX_LENGTH": str(args.max_length), "ARGOS_BEAM_SIZE": str(args.beam),
                          "ARGOS_INTER_THREADS": str(args.lt_inter_threads),
-                         "ARGOS_INTRA_THREADS": str(args.threads)})
+                         "ARGOS_INTRA_THREADS": str(args.threads_now)})
     clients = {n: Remote(server.url, concurrency=n) for n in (1, 4)}
     session = requests.Session()
 
