@@ -211,7 +211,12 @@ def read_state(out: str) -> dict:
 
 def write_state(out: str, known: dict, seen: dict, rows: list) -> None:
     """Record the stats of the articles found unchanged or written this run (a cache: failing to
-    write it costs the next run a read of each article, nothing else)."""
+    write it costs the next run a read of each article, nothing else).
+
+    The shards of one batch run at once and share the file: each takes its lock
+    (``STATE_LOCK``, never removed: a waiter never holds a lock on an unlinked file), reads
+    what the others recorded meanwhile, adds its own and drops its failed articles, and
+    writes the file by rename; no shard's work is lost, whoever writes last."""
     from localize.files import write_atomic
 
     for row in rows:
@@ -220,13 +225,35 @@ def write_state(out: str, known: dict, seen: dict, rows: list) -> None:
             stats = stats_of(path, Path(row["po"]))
             if settled(stats):
                 seen[os.path.abspath(path)] = stats
-        elif row["status"] == "failed":
-            known.pop(os.path.abspath(row["file"]), None)
-    state = {**known, **seen}
-    if state == known or not Path(out).is_dir():
+    failed = {os.path.abspath(row["file"]) for row in rows if row["status"] == "failed"}
+    if not Path(out).is_dir() or (not failed & known.keys() and all(known.get(k) == v for k, v in seen.items())):
+        return  # nothing to add or drop
+    with contextlib.suppress(LocalizeError, OSError), _state_lock(out):
+        current = read_state(out)  # (what other shards recorded since this run read it)
+        state = {**current, **seen}
+        for name in failed:
+            state.pop(name, None)
+        if state != current:
+            write_atomic(Path(out) / STATE, json.dumps({"version": 1, "files": state}))
+
+
+STATE_LOCK = ".localize-batch-state.lock"
+
+
+@contextlib.contextmanager
+def _state_lock(out: str):
+    """An exclusive lock on the state file's lock file for the time of a read-merge-write."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks (and no shards at once there)
+        yield
         return
-    with contextlib.suppress(LocalizeError):
-        write_atomic(Path(out) / STATE, json.dumps({"version": 1, "files": state}))
+    handle = open(Path(out) / STATE_LOCK, "a+b")  # noqa: SIM115 (held across the yield)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # (closing drops the lock)
 
 
 def run_chunk(chunk, out, index, memory, drafter, options: dict, on_article, say=None) -> None:

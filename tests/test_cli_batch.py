@@ -263,3 +263,46 @@ def test_a_rerun_trusts_recorded_sizes_and_times_only_while_both_files_are_as_re
     read.clear()
     assert run("batch", "--no-mt", "incoming").stdout.startswith("articles: 0 new, 0 updated, 3 unchanged")
     assert len({path for path in read if path.endswith(".txt")}) == 3
+
+
+def test_shards_at_once_keep_every_shards_state(project):
+    """Four shards in four processes at once: the state file ends with every article (before, the
+    last writer's share alone), so the next night reads none of them again."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from localize.batch import STATE
+
+    (project / "incoming").mkdir()
+    for number in range(40):
+        (project / f"incoming/story-{number:02d}.txt").write_text(
+            f"Story {number}\n\nThe envoy met {number} officials today.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "localize", "batch", "incoming", "--no-mt"]
+    assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
+    old = time.time_ns() - 60 * 10**9  # settled: the state records them
+    for path in [*(project / "incoming").iterdir(), *(project / "translations/ar").iterdir()]:
+        os.utime(path, ns=(old, old))
+    (project / "translations" / STATE).unlink(missing_ok=True)
+    shards = [subprocess.Popen([*command, "--shard", f"{i}/4"], cwd=project, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE) for i in range(1, 5)]
+    assert [shard.wait() for shard in shards] == [0, 0, 0, 0]
+    state = json.loads((project / "translations" / STATE).read_text(encoding="utf-8"))["files"]
+    assert len(state) == 40
+    rerun = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert rerun.stdout.startswith("articles: 0 new, 0 updated, 40 unchanged")
+
+
+def test_a_shard_merges_its_state_with_what_others_wrote_since_it_read_it(tmp_path):
+    from localize.batch import read_state, write_state
+
+    old = [1, 1, 1, 1]  # (stats of files written long ago)
+    ours = {"row": {"file": "a.txt", "po": "ar/a.po", "status": "unchanged"}}
+    write_state(str(tmp_path), {}, {"/x/a.txt": old}, [ours["row"]])  # shard 1
+    write_state(str(tmp_path), {}, {"/x/b.txt": old}, [])  # shard 2 read the state before shard 1 wrote it
+    assert set(read_state(str(tmp_path))) == {"/x/a.txt", "/x/b.txt"}
+    failed = {"file": "/x/a.txt", "po": "ar/a.po", "status": "failed"}
+    write_state(str(tmp_path), {"/x/a.txt": old}, {}, [failed])  # a failed article is dropped
+    assert set(read_state(str(tmp_path))) == {"/x/b.txt"}
