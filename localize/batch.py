@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from localize import pipeline
-from localize.errors import LocalizeError, WriteFailed
+from localize.errors import LocalizeError, Stopped, WriteFailed
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 _HASH_FIELD = re.compile(r'^"X-Source-SHA256: ([0-9a-f]{64})\\n"$', re.MULTILINE)
@@ -120,11 +120,33 @@ def run(paths, out: str, index, drafter, options: dict, events, say=None) -> lis
                 pending.append((path, slug, redo, row))
         memory = load_memory(out, say and (lambda line: say(f"warning: {line}"))) if pending else None
         events.start(len(pending))
-        for start in range(0, len(pending), chunk):
-            run_chunk(pending[start:start + chunk], out, index, memory, drafter, options, events.article, say)
-            events.chunk(start // chunk + 1, -(-len(pending) // chunk))
+        finished: set[int] = set()  # the rows run_chunk reported: written, or failed for a reason of their own
+
+        def on_article(row: dict) -> None:
+            finished.add(id(row))
+            events.article(row)
+
+        try:
+            for start in range(0, len(pending), chunk):
+                run_chunk(pending[start:start + chunk], out, index, memory, drafter, options, on_article, say)
+                events.chunk(start // chunk + 1, -(-len(pending) // chunk))
+        except (LocalizeError, KeyboardInterrupt) as error:  # a server gone, a full disk, SIGTERM or Ctrl+C
+            reason = error.message if isinstance(error, LocalizeError) else "interrupted (SIGTERM or Ctrl+C)"
+            for _, _, _, row in pending:
+                if id(row) not in finished:
+                    row["status"], row["error"] = "failed", f"{row['file']}: not done, the run stopped: {reason}"
+            write_state(out, known, seen, rows)
+            raise RunStopped(rows, reason, error) from None
         write_state(out, known, seen, rows)
     return rows
+
+
+class RunStopped(Exception):
+    """A batch stopped before its end: ``rows`` say what was done (written) and what was not."""
+
+    def __init__(self, rows: list, reason: str, cause: BaseException):
+        super().__init__(reason)
+        self.rows, self.reason, self.cause = rows, reason, cause
 
 
 def unreadable_row(folder: str, why: str) -> dict:
@@ -276,7 +298,17 @@ def run_chunk(chunk, out, index, memory, drafter, options: dict, on_article, say
             continue
         jobs.append(job)
         rows[job[0]] = row
-    drafted, remembered = pipeline.draft(jobs, index, memory, drafter, options["trust_exact_memory"], None, say)
+    stopped = None
+    try:
+        drafted, remembered = pipeline.draft(jobs, index, memory, drafter, options["trust_exact_memory"], None, say)
+    except Stopped as error:  # the engine stopped partway: write the articles it finished, then stop
+        stopped, (drafted, remembered) = error, error.counts
+        for target, _ in jobs:
+            if target not in error.complete:
+                rows[target]["status"] = "failed"
+                rows[target]["error"] = f"{rows[target]['file']}: not drafted, the run stopped: " \
+                    f"{printable(error.message)}; run again"
+        jobs = [(target, po) for target, po in jobs if target in error.complete]
     expect = pipeline.expected(found.digests)
     with Staging() as staging:
         for target, po in jobs:
@@ -292,8 +324,10 @@ def run_chunk(chunk, out, index, memory, drafter, options: dict, on_article, say
             rows[target]["status"] = "failed"
             rows[target]["error"] = f"{printable(str(target))}: changed on disk during the run (saved in an editor?); "\
                 "it was left as it is: run again"
-    for target, _ in jobs:
-        on_article(rows[target])
+    for row in rows.values():
+        on_article(row)
+    if stopped is not None:
+        raise stopped
 
 
 @dataclass

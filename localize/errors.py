@@ -37,3 +37,15 @@ class WriteFailed(LocalizeError):
 
 class Changed(WriteFailed):
     """A file changed on disk since this run read it (a person saved it): it was left as it is."""
+
+
+class Stopped(LocalizeError):
+    """The engine stopped partway (a translation server gone): ``done`` holds the drafts it
+    finished ({the source's index: draft}); ``complete`` (set by the pipeline) the targets whose
+    every segment got its draft, which a run still writes, and ``counts`` their drafts."""
+
+    def __init__(self, cause: LocalizeError, done: dict):
+        super().__init__(cause.where, cause.what, cause.hint)
+        self.done = done
+        self.complete: set = set()
+        self.counts: tuple[dict, dict] = ({}, {})

@@ -14,7 +14,7 @@ from pathlib import Path
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
-from localize.errors import LocalizeError
+from localize.errors import LocalizeError, Stopped
 from localize.wording import count
 
 
@@ -40,11 +40,19 @@ def draft(jobs, index, memory, drafter, trust: bool, progress=None, say=None) ->
     from localize.catalog import annotate_drafts
 
     remembered = memory_drafts(jobs, memory, trust)
-    drafted = machine_drafts(jobs, drafter, index, progress, say) if drafter else {}
+    stopped = None
+    try:
+        drafted = machine_drafts(jobs, drafter, index, progress, say) if drafter else {}
+    except Stopped as error:  # the engine stopped partway: the jobs it finished are still worth writing
+        stopped, drafted = error, error.counts[0]
+        error.counts = (drafted, remembered)
     check = draft_check(index)
-    for _, po in jobs:
-        annotate_drafts(po, check)
-        memory_notes(po, memory)
+    for target, po in jobs:
+        if stopped is None or target in stopped.complete:
+            annotate_drafts(po, check)
+            memory_notes(po, memory)
+    if stopped is not None:
+        raise stopped
     return drafted, remembered
 
 
@@ -134,10 +142,19 @@ def machine_drafts(jobs, drafter, index=None, progress=None, say=None) -> dict:
     say = say or (lambda line: None)
     started = time.perf_counter()
     engine = drafter.open()
-    drafts = engine.translate([entry.msgid for _, entry in todo], progress, index)
+    stopped = None
+    try:
+        drafts = engine.translate([entry.msgid for _, entry in todo], progress, index)
+    except Stopped as error:  # (a server gone partway) what was finished, and which jobs it completes
+        stopped, drafts = error, [error.done.get(number) for number in range(len(todo))]
+        error.complete = {target for target, _ in jobs} - {target for (target, _), draft in zip(todo, drafts,
+                                                                                                 strict=True)
+                                                           if draft is None}
     counts: dict[Path, int] = {}
     empty = 0
     for (target, entry), draft in zip(todo, drafts, strict=True):
+        if draft is None or (stopped is not None and target not in stopped.complete):
+            continue  # (not finished: its article is not written)
         if not draft.text:  # the model gave nothing: leave the entry for a translator
             empty += 1
             continue
@@ -151,6 +168,9 @@ def machine_drafts(jobs, drafter, index=None, progress=None, say=None) -> dict:
     if empty:
         say(f"warning: {engine.label} gave no translation for {count(empty, 'segment')} (an empty answer, "
             "or a segment over the server's --char-limit); they are left untranslated")
+    if stopped is not None:
+        stopped.counts = (counts, {})
+        raise stopped
     return counts
 
 

@@ -78,7 +78,8 @@ _TABLE = (
             low=1, high=32),
     Setting("device", str, "auto", '"auto", "cpu" or "cuda"', "Where the model runs (auto: cuda if there is a GPU).",
             choices=("auto", "cpu", "cuda")),
-    Setting("threads", int, 0, "a whole number (0: one per core)", "CPU threads for the model (0: one per core).",
+    Setting("threads", int, 0, "a whole number (0: one per CPU allotted)",
+            "CPU threads for the model (0: one per CPU allotted: the Slurm job's or container's, else the machine's).",
             low=0, high=1024),
     Setting("max_length", int, 256, "a whole number from 8 to 1024", "Most tokens in one machine draft.",
             low=8, high=1024),
@@ -113,7 +114,7 @@ engine = "argos"                # machine translation: "argos" (the model instal
 concurrency = 4                 # libretranslate: requests in flight at once
 beam = 4                        # argos: beam size (1: greedy, fastest)
 device = "auto"                 # argos: auto, cpu or cuda
-threads = 0                     # argos: CPU threads for the model (0: one per core)
+threads = 0                     # argos: CPU threads for the model (0: one per CPU allotted)
 max_length = 256                # argos: most tokens in one machine draft
 chunk = 64                      # `localize batch`: articles per engine batch
 

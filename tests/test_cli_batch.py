@@ -306,3 +306,32 @@ def test_a_shard_merges_its_state_with_what_others_wrote_since_it_read_it(tmp_pa
     failed = {"file": "/x/a.txt", "po": "ar/a.po", "status": "failed"}
     write_state(str(tmp_path), {"/x/a.txt": old}, {}, [failed])  # a failed article is dropped
     assert set(read_state(str(tmp_path))) == {"/x/b.txt"}
+
+
+def test_sigterm_stops_a_batch_that_still_writes_its_report(project):
+    """A scheduler's time limit (SIGTERM): the chunks done stay written, the report says the run was
+    interrupted and which articles were not done, exit 2."""
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    (project / "incoming").mkdir()
+    for number in range(400):
+        (project / f"incoming/story-{number:03d}.txt").write_text(
+            f"Story {number}\n\nThe envoy met {number} officials today. They spoke for an hour.\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "localize", "batch", "incoming", "--no-mt", "--chunk", "5",
+                             "--report", "report.json"], cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:  # (progress lines: one per article, one per chunk)
+        if line.startswith("chunk 2/"):
+            break
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert "interrupted (SIGTERM or Ctrl+C); the run stopped" in err
+    report = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    assert report["run"]["stopped"] == "interrupted (SIGTERM or Ctrl+C)"
+    done = [row for row in report["articles"] if row["status"] == "new"]
+    assert len(done) >= 10 and report["totals"]["failed"] == 400 - len(done)
+    assert all((project / row["po"]).is_file() for row in done)

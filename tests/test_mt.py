@@ -212,3 +212,26 @@ def test_a_dropped_mask_never_takes_the_place_of_another():
     placed = place_masks(source, hypothesis, attention)
     assert sorted(token for token in placed if "\u2985" in token) == ["\u2581\u29851\u2986", "\u2581\u29852\u2986"]
     assert place_masks(source, hypothesis, []) == hypothesis  # no attention: left as it is
+
+
+def test_threads_follow_the_allocation_not_the_node(monkeypatch):
+    """In a Slurm job (or a container with a CPU limit) the engine uses the CPUs allotted."""
+    import os
+
+    from localize.engines.local import allotted_cpus
+
+    monkeypatch.delenv("SLURM_CPUS_PER_TASK", raising=False)
+    free = allotted_cpus()
+    assert 1 <= free <= (os.cpu_count() or 1)
+    monkeypatch.setenv("SLURM_CPUS_PER_TASK", "1")
+    assert allotted_cpus() == 1
+    monkeypatch.setenv("SLURM_CPUS_PER_TASK", "999")
+    assert allotted_cpus() == free  # never more than the process may use
+    if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 1:
+        monkeypatch.delenv("SLURM_CPUS_PER_TASK")
+        before = os.sched_getaffinity(0)
+        try:
+            os.sched_setaffinity(0, {min(before)})  # as taskset or a cpuset would
+            assert allotted_cpus() == 1
+        finally:
+            os.sched_setaffinity(0, before)

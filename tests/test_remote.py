@@ -378,3 +378,49 @@ def test_a_batch_whose_server_fails_mid_run_keeps_what_it_wrote_and_the_next_run
     assert result.exit_code == 0, result.output
     assert "articles: 3 new, 0 updated, 1 unchanged, 0 failed" in result.stdout
     assert (project / "translations/ar/s0.po").read_bytes() == before
+
+
+def test_a_dying_run_keeps_the_articles_it_finished_and_writes_its_report(stand, project, run, monkeypatch):
+    """Six two-segment articles in one chunk, three requests of four segments (two articles each):
+    the server answers two and dies. The four articles whose drafts came back are written, the
+    report says what was done and what was not, exit 2."""
+    from localize.engines.remote import Remote
+
+    monkeypatch.setattr(Remote, "BACKOFF", 0.01)
+    names = ["Ahmed", "Basma", "Carlos", "Dina", "Emre", "Farid"]  # (distinct texts: numbers are masked alike)
+    for n, name in enumerate(names):
+        write(project / f"incoming/s{n}.md", f"# Talks with {name}\n\nThe envoy met {name} on Monday.\n")
+    server = stand([ok, ok, dropped])
+    result = run("batch", "incoming", "--engine", "libretranslate", "--url", server.url, "--concurrency", "3",
+                 "--timeout", "3", "--report", "report.json")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1].endswith("; the run stopped (4 articles written and kept; run again for "
+                                                   "the rest)")
+    written = sorted(path.name for path in (project / "translations/ar").glob("*.po"))
+    assert len(written) == 4
+    for name in written:  # complete: every segment has its draft
+        po = polib.pofile(str(project / "translations/ar" / name))
+        assert all(entry.msgstr.startswith("ترجمة") for entry in po)
+    report = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    assert "cannot reach the LibreTranslate server" in report["run"]["stopped"]
+    assert report["totals"]["new"] == 4 and report["totals"]["failed"] == 2
+    assert all("not drafted, the run stopped" in row["error"] for row in report["articles"] if row["status"] == "failed")
+    healthy = stand()
+    again = run("batch", "incoming", "--engine", "libretranslate", "--url", healthy.url)
+    assert again.exit_code == 0 and "articles: 2 new, 0 updated, 4 unchanged, 0 failed" in again.stdout
+
+
+def test_a_run_stopped_between_chunks_reports_the_rest_as_not_done(stand, project, run, monkeypatch):
+    from localize.engines.remote import Remote
+
+    monkeypatch.setattr(Remote, "BACKOFF", 0.01)
+    for n, name in enumerate(["Ahmed", "Basma", "Carlos"]):
+        write(project / f"incoming/s{n}.md", f"# Talks with {name}\n\nThe envoy met {name} on Monday.\n")
+    server = stand([ok, status(500, "worker died")])
+    result = run("batch", "incoming", "--engine", "libretranslate", "--url", server.url, "--chunk", "1",
+                 "--concurrency", "1", "--timeout", "3", "--report", "report.json")
+    assert result.exit_code == 2
+    rows = {row["file"]: row for row in json.loads((project / "report.json").read_text(encoding="utf-8"))["articles"]}
+    assert rows["incoming/s0.md"]["status"] == "new"
+    assert "not drafted, the run stopped" in rows["incoming/s1.md"]["error"]
+    assert "not done, the run stopped" in rows["incoming/s2.md"]["error"]

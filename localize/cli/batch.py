@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 
@@ -42,7 +43,7 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, trust_e
     """
     from datetime import datetime, timezone
 
-    from localize.batch import parse_shard, run
+    from localize.batch import RunStopped, parse_shard, run
     from localize.files import check_writable
 
     if report:
@@ -58,16 +59,47 @@ def batch(paths, report, shard, chunk, everything, encoding, out, no_mt, trust_e
                 "model": _model_info(engine, drafter)}
     index = pipeline.term_index(glossary_files, required=False)
     progress = _Progress()
+    stopped = None
     try:
-        rows = run(paths, out, index, drafter, {"everything": everything, "chunk": chunk, "shard": share,
-                                                "encoding": encoding, "trust_exact_memory": trust_exact_memory},
-                   progress, say)
+        with _sigterm_as_interrupt():  # (a scheduler's time limit, scancel, kill: the report is still written)
+            rows = run(paths, out, index, drafter, {"everything": everything, "chunk": chunk, "shard": share,
+                                                    "encoding": encoding, "trust_exact_memory": trust_exact_memory},
+                       progress, say)
+    except RunStopped as error:  # the POs it finished are written; the report says what was not done
+        stopped, rows = error, error.rows
     finally:
         progress.close()
     ended = datetime.now(timezone.utc)
     run_info.update(ended=ended.isoformat(timespec="seconds"), seconds=round((ended - started).total_seconds(), 3))
+    if stopped is not None:
+        run_info["stopped"] = stopped.reason
     _summarize(rows, report, run_info)
+    if stopped is not None:
+        done = sum(1 for row in rows if row["status"] in ("new", "updated", "redone"))
+        click.echo(f"Error: {stopped.reason}; the run stopped ({count(done, 'article')} written and kept; run again "
+                   "for the rest)", err=True)
+        sys.exit(2)
     sys.exit(1 if any(row["status"] == "failed" for row in rows) else 0)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM raises KeyboardInterrupt while the run goes on (as Ctrl+C does), so the run stops
+    between two steps and writes what it finished, its state and its report."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a caller's thread): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _engine_info(engine, drafter) -> dict:

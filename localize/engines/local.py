@@ -36,7 +36,7 @@ class Options:
 
     beam_size: int = 4
     device: str = "auto"
-    threads: int = 0  # 0: CTranslate2 picks (one per core)
+    threads: int = 0  # 0: one per CPU this process is allotted (``allotted_cpus``)
     length_penalty: float = 0.2
     max_decoding_length: int = 256  # the cap; each segment's own bound follows its length (below)
     length_ratio: float = 2.0  # a draft may have up to this many tokens per source token ...
@@ -103,6 +103,29 @@ _LATIN_PIECES: dict[str, list] = {}
 _LATIN = re.compile("[A-Za-z]")
 
 
+def allotted_cpus() -> int:
+    """The CPUs this process may use, not the node's: a scheduler's allocation
+    (``SLURM_CPUS_PER_TASK``), the process's CPU affinity (Slurm's and Kubernetes' cpusets,
+    ``taskset``) and a cgroup CPU quota (a container's CPU limit), the smallest of them."""
+    import math
+    import os
+
+    counts = [os.cpu_count() or 1]
+    slurm = os.environ.get("SLURM_CPUS_PER_TASK", "").strip()
+    if slurm.isdigit() and int(slurm) > 0:
+        counts.append(int(slurm))
+    if hasattr(os, "sched_getaffinity"):
+        counts.append(len(os.sched_getaffinity(0)))
+    try:
+        with open("/sys/fs/cgroup/cpu.max", encoding="ascii") as limit:  # cgroup v2: "QUOTA PERIOD" or "max ..."
+            quota, period = limit.read().split()[:2]
+        if quota != "max":
+            counts.append(math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, min(counts))
+
+
 def _load(model: Model, options: Options):
     """The model's CTranslate2 translator and tokenizer, loaded once per process."""
     device = _device(options.device)
@@ -118,7 +141,7 @@ def _load(model: Model, options: Options):
         try:
             translator = ctranslate2.Translator(str(model.path / "model"), device=device,
                                                 compute_type=options.compute_type,
-                                                inter_threads=1, intra_threads=options.threads)
+                                                inter_threads=1, intra_threads=options.threads or allotted_cpus())
         except (RuntimeError, ValueError) as error:
             raise LocalizeError(str(model.path), f"cannot load the model on {device}: {error}",
                                 "reinstall it with localize models install") from None

@@ -51,7 +51,7 @@ from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from localize.checks.arabic import arabic_punctuation
-from localize.errors import LocalizeError
+from localize.errors import LocalizeError, Stopped
 from localize.engines.local import Draft, attach_clitic, bind
 from localize.engines.protect import MASK, MASK_TEXT, Protected, as_written, protect
 from localize.checks.qa import kept
@@ -167,32 +167,48 @@ class Remote:
 
     def translate(self, sources: list[str], progress=None, terms=None) -> list[Draft]:
         """Drafts for ``sources``, in order (see the module's docstring); ``progress(done, total)``
-        as requests complete."""
+        as requests complete.  When the server stops answering partway, ``Stopped`` carries the
+        drafts of the segments whose requests were answered."""
         self.check()
         bindings = [bind(text, terms) for text in sources] if terms else [()] * len(sources)
         protected = [protect(text, bound) for text, bound in zip(sources, bindings, strict=True)]
         todo = [i for i, item in enumerate(protected) if item.translatable]
         texts = {i: _masked(protected[i]) for i in todo}
-        answers = self._translate_all(list(dict.fromkeys(texts.values())), "text", progress)
-        outputs = {i: answers[texts[i]] for i in todo}
-        again = [i for i in todo if protected[i].values and not _each_once(MASK_TEXT, outputs[i],
-                                                                             len(protected[i].values))]
-        values, sent = {i: protected[i].values for i in todo}, dict(texts)
-        if again:  # masks lost or doubled: the HTML path keeps them (in pieces of text)
-            self.html_again += len(again)
-            folded = {i: _fold(protected[i]) for i in again}
-            tagged = {i: _tagged(folded[i]) for i in again}
-            answers = self._translate_all(list(dict.fromkeys(tagged.values())), "html", None)
-            for i in again:
-                outputs[i], sent[i] = _from_html(answers[tagged[i]]), _from_html(tagged[i])
-                values[i] = folded[i].values
-        drafts = [Draft(text) for text in sources]
+        plain: dict[str, str] = {}
+        tagged: dict[str, str] = {}
+        try:
+            self._translate_all(list(dict.fromkeys(texts.values())), "text", progress, plain)
+            again = [i for i in todo if protected[i].values and not _each_once(MASK_TEXT, plain[texts[i]],
+                                                                                 len(protected[i].values))]
+            if again:  # masks lost or doubled: the HTML path keeps them (in pieces of text)
+                self.html_again += len(again)
+                asked = [_tagged(_fold(protected[i])) for i in again]
+                self._translate_all(list(dict.fromkeys(asked)), "html", None, tagged)
+        except LocalizeError as error:
+            raise Stopped(error, self._finished(sources, protected, bindings, texts, plain, tagged)) from None
+        done = self._finished(sources, protected, bindings, texts, plain, tagged)
+        return [done[i] for i in range(len(sources))]
+
+    def _finished(self, sources, protected, bindings, texts, plain: dict, tagged: dict) -> dict[int, Draft]:
+        """{index: draft} of every segment whose answers are in: ``plain`` (format=text) and, for a
+        segment whose masks the text path lost, ``tagged`` (format=html)."""
+        drafts: dict[int, Draft] = {}
         for i, item in enumerate(protected):
             if not item.translatable:  # no words: as written, names in their approved form
                 text, names = as_written(item, bindings[i])
                 drafts[i] = Draft(text, bound=names)
-        for i in todo:
-            drafts[i] = self._draft(sources[i], sent[i], protected[i], values[i], bindings[i], outputs[i])
+                continue
+            output = plain.get(texts[i])
+            if output is None:
+                continue
+            sent, values = texts[i], item.values
+            if values and not _each_once(MASK_TEXT, output, len(values)):
+                folded = _fold(item)
+                asked = _tagged(folded)
+                if asked not in tagged:
+                    continue
+                output, sent, values = _from_html(tagged[asked]), _from_html(asked), folded.values
+            drafts[i] = self._draft(sources[i], sent, item, values, bindings[i], output)
         return drafts
 
     def _draft(self, source: str, sent: str, protected: Protected, values, bindings, output: str) -> Draft:
@@ -207,10 +223,12 @@ class Remote:
 
     # --- requests --------------------------------------------------------------------------------
 
-    def _translate_all(self, texts: list[str], fmt: str, progress) -> dict[str, str]:
-        """{text: translation} for ``texts``, in requests of several texts, ``concurrency`` at once.
-        A text over the server's character limit gets no translation ("")."""
-        results = {text: "" for text in texts if self.char_limit and len(text) > self.char_limit}
+    def _translate_all(self, texts: list[str], fmt: str, progress, results: dict | None = None) -> dict[str, str]:
+        """{text: translation} for ``texts``, in requests of several texts, ``concurrency`` at once,
+        into ``results`` as each request is answered (what was answered stays there if a later
+        request fails).  A text over the server's character limit gets no translation ("")."""
+        results = {} if results is None else results
+        results.update({text: "" for text in texts if self.char_limit and len(text) > self.char_limit})
         texts = [text for text in texts if text not in results]
         if not texts:
             return results
@@ -219,21 +237,30 @@ class Remote:
         done = 0
         if progress:
             progress(0, len(texts))
+        failure: BaseException | None = None
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(requests))) as pool:
             pending = {pool.submit(self._post_translate, chunk, fmt): chunk for chunk in requests}
             try:
-                while pending:
+                while pending and failure is None:
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
                         chunk = pending.pop(future)
-                        results.update(zip(chunk, future.result(), strict=True))
+                        try:
+                            results.update(zip(chunk, future.result(), strict=True))
+                        except Exception as error:  # (the others answered still count)
+                            failure = failure or error
+                            continue
                         done += len(chunk)
                         if progress:
                             progress(done, len(texts))
-            except BaseException:
+            finally:
                 for future in pending:
-                    future.cancel()
-                raise
+                    future.cancel()  # (those not started); the pool waits for the ones running
+        for future, chunk in pending.items():  # answered while the failure was handled: kept
+            if future.done() and not future.cancelled() and future.exception() is None:
+                results.update(zip(chunk, future.result(), strict=True))
+        if failure is not None:
+            raise failure
         return results
 
     def _post_translate(self, texts: list[str], fmt: str) -> list[str]:
