@@ -95,7 +95,7 @@ class EngineSettings:
     """What makes the machine drafts: the engine and its options (``--engine`` ... ``--max-length``)."""
 
     engine: str = "argos"
-    url: str | None = None
+    url: tuple[str, ...] | str | None = None  # a server, or a pool of them
     api_key: str | None = None
     concurrency: int = 4
     timeout: float = 120.0
@@ -163,14 +163,14 @@ def machine_drafts(jobs, drafter, index=None, progress=None, say=None) -> dict:
         ReviewEntry(entry).add_draft(one_line(draft.text), engine.description + cut + names)  # no control characters
         counts[target] = counts.get(target, 0) + 1
     unique = len({entry.msgid for _, entry in todo})
+    if stopped is not None:  # (the run says why it stopped; what was done is in its report)
+        stopped.counts = (counts, {})
+        raise stopped
     say(f"machine translation: {count(len(todo), 'segment')} ({unique} distinct) in "
         f"{time.perf_counter() - started:.1f} s with {engine.label}")
     if empty:
         say(f"warning: {engine.label} gave no translation for {count(empty, 'segment')} (an empty answer, "
             "or a segment over the server's --char-limit); they are left untranslated")
-    if stopped is not None:
-        stopped.counts = (counts, {})
-        raise stopped
     return counts
 
 

@@ -65,8 +65,10 @@ _TABLE = (
             option="--glossary", metavar="FILE"),
     Setting("engine", str, "argos", '"argos" (the installed model) or "libretranslate" (a server)',
             "What makes machine drafts: the Argos model installed here, or a LibreTranslate server.", choices=_ENGINES),
-    Setting("url", str, "", 'the LibreTranslate server, e.g. "http://mt.desk.example:5000"',
-            "The LibreTranslate server (e.g. http://mt.desk.example:5000).", metavar="URL"),
+    Setting("url", list, [], 'a LibreTranslate server or a list of them, e.g. "http://mt.desk.example:5000" or '
+            '["http://mt1:5000", "http://mt2:5000"]',
+            "The LibreTranslate server (e.g. http://mt.desk.example:5000); repeat it for a pool: requests are "
+            "spread over the servers, and one that fails is left out.", metavar="URL"),
     Setting("api_key", str, "", "never set here", "The server's API key (better from the environment: never "
             "written anywhere).", metavar="KEY", in_file=False),
     Setting("concurrency", int, 4, "a whole number from 1 to 64",
@@ -110,7 +112,7 @@ glossaries = []                 # e.g. ["glossaries/news.csv"]; empty: glossarie
 
 engine = "argos"                # machine translation: "argos" (the model installed here)
                                 # or "libretranslate" (the desk's server, at url below)
-# url = "http://mt.desk.example:5000"   # the server; its API key: LOCALIZE_API_KEY, never here
+# url = "http://mt.desk.example:5000"   # the server (a list for a pool); its API key: LOCALIZE_API_KEY, never here
 concurrency = 4                 # libretranslate: requests in flight at once
 beam = 4                        # argos: beam size (1: greedy, fastest)
 device = "auto"                 # argos: auto, cpu or cuda
@@ -142,7 +144,7 @@ class Project:
     def default_map(self) -> dict:
         """click's defaults per command, from the settings (options still override them)."""
         out, glossaries = self.path(self.setting("translations")), tuple(self.setting_paths("glossaries"))
-        mt = {"engine": self.setting("engine"), "url": self.setting("url") or None,
+        mt = {"engine": self.setting("engine"), "url": tuple(self.urls()),
               "concurrency": self.setting("concurrency"), "beam": self.setting("beam"),
               "device": self.setting("device"), "threads": self.setting("threads"),
               "max_length": self.setting("max_length")}
@@ -155,6 +157,12 @@ class Project:
                             "glossary_files": glossaries},
                 "tm": {"export": {"folder": out}, "import": {"folder": out}},
                 "models": {"eval": {**mt, "glossary_files": glossaries}}}
+
+    def urls(self) -> list[str]:
+        """The LibreTranslate servers localize.toml names (one, as a string, or a list)."""
+        from localize.engines.remote import server_list
+
+        return server_list(self.setting("url"))
 
     def setting_paths(self, key: str) -> list[str]:
         return [self.path(item) for item in self.setting(key)]
@@ -222,12 +230,13 @@ def _check_setting(key: str, value, where: str, text: str) -> None:
         known = ", ".join(name for name, setting in SETTINGS.items() if setting.in_file)
         raise LocalizeError(place, f"unknown setting {key!r}", f"the settings are: {known}")
     setting = SETTINGS[key]
-    valid = setting.valid(value)
+    valid = setting.valid([value] if key == "url" and isinstance(value, str) else value)  # (one server: a string)
     if valid and key == "url" and value:
-        from localize.engines.remote import check_url
+        from localize.engines.remote import check_url, server_list
 
         try:
-            check_url(value)
+            for url in server_list(value):
+                check_url(url)
         except LocalizeError:
             valid = False
     if valid and key == "advisory":

@@ -76,7 +76,7 @@ def test_the_file_sets_defaults_and_options_override_them(run, desk):
     ('device = "gpu"\n', "localize.toml:1: device = 'gpu': expected \"auto\", \"cpu\" or \"cuda\""),
     ("\x00", "localize.toml: binary file, not text"),
     ('engine = "deepl"\n', "localize.toml:1: engine = 'deepl': expected \"argos\" (the installed model) or"),
-    ('url = "mt.desk:5000"\n', "localize.toml:1: url = 'mt.desk:5000': expected the LibreTranslate server"),
+    ('url = "mt.desk:5000"\n', "localize.toml:1: url = 'mt.desk:5000': expected a LibreTranslate server or a list of them"),
     ("concurrency = 0\n", "localize.toml:1: concurrency = 0: expected a whole number from 1 to 64"),
     ('api_key = "s3cret"\n', "localize.toml:1: an API key does not belong in localize.toml"),
 ])

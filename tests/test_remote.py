@@ -424,3 +424,42 @@ def test_a_run_stopped_between_chunks_reports_the_rest_as_not_done(stand, projec
     assert rows["incoming/s0.md"]["status"] == "new"
     assert "not drafted, the run stopped" in rows["incoming/s1.md"]["error"]
     assert "not done, the run stopped" in rows["incoming/s2.md"]["error"]
+
+
+def test_a_pool_of_servers_shares_the_requests_and_survives_losing_one(stand, project, run, monkeypatch):
+    """--url A --url B: requests go to both in turn; when A dies mid-run its requests go to B,
+    it is said once, and every article gets its drafts."""
+    from localize.engines.remote import Remote
+
+    monkeypatch.setattr(Remote, "BACKOFF", 0.01)
+    names = ["Ahmed", "Basma", "Carlos", "Dina", "Emre", "Farid", "Ghada", "Hana"]
+    for n, name in enumerate(names):
+        write(project / f"incoming/s{n}.md", f"# Talks with {name}\n\nThe envoy met {name} on Monday.\n")
+    first, second = stand([ok, dropped]), stand()
+    result = run("batch", "incoming", "--engine", "libretranslate", "--url", first.url, "--url", second.url,
+                 "--chunk", "2", "--concurrency", "2", "--timeout", "3", "--report", "report.json")
+    assert result.exit_code == 0, result.output
+    assert len(first.requests) >= 1 and len(second.requests) >= 4  # both served; B took over
+    warned = [line for line in result.stderr.splitlines() if "is left out for the rest of the run" in line]
+    assert len(warned) == 1 and first.url in warned[0] and second.url in warned[0]
+    for n in range(len(names)):
+        po = polib.pofile(str(project / f"translations/ar/s{n}.po"))
+        assert all(entry.msgstr.startswith("ترجمة") for entry in po)
+    report = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    assert report["run"]["options"]["url"] == f"{first.url}, {second.url}"
+
+
+def test_a_pool_fails_only_when_every_server_fails_and_takes_commas_and_a_list(stand, project, run, monkeypatch):
+    from localize.engines.remote import Remote
+
+    monkeypatch.setattr(Remote, "BACKOFF", 0.01)
+    write(project / "incoming/a.md", "# Talks with Ahmed\n\nThe envoy met Ahmed on Monday.\n")
+    down, up = stand([dropped]), stand()
+    gone = run("batch", "incoming", "--engine", "libretranslate", "--url", f"{down.url},{down.url}/x",
+               "--timeout", "2")
+    assert gone.exit_code == 2 and "cannot reach the LibreTranslate server" in gone.stderr
+    (project / "localize.toml").write_text(f'engine = "libretranslate"\nurl = ["{down.url}", "{up.url}"]\n',
+                                           encoding="utf-8")
+    result = run("batch", "incoming", "--timeout", "2")
+    assert result.exit_code == 0, result.output
+    assert polib.pofile(str(project / "translations/ar/a.po"))[1].msgstr.startswith("ترجمة")

@@ -105,7 +105,7 @@ def _sigterm_as_interrupt():
 def _engine_info(engine, drafter) -> dict:
     """The engine's settings for the report (never the API key)."""
     if engine.engine == "libretranslate":
-        return {"engine": engine.engine, "url": drafter.where if drafter else None,
+        return {"engine": engine.engine, "url": drafter.servers if drafter else None,
                 "concurrency": engine.concurrency, "timeout": engine.timeout}
     return {"engine": engine.engine, "beam": engine.beam, "device": engine.device, "threads": engine.threads,
             "max_length": engine.max_length}
@@ -115,7 +115,7 @@ def _model_info(engine, drafter) -> dict | None:
     if drafter is None:
         return None
     if engine.engine == "libretranslate":
-        return {"engine": "LibreTranslate", "server": drafter.where}
+        return {"engine": "LibreTranslate", "server": drafter.servers}
     return {"name": drafter.model.code or drafter.model.name, "version": drafter.model.version,
             "engine": "CTranslate2 (Argos Translate package)"}
 

@@ -40,20 +40,26 @@ def _glossary() -> tuple[bool, str]:
     return True, ", ".join(paths)
 
 
-def _server(url: str | None) -> tuple[bool, str]:
-    if not url:
-        return True, "not configured (the local model translates; --engine libretranslate --url URL for a server)"
-    from localize.engines.remote import Remote
+def _server(url) -> tuple[bool, str]:
+    """The translation server, or each server of a pool: it answers and translates en->ar."""
+    from localize.engines.remote import Remote, server_list
     from localize.errors import LocalizeError
 
-    try:
-        Remote(url, timeout=5).check()
-    except LocalizeError as error:
-        return False, error.message
-    return True, f"{url} answers and translates en->ar"
+    servers = server_list(url)
+    if not servers:
+        return True, "not configured (the local model translates; --engine libretranslate --url URL for a server)"
+    said, ok = [], True
+    for server in servers:
+        try:
+            Remote(server, timeout=5).check()
+            said.append(f"{server} answers and translates en->ar")
+        except LocalizeError as error:
+            ok = False
+            said.append(error.message)
+    return ok, "; ".join(said)
 
 
-def checks(url: str | None) -> list[dict]:
+def checks(url) -> list[dict]:
     """Each thing localize uses: whether it is there and what it is, or what to do."""
     torch = _distribution("torch")
     provider = next(((name, version) for name in ("argos-translate-lt", "argostranslate")
@@ -76,7 +82,8 @@ def checks(url: str | None) -> list[dict]:
 
 
 @click.command("doctor")
-@click.option("--url", metavar="URL", help="Also check this LibreTranslate server (default: localize.toml's url).")
+@click.option("--url", metavar="URL", multiple=True,
+              help="Also check this LibreTranslate server (repeatable; default: localize.toml's url).")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 def doctor(url, as_json):
     """Say what is installed and what is missing: the model, the glossary, the translation
@@ -92,7 +99,7 @@ def doctor(url, as_json):
     """
     from localize.project import current
 
-    rows = checks(url or current().setting("url") or None)
+    rows = checks(list(url) or current().urls())
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

@@ -82,6 +82,13 @@ def server_name(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
 
 
+def server_list(url) -> list[str]:
+    """The servers a ``url`` setting names: one, a list (a repeated --url, localize.toml's list), or
+    several between commas; in order, each once."""
+    items = [url] if isinstance(url, str) or url is None else list(url)
+    return list(dict.fromkeys(part.strip() for item in items if item for part in item.split(",") if part.strip()))
+
+
 def check_url(url: str | None) -> str:
     """The server's base URL, checked: http(s), a host; one line if not."""
     if not url:
@@ -106,12 +113,15 @@ class Remote:
     BACKOFF_MOST = 30.0
     RETRY_AFTER_MOST = 10.0  # s: a longer Retry-After is cut to this (and said once)
 
-    def __init__(self, url: str | None, api_key: str | None = None, concurrency: int = 4, timeout: float = 120.0,
+    def __init__(self, url, api_key: str | None = None, concurrency: int = 4, timeout: float = 120.0,
                  *, retries: int | None = None, backoff: float | None = None, warn=None):
-        """``url``: checked here (None or "": an error naming --url); ``timeout``: seconds for each
-        request as a whole, its retries included; ``warn(line)``: what the user should hear of
-        (default: kept in ``warnings``)."""
-        self.url = check_url(url)
+        """``url``: a server, or several (a list, or commas between them): a pool whose requests
+        are spread over its servers in turn, a request that fails on one going to the next;
+        checked here (none: an error naming --url).  ``timeout``: seconds for each request as
+        a whole, its retries included; ``warn(line)``: what the user should hear of (default:
+        kept in ``warnings``)."""
+        urls = server_list(url)
+        self.url = check_url(urls[0] if urls else None)
         self.where = server_name(self.url)
         self.api_key, self.concurrency, self.timeout = api_key or None, concurrency, timeout
         self.retries = self.RETRIES if retries is None else retries
@@ -124,24 +134,56 @@ class Remote:
         self._said_lock = threading.Lock()
         self.checked = False
         self.html_again = 0  # segments asked again as HTML (masks lost in format=text), for the bench
+        # the pool: this server first, then one client per other server (its own limits and sessions)
+        self.members = [self, *(Remote(other, api_key, concurrency, timeout, retries=retries, backoff=backoff,
+                                       warn=self.warn) for other in urls[1:])]
+        self.down: dict[str, str] = {}  # a pool's servers left out for the rest of the run: where -> why
+        self.pool_checked = False
+        self._turn = 0
 
     # --- what the pipeline asks of an engine ---------------------------------------------------
 
     @property
     def label(self) -> str:
-        return f"LibreTranslate at {self.where}"
+        return f"LibreTranslate at {self.servers}"
+
+    @property
+    def servers(self) -> str:
+        """The server, or a pool's servers (``A, B``), as messages show them."""
+        return ", ".join(member.where for member in self.members)
 
     @property
     def description(self) -> str:
         """What made the drafts, for the PO's ``#.`` comment."""
-        return f"machine translation, LibreTranslate at {self.where}, {SOURCE}->{TARGET}"
+        return f"machine translation, LibreTranslate at {self.servers}, {SOURCE}->{TARGET}"
 
     def open(self) -> Remote:
         self.check()
         return self
 
     def check(self) -> None:
-        """Before any work: the server answers, translates en->ar, and its limits are known."""
+        """Before any work: the server answers, translates en->ar, and its limits are known.  A
+        pool's server that fails this is left out (and said); the pool fails only when all do."""
+        if len(self.members) > 1:
+            if self.pool_checked:
+                return
+            failures = []
+            for member in self.members:
+                try:
+                    member._check_one()
+                except LocalizeError as error:
+                    failures.append(error)
+                    self._leave_out(member, error)
+            if len(failures) == len(self.members):
+                raise failures[0]
+            healthy = [member for member in self.members if member.checked]  # the pool's limits: the tightest
+            self.batch_limit = min(member.batch_limit for member in healthy)
+            self.char_limit = min((member.char_limit for member in healthy if member.char_limit), default=0)
+            self.pool_checked = True
+            return
+        self._check_one()
+
+    def _check_one(self) -> None:
         if self.checked:
             return
         languages = self._call("GET", "/languages", None, patient=False)  # a typo in --url: said at once
@@ -264,8 +306,39 @@ class Remote:
         return results
 
     def _post_translate(self, texts: list[str], fmt: str) -> list[str]:
-        """The translations of ``texts``; a request over the server's batch limit (its
-        ``--batch-limit`` is not in its settings) is sent again in smaller ones."""
+        """The translations of ``texts`` from the pool's next server in turn; when it fails (down,
+        overloaded, too slow), it is left out for the rest of the run, said once, and the request
+        goes to the next one; the error of the last is raised when none is left."""
+        if len(self.members) == 1:
+            return self._post_one(texts, fmt)
+        with self._said_lock:
+            start, self._turn = self._turn, self._turn + 1
+        last: LocalizeError | None = None
+        for step in range(len(self.members)):
+            member = self.members[(start + step) % len(self.members)]
+            if member.where in self.down:
+                continue
+            try:
+                return member._post_one(texts, fmt)
+            except LocalizeError as error:
+                last = error
+                self._leave_out(member, error)
+        raise last or LocalizeError(self.servers, "every server of the pool failed",
+                                    "start them, or check --url and the network")
+
+    def _leave_out(self, member: Remote, error: LocalizeError) -> None:
+        with self._said_lock:
+            if member.where in self.down:
+                return
+            self.down[member.where] = error.message
+            left = [other.where for other in self.members if other.where not in self.down]
+        if left:
+            self.warn(f"{error.message}; {member.where} is left out for the rest of the run, its requests go to "
+                      f"{', '.join(left)}")
+
+    def _post_one(self, texts: list[str], fmt: str) -> list[str]:
+        """The translations of ``texts`` from this server; a request over the server's batch limit
+        (its ``--batch-limit`` is not in its settings) is sent again in smaller ones."""
         body = {"q": texts, "source": SOURCE, "target": TARGET, "format": fmt}
         if self.api_key:
             body["api_key"] = self.api_key
@@ -277,7 +350,7 @@ class Remote:
                                     "raise the server's --char-limit / --batch-limit") from None
             self.batch_limit = min(self.batch_limit, over.limit)
             return [text for start in range(0, len(texts), over.limit)
-                    for text in self._post_translate(texts[start:start + over.limit], fmt)]
+                    for text in self._post_one(texts[start:start + over.limit], fmt)]
         translated = answer.get("translatedText") if isinstance(answer, dict) else None
         if not isinstance(translated, list) or not all(isinstance(text, str) for text in translated):
             raise self._error("POST /translate did not answer a list of translations (translatedText)")
