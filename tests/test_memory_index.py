@@ -39,14 +39,7 @@ def archive(tmp_path):
     return folder, english
 
 
-@pytest.fixture(params=["queried", "read at once"])
-def lookups(request, monkeypatch):
-    """Both ways the index answers: a query per lookup, or (a batch of many articles) every
-    English read into memory after PRELOAD lookups."""
-    monkeypatch.setattr(memory_index, "PRELOAD", 0 if request.param == "read at once" else 10**9)
-
-
-def test_lookups_are_those_of_the_exhaustive_memory(archive, lookups):
+def test_lookups_are_those_of_the_exhaustive_memory(archive):
     folder, english = archive
     index = MemoryIndex(folder)
     exhaustive = Memory([Unit(e, f"ترجمة {i}", "x") for n in range(10)
@@ -59,7 +52,7 @@ def test_lookups_are_those_of_the_exhaustive_memory(archive, lookups):
         assert (index.match(query) or Unit("", "", "")).target == (exhaustive.match(query) or Unit("", "", "")).target
 
 
-def test_the_first_unit_of_an_english_wins_as_in_the_exhaustive_memory(tmp_path, lookups):
+def test_the_first_unit_of_an_english_wins_as_in_the_exhaustive_memory(tmp_path):
     folder = tmp_path / "translations"
     english = "The talks in Vienna resumed on Sunday after a pause of two months."
     write_po(folder / "ar/b.po", [(english, "الثانية")])
@@ -113,3 +106,118 @@ def test_drafts_are_not_memory_and_an_unusable_index_file_is_worked_around(archi
     (folder / NAME / "keep").write_text("x")
     assert MemoryIndex(folder).match(english[1]).target == "ترجمة 0"  # built in memory for the run
     assert (folder / NAME / "keep").read_text() == "x"
+
+
+def news_archive(folder, count, seed=7):
+    """``count`` English entries from real news (tests/fixtures/news), each real sentence and variants of it with
+    clauses from other pages, names and figures swapped (as the desk's archive: recurring phrasing, updated
+    stories), in POs of 25."""
+    import json
+    import re
+    from pathlib import Path
+
+    pages = json.loads((Path(__file__).parent / "fixtures/news/expected.json").read_text(encoding="utf-8"))
+    real = list(dict.fromkeys(s for page in pages.values() for s in re.split(r"(?<=[.!?])\s+", page["body"])
+                              if 6 <= len(s.split()) <= 40))
+    clauses = [c for s in real for c in re.split(r"(?<=,)\s+", s)[1:]]
+    names = sorted({w for s in real for w in s.split()[1:] if re.fullmatch(r"[A-Z][a-z]{3,}", w)})
+    rng = random.Random(seed)
+
+    def changed(text):
+        words = text.split()
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(words))
+            words[at] = str(rng.randint(2, 999)) if words[at][:1].isdigit() else rng.choice(names)
+        return " ".join(words)
+
+    english = dict.fromkeys(real[:count // 2])
+    while len(english) < count:
+        base = rng.choice(real)
+        english[changed(base) if rng.random() < 0.5 else base.split(",")[0] + ", " + rng.choice(clauses)] = None
+    english = list(english)[:count]
+    for start in range(0, count, 25):
+        write_po(folder / f"ar/desk-{start // 25:04d}.po", [(e, f"ترجمة {start + i}")
+                                                             for i, e in enumerate(english[start:start + 25])])
+    return english, changed, rng
+
+
+def test_suggestions_in_a_memory_of_real_news_are_those_of_scoring_every_unit(tmp_path):
+    """Real sentences, their updates (a name or a figure changed) and clauses recombined: on 400 new segments (updates
+    of entries, updates of updates, new ones) the index's suggestions are exactly the exhaustive memory's."""
+    folder = tmp_path / "translations"
+    english, changed, rng = news_archive(folder, 3000)
+    index = MemoryIndex(folder)
+    exhaustive = Memory([Unit(e, "x", "x") for e in english])
+    queries = [changed(rng.choice(english)) for _ in range(200)] + [changed(changed(rng.choice(english)))
+                                                                    for _ in range(100)]
+    queries += [rng.choice(english).split(",")[0] + ", " + rng.choice(english).split(",")[-1] for _ in range(100)]
+    found = 0
+    for query in queries:
+        expected = [(s.score, s.unit.source) for s in exhaustive.suggest(query)]
+        assert [(s.score, s.unit.source) for s in index.suggest(query)] == expected, query
+        found += len(expected)
+    assert found > 400  # (most have close matches: the test is not vacuous)
+
+
+def test_an_updated_figure_a_plural_or_a_short_sentence_is_still_found(tmp_path):
+    folder = tmp_path / "translations"
+    write_po(folder / "ar/a.po", [("The death toll rose to 25 on Sunday, officials said.", "حصيلة"),
+                                  ("Officials said.", "قال المسؤولون."), ("Iran", "إيران")])
+    index = MemoryIndex(folder)
+    assert [(s.score, s.unit.target) for s in index.suggest("The death toll rose to 31 on Sunday, officials said.")] \
+        == [(96, "حصيلة")]
+    assert [s.unit.target for s in index.suggest("Official said.")] == ["قال المسؤولون."]
+    assert [(s.score, s.unit.target) for s in index.suggest("Iran.")] == [(88, "إيران")]
+    assert index.suggest("Iran") == [] and index.match("Iran").target == "إيران"  # (an exact one is not suggested)
+
+
+def test_a_long_run_of_lookups_reads_a_bounded_share_of_the_memory(tmp_path, monkeypatch):
+    """1,500 lookups (a batch of many articles) against a memory of near-identical entries: each scores VERIFY units
+    at most and no statement reads the whole memory (nothing of it is loaded into the process)."""
+    folder = tmp_path / "translations"
+    english, changed, rng = news_archive(folder, 2000)
+    index = MemoryIndex(folder)
+    statements = []
+    index.database.set_trace_callback(statements.append)
+    read = []
+    original = memory_index._rows
+    monkeypatch.setattr(memory_index, "_rows", lambda database, query, values: read.append(
+        (query, len(values))) or original(database, query, values))
+    for _ in range(750):
+        query = changed(rng.choice(english))
+        before = index.scored
+        index.match(query)
+        index.suggest(query)
+        assert index.scored - before <= memory_index.VERIFY
+    assert len(index._words) <= memory_index.WORDS_KEPT
+    assert all(" WHERE " in statement for statement in statements if statement.startswith("SELECT")), statements
+    assert max(count for query, count in read if "FROM english WHERE id IN" in query) <= memory_index.VERIFY
+    assert max(count for query, count in read if "FROM pairs" in query) <= memory_index.PAIRS
+
+
+def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path):
+    folder, english = archive
+    MemoryIndex(folder).close()
+    write_po(folder / "ar/a3.po", [("A new reviewed sentence about the talks.", "جملة"), (english[5], "ترجمة")])
+    os.utime(folder / "ar/a3.po", ns=(1, 1))
+    (folder / "ar/a4.po").unlink()
+    updated = MemoryIndex(folder)
+    fresh_folder = tmp_path / "fresh"
+    fresh_folder.mkdir()
+    for po in (folder / "ar").glob("*.po"):
+        (fresh_folder / po.name).write_bytes(po.read_bytes())
+    fresh = MemoryIndex(fresh_folder)
+
+    def content(index):
+        import numpy
+
+        keys = dict(index.database.execute("SELECT id, key FROM english"))
+        pairs = {}
+        for pair, count, blob in index.database.execute("SELECT pair, count, postings FROM pairs"):
+            postings = numpy.frombuffer(blob, "<i8").reshape(-1, 2)
+            pairs[pair] = sorted((keys[posting >> 32], posting & 0xFFFFFFFF, sketch) for posting, sketch in
+                                 postings.tolist())
+            assert count == len(postings)
+        return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
+
+    assert content(updated) == content(fresh)

@@ -11,11 +11,25 @@ read-only folder), it is built in memory for the run.
 Lookups keep ``tm.Memory``'s meaning: an exact match is the first unit for an
 English (PO files by path, then TMX files); fuzzy suggestions are the units
 whose ``rapidfuzz.fuzz.ratio`` with the English is at least 75, best first.
-The ratio is computed only for the units that SQLite's FTS5 full-text index
-finds sharing the English's rarest words (one of them, two when it has four
-or more: a unit 75% like the English shares most of its words), within the
-lengths a 75% ratio allows, so a lookup does not compare against every unit
-of a large archive.
+
+Every lookup is answered by SQLite: a run keeps nothing of the memory but the
+counts of the words its segments use (``WORDS_KEPT`` at most) and SQLite's own
+page cache, however many lookups it makes and however large the memory.  The
+ratio is computed for ``VERIFY`` units at most, found so:
+
+- the index keeps, for each pair of consecutive words of the units' English (in
+  lower case, every number written 0, a word cut to its first 6 letters: an
+  updated figure or a plural still matches), the units holding it as one packed
+  array (each unit's id, the length of its English and a 64-bit sketch of its
+  words), and how many units hold each word;
+- a lookup takes the English's rarest pairs by their words' counts (``PAIRS``
+  at most, first those sharing no word, so that a changed word costs one of them
+  at most; ``TOUCH`` postings in all at most), keeps their units within the
+  lengths a 75% ratio allows, and scores those whose sketch is most like the
+  English's (then those sharing the most pairs): a unit 75% like the English
+  shares most of its words, most of them in order.
+
+``bench/memory_index.py`` measures the recall against scoring every unit.
 """
 
 from __future__ import annotations
@@ -24,30 +38,31 @@ import contextlib
 import os
 import re
 import sqlite3
+import zlib
+from array import array
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from localize.errors import LocalizeError
 from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
 
-if TYPE_CHECKING:
-    import numpy
-
 NAME = ".localize-memory.sqlite"
-SCHEMA = "localize-memory 2"
-PRELOAD = 1000  # lookups after which a run reads what lookups need at once
-RAREST = 8  # the query's rarest words (in the memory) that candidates must share one of
-_SHARE_TWO = 4  # ... or two of, when it has this many rare words or more
+SCHEMA = "localize-memory 3"
+PAIRS = 10  # the English's rarest word pairs (first those sharing no word) whose units are candidates
+TOUCH = 4_000  # ... holding no more postings than this in all, by their words' counts (the rarest one always)
+VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
+WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
+_FLUSH = 250_000  # pair postings a refresh gathers before it writes them (bounds a build's memory)
 
 _TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(path TEXT PRIMARY KEY, kind INTEGER, size INTEGER, mtime_ns INTEGER);
 CREATE TABLE units(id INTEGER PRIMARY KEY, file TEXT, kind INTEGER, position INTEGER,
-                   key TEXT, source TEXT, target TEXT, origin TEXT, ignores TEXT);
-CREATE INDEX units_key ON units(key, kind, file, position);
+                   source TEXT, target TEXT, origin TEXT, ignores TEXT);
 CREATE INDEX units_file ON units(file);
-CREATE VIRTUAL TABLE words USING fts5(key, tokenize = 'unicode61');
-CREATE VIRTUAL TABLE vocabulary USING fts5vocab(words, 'row');
+CREATE TABLE english(id INTEGER PRIMARY KEY, key TEXT);
+CREATE INDEX english_key ON english(key);
+CREATE TABLE pairs(pair INTEGER PRIMARY KEY, count INTEGER, postings BLOB);
+CREATE TABLE words(word INTEGER PRIMARY KEY, count INTEGER);
 """
 
 
@@ -60,6 +75,8 @@ class MemoryIndex:
         self.folder = Path(folder)
         self.warnings: list[str] = []
         self.warn = warn or self.warnings.append
+        self.scored = 0  # units whose ratio the lookups computed (VERIFY a lookup at most)
+        self._words: dict[int, int] = {}  # units holding each word, as lookups asked (WORDS_KEPT at most)
         sources = self._sources()  # one walk of the folder, for both
         self.database = self._open(any(kind == 0 for kind, _ in sources.values()))
         try:
@@ -71,13 +88,8 @@ class MemoryIndex:
                     (self.folder / NAME).unlink(missing_ok=True)
             self.database = _created(sqlite3.connect(":memory:", isolation_level=None))
             self._refresh(sources)
-        self.size = self.database.execute("SELECT COUNT(DISTINCT key) FROM units").fetchone()[0]
-        self._frequency: dict[str, int] = {}  # words' document frequencies, as asked for
-        self._keys: dict[int, str] = {}  # units' English by id, as asked for
-        self._postings: dict[str, object] = {}  # units holding a word, as asked for
-        self._lookups = 0
-        # after PRELOAD lookups: (every English's first row, lengths by id)
-        self._all: tuple[dict[str, tuple], numpy.ndarray] | None = None
+        row = self.database.execute("SELECT value FROM meta WHERE key = 'size'").fetchone()
+        self.size = int(row[0]) if row else 0
 
     def __len__(self) -> int:
         return self.size
@@ -89,99 +101,95 @@ class MemoryIndex:
 
     def match(self, source: str) -> Unit | None:
         key = _key(source)
-        self._counted()
-        if self._all is not None:
-            row = self._all[0].get(key)
-            return None if row is None else _unit(row[4:])
-        return self._first_units([key]).get(key)
+        rows = self.database.execute(f"SELECT {_ROW} FROM english JOIN units USING (id) WHERE english.key = ?",
+                                     (key,)).fetchall()
+        return _unit(_first_rows(rows)[key][4:]) if rows else None
 
     def suggest(self, source: str, limit: int = 3) -> list[Suggestion]:
         """Close matches (ratio 75 or more), best first, exact ones excluded."""
-        import numpy
         from rapidfuzz import fuzz, process
 
         key = _key(source)
-        words = _words(key)
-        if not words or not self.size:
+        if not self.size:
             return []
-        self._counted()
-        frequencies = self._frequencies(words)
-        common = max(50, self.size // 50)  # a word in 2% of the units narrows little down
-        ranked = sorted(frequencies, key=frequencies.__getitem__)
-        rarest = [word for word in ranked[:RAREST] if frequencies[word] <= common] or ranked[:3]
-        if not rarest:
-            return []
-        ids = numpy.concatenate([self._holding(word) for word in rarest])
-        ids.sort(kind="stable")  # a merge of the sorted postings
-        if len(rarest) >= _SHARE_TWO:  # a unit 75% like the English shares most of its rare words: two at least
-            ids = ids[1:][ids[1:] == ids[:-1]]
-        ids = ids[numpy.concatenate(([True], ids[1:] != ids[:-1]))] if len(ids) else ids  # each once
-        low, high = len(key) * 0.6 - 1, len(key) / 0.6 + 1  # the lengths a 75% ratio allows
-        if self._all is not None:
-            lengths = self._all[1][ids]
-            ids = ids[(lengths >= low) & (lengths <= high)]
-        keys = self._english(ids.tolist())
-        candidates = list({text for text in keys if low <= len(text) <= high} - {key})
-        found = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
-        found.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
-        found = found[:limit]
-        units = self._first_units([text for text, _, _ in found])
+        with self._reading():
+            candidates = self._candidates(key)
+            self.scored += len(candidates)
+            found = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
+            found.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
+            found = found[:limit]
+            units = self._first_units([text for text, _, _ in found])
         return [Suggestion(int(score), units[text]) for text, score, _ in found]
 
-    def _counted(self) -> None:
-        """Count a lookup; after PRELOAD of them (a batch of many articles), read what lookups
-        need at once instead of asking SQLite each time."""
-        self._lookups += 1
-        if self._all is not None or self._lookups <= PRELOAD:
+    @contextlib.contextmanager
+    def _reading(self):
+        """A lookup's statements in one read transaction: one file lock, not one per statement (and
+        none held between lookups: another run may bring the index up to date meanwhile)."""
+        if self.database.in_transaction:
+            yield
             return
+        self.database.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.database.execute("COMMIT")
+
+    def _candidates(self, key: str) -> list[str]:
+        """The English of VERIFY units at most (``key`` aside) to score against ``key``."""
         import numpy
 
-        self._keys = dict(self.database.execute("SELECT id, key FROM units"))
-        lengths = numpy.zeros(max(self._keys, default=0) + 1, dtype=numpy.int32)
-        lengths[list(self._keys)] = [len(key) for key in self._keys.values()]
-        self._frequency = dict(self.database.execute("SELECT term, doc FROM vocabulary"))
-        self._all = (_first_rows(self.database.execute(f"SELECT {_ROW} FROM units")), lengths)
+        words = _words(key)
+        counts = self._counts(words)
+        pairs: dict[int, tuple[int, int]] = {}  # {pair: (position, its words' smaller count)}
+        for at, (first, second) in enumerate(zip(words, words[1:] or [0], strict=False)):
+            estimate = min(counts[first], counts[second]) if second else counts[first]
+            if estimate:
+                pairs.setdefault(_pair(first, second), (at, estimate))
+        chosen = _rarest(pairs)
+        if not chosen:
+            return []
+        blobs = _rows(self.database, "SELECT postings FROM pairs WHERE pair IN ({})", chosen)
+        postings = numpy.frombuffer(b"".join(blob for (blob,) in blobs), "<i8").reshape(-1, 2)
+        lengths, size = postings[:, 0] & 0xFFFFFFFF, len(key)
+        postings = postings[(lengths >= size * 0.6 - 1) & (lengths <= size / 0.6 + 1)]  # what a 75% ratio allows
+        if not len(postings):
+            return []
+        postings = postings[postings[:, 0].argsort(kind="stable")]  # each unit's postings together
+        units = postings[:, 0]
+        heads = numpy.empty(len(units), bool)
+        heads[0] = True
+        numpy.not_equal(units[1:], units[:-1], out=heads[1:])
+        starts = heads.nonzero()[0]
+        units = units[starts]
+        if len(units) > VERIFY:  # those whose words' sketch is most like the English's, then sharing most pairs
+            shared = numpy.diff(starts, append=len(postings))
+            ours, theirs = numpy.int64(_sketch(words)), postings[starts, 1]
+            alike = (_bits(theirs & ours) << 10) // numpy.maximum(_bits(theirs | ours), 1) + shared * 51
+            units = units[numpy.argsort(-alike, kind="stable")[:VERIFY]]
+        keys = {text for (text,) in _rows(self.database, "SELECT key FROM english WHERE id IN ({})",
+                                          (units >> 32).tolist())}
+        keys.discard(key)
+        return sorted(keys)
+
+    def _counts(self, words: list[int]) -> dict[int, int]:
+        """How many units hold each of ``words`` (0: none), kept for the run's later lookups."""
+        kept = self._words
+        missing = {word for word in words if word not in kept}
+        if missing and len(kept) + len(missing) > WORDS_KEPT:
+            kept.clear()  # (a run of many articles: what it keeps stays bounded)
+            missing = set(words)
+        if missing:
+            kept.update(dict.fromkeys(missing, 0))
+            kept.update(_rows(self.database, "SELECT word, count FROM words WHERE word IN ({})", list(missing)))
+        return kept
 
     def _first_units(self, keys: list[str]) -> dict[str, Unit]:
         """The first unit (PO files by path, then TMX files) of each English."""
-        if self._all is not None:
-            return {key: _unit(self._all[0][key][4:]) for key in keys if key in self._all[0]}
         if not keys:
             return {}
-        first = _first_rows(self.database.execute(f"SELECT {_ROW} FROM units WHERE key IN (%s)"
-                                                  % ",".join("?" * len(keys)), keys))
+        first = _first_rows(_rows(self.database, f"SELECT {_ROW} FROM english JOIN units USING (id) "
+                                                 "WHERE english.key IN ({})", keys))
         return {key: _unit(row[4:]) for key, row in first.items()}
-
-    def _english(self, ids: list[int]) -> list[str]:
-        """The English of the units ``ids`` (asked for once per run)."""
-        keys = self._keys
-        missing = [unit for unit in ids if unit not in keys]
-        for chunk in range(0, len(missing), 500):
-            part = missing[chunk:chunk + 500]
-            keys.update(self.database.execute(f"SELECT id, key FROM units WHERE id IN ({','.join('?' * len(part))})",
-                                              part))
-        return [keys[unit] for unit in ids]
-
-    def _holding(self, word: str):
-        """The ids of the units holding ``word`` (FTS5's postings, kept for the run: a batch's
-        articles share most of their words)."""
-        import numpy
-
-        postings = self._postings.get(word)
-        if postings is None:
-            rows = self.database.execute("SELECT rowid FROM words WHERE words MATCH ?", (f'"{word}"',))
-            postings = self._postings[word] = numpy.fromiter((unit for (unit,) in rows), dtype=numpy.int64)
-        return postings
-
-    def _frequencies(self, words: list[str]) -> dict[str, int]:
-        """How many units hold each word (FTS5's vocabulary); words no unit holds are left out."""
-        frequency = self._frequency
-        if self._all is None:
-            for word in words:
-                if word not in frequency:
-                    row = self.database.execute("SELECT doc FROM vocabulary WHERE term = ?", (word,)).fetchone()
-                    frequency[word] = row[0] if row else 0
-        return {word: frequency[word] for word in words if frequency.get(word)}
 
     # --- keeping the index -------------------------------------------------------------------
 
@@ -200,23 +208,31 @@ class MemoryIndex:
         return _created(sqlite3.connect(":memory:", isolation_level=None))
 
     def _sources(self) -> dict:
-        """{name: (kind, path)} of the PO files (kind 0) and imported TMX files (kind 1)."""
+        """{name: (kind, path)} of the PO files (kind 0, in every folder below, hidden ones too, as
+        ``Path.rglob`` finds and names them) and imported TMX files (kind 1, in ``tm``)."""
         files = {}
-        if self.folder.is_dir():
-            for path in self.folder.rglob("*.po"):
-                files[path.as_posix()] = (0, path)
-            tm = self.folder / "tm"
-            for path in tm.glob("*.tmx") if tm.is_dir() else ():
-                files[path.as_posix()] = (1, path)
+        top = self.folder.as_posix()
+        folders = [(top, "" if top == "." else top.rstrip("/") + "/")] if self.folder.is_dir() else []
+        while folders:  # (os.scandir: a folder of thousands of POs is listed without a Path for each)
+            folder, name = folders.pop()
+            with contextlib.suppress(OSError), os.scandir(folder) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, f"{name}{entry.name}/"))
+                    elif entry.name.endswith(".po"):
+                        files[name + entry.name] = (0, entry.path)
+        tm = self.folder / "tm"
+        for path in tm.glob("*.tmx") if tm.is_dir() else ():
+            files[path.as_posix()] = (1, str(path))
         return files
 
     def _refresh(self, files: dict) -> None:
         """Bring the index up to date with the PO and TMX files (by size and mtime)."""
         known = {row[0]: row[1:] for row in self.database.execute("SELECT path, size, mtime_ns FROM files")}
         changed = []
-        for name, (kind, path) in files.items():
+        for name, (kind, path) in sorted(files.items()):
             try:
-                stat = path.stat()
+                stat = os.stat(path)
             except OSError:
                 continue
             if known.get(name) != (stat.st_size, stat.st_mtime_ns):
@@ -227,24 +243,111 @@ class MemoryIndex:
         database = self.database
         database.execute("BEGIN IMMEDIATE")  # another run refreshing the file: wait for it (timeout)
         try:
+            postings = _Postings(database)
             for name in gone + [name for name, *_ in changed]:
-                database.execute("DELETE FROM words WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (name,))
+                for unit, key in database.execute("SELECT id, key FROM units JOIN english USING (id) WHERE file = ?",
+                                                  (name,)).fetchall():
+                    postings.remove(unit, key)
+                database.execute("DELETE FROM english WHERE id IN (SELECT id FROM units WHERE file = ?)", (name,))
                 database.execute("DELETE FROM units WHERE file = ?", (name,))
                 database.execute("DELETE FROM files WHERE path = ?", (name,))
             for name, kind, path, stat in changed:
-                for position, unit in enumerate(_units(path, name, kind, self.warn)):
+                for position, unit in enumerate(_units(Path(path), name, kind, self.warn)):
+                    key = _key(unit.source)
                     cursor = database.execute(
-                        "INSERT INTO units(file, kind, position, key, source, target, origin, ignores) "
-                        "VALUES (?,?,?,?,?,?,?,?)", (name, kind, position, _key(unit.source), unit.source,
-                                                     unit.target, unit.origin, "\n".join(unit.ignores)))
-                    database.execute("INSERT INTO words(rowid, key) VALUES (?, ?)",
-                                     (cursor.lastrowid, _key(unit.source)))
+                        "INSERT INTO units(file, kind, position, source, target, origin, ignores) "
+                        "VALUES (?,?,?,?,?,?,?)",
+                        (name, kind, position, unit.source, unit.target, unit.origin, "\n".join(unit.ignores)))
+                    database.execute("INSERT INTO english VALUES (?, ?)", (cursor.lastrowid, key))
+                    postings.add(int(cursor.lastrowid or 0), key)
                 database.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (name, kind, stat.st_size, stat.st_mtime_ns))
+            postings.flush()
+            size = database.execute("SELECT COUNT(DISTINCT key) FROM english").fetchone()[0]
+            database.execute("INSERT OR REPLACE INTO meta VALUES ('size', ?)", (str(size),))
             database.execute("COMMIT")
         except BaseException:
             if database.in_transaction:
                 database.execute("ROLLBACK")
             raise
+
+
+class _Postings:
+    """The changes of one refresh to the pairs' postings and the words' counts, written in rounds of
+    ``_FLUSH`` postings (a build's memory stays bounded): each pair's array (by unit id: the id
+    with its English's length, and the sketch of its words) is read, changed and written once a
+    round."""
+
+    def __init__(self, database: sqlite3.Connection):
+        self.database = database
+        self.changes: dict[bool, tuple[array, array, array]] = {}  # added?: (pairs, postings, words)
+
+    def remove(self, unit: int, key: str) -> None:
+        self._note(False, unit, key)
+
+    def add(self, unit: int, key: str) -> None:
+        self._note(True, unit, key)
+
+    def _note(self, added: bool, unit: int, key: str) -> None:
+        words = _words(key)
+        if not words:
+            return
+        pairs, postings, counted = self.changes.setdefault(added, (array("q"), array("q"), array("q")))
+        codes = {_pair(first, second) for first, second in zip(words, words[1:] or [0], strict=False)}
+        pairs.extend(codes)
+        postings.extend([unit << 32 | len(key), _sketch(words)] * len(codes))
+        counted.extend(set(words))
+        if len(pairs) > _FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        import numpy
+
+        def grouped(added: bool) -> tuple[dict, dict]:
+            """({pair: its postings, by id}, {word: units}) of the units added (or removed)."""
+            noted = self.changes.get(added, (array("q"), array("q"), array("q")))
+            pairs, postings = numpy.frombuffer(noted[0], "<i8"), numpy.frombuffer(noted[1], "<i8").reshape(-1, 2)
+            order = numpy.lexsort((postings[:, 0], pairs))
+            pairs, postings = pairs[order], postings[order]
+            cuts = numpy.flatnonzero(numpy.diff(pairs)) + 1
+            bounds = numpy.concatenate(([0], cuts, [len(pairs)])).astype(int).tolist() if len(pairs) else [0]
+            groups = {pair: postings[start:end] for pair, start, end in
+                      zip(pairs[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True)}
+            word, count = numpy.unique(numpy.frombuffer(noted[2], "<i8"), return_counts=True)
+            return groups, dict(zip(word.tolist(), count.tolist(), strict=True))
+
+        (removed, fewer), (added, more) = grouped(False), grouped(True)
+        self.changes = {}
+        pairs = sorted(removed.keys() | added.keys())
+        for start in range(0, len(pairs), _CHUNK):
+            self._rewrite(pairs[start:start + _CHUNK], removed, added)
+        counts = {word: more.get(word, 0) - fewer.get(word, 0) for word in fewer.keys() | more.keys()}
+        self.database.executemany("INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + "
+                                  "excluded.count", [(word, change) for word, change in counts.items() if change])
+        self.database.executemany("DELETE FROM words WHERE word = ? AND count <= 0",
+                                  [(word,) for word, change in counts.items() if change < 0])
+
+    def _rewrite(self, pairs: list[int], removed: dict, added: dict) -> None:
+        """Read, change and write the arrays of ``pairs`` (a few hundred at once: a build's memory
+        holds no more of the index than that)."""
+        import numpy
+
+        now = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})", pairs))
+        rewritten, emptied = [], []
+        for pair in pairs:
+            held = numpy.frombuffer(now.get(pair, b""), "<i8").reshape(-1, 2)
+            if pair in removed:
+                held = held[~numpy.isin(held[:, 0], removed[pair][:, 0])]
+            if pair in added:
+                new = added[pair]
+                held = numpy.concatenate((held, new))
+                if len(held) > len(new) and held[len(held) - len(new) - 1, 0] > new[0, 0]:  # (ids are most often new)
+                    held = held[numpy.argsort(held[:, 0], kind="stable")]
+            if len(held):
+                rewritten.append((pair, len(held), held.astype("<i8").tobytes()))
+            elif pair in now:
+                emptied.append((pair,))
+        self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", rewritten)
+        self.database.executemany("DELETE FROM pairs WHERE pair = ?", emptied)
 
 
 def _schema(database: sqlite3.Connection) -> str | None:
@@ -278,7 +381,70 @@ def _units(path: Path, name: str, kind: int, warn) -> list[Unit]:
 
 
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+")
 _ROW = "kind, file, position, key, source, target, origin, ignores"
+_CHUNK = 512  # values bound to one statement at most
+
+
+def _rows(database: sqlite3.Connection, query: str, values: list) -> list:
+    """The rows of ``query`` with its ``IN ({})`` bound to ``values``, a chunk at a time (padded to
+    a power of two with the last value: a few statements, each prepared once)."""
+    rows: list = []
+    for start in range(0, len(values), _CHUNK):
+        part = values[start:start + _CHUNK]
+        part += part[-1:] * ((1 << (len(part) - 1).bit_length()) - len(part))
+        rows += database.execute(query.format(",".join("?" * len(part))), part)
+    return rows
+
+
+def _words(key: str) -> list[int]:
+    """The words of an English as the index counts them: in lower case, every number written 0, cut
+    to their first 6 letters (a plural is its singular), each as its CRC-32 (never 0)."""
+    return [zlib.crc32(word[:6].encode("utf-8", "surrogatepass")) or 1
+            for word in _WORD.findall(_NUMBER.sub("0", key.lower()))]
+
+
+def _pair(first: int, second: int) -> int:
+    """Two consecutive words as one signed 64-bit number (``second`` 0: an English of one word)."""
+    return (first << 32 | second) - (1 << 63)
+
+
+def _sketch(words: list[int]) -> int:
+    """The words as one bit each of 64 (as a signed 64-bit number)."""
+    bits = 0
+    for word in words:
+        bits |= 1 << (word & 63)
+    return bits - (1 << 64) if bits >> 63 else bits
+
+
+def _bits(values):
+    """How many bits are set in each of the 64-bit ``values``."""
+    import numpy
+
+    values = numpy.ascontiguousarray(values).view(numpy.uint64)
+    if hasattr(numpy, "bitwise_count"):  # numpy 2
+        return numpy.bitwise_count(values).astype(numpy.int64)
+    return numpy.unpackbits(values.view(numpy.uint8).reshape(-1, 8), axis=1).sum(axis=1, dtype=numpy.int64)
+
+
+def _rarest(pairs: dict[int, tuple[int, int]]) -> list[int]:
+    """Of the English's pairs ({pair: (position, estimated count)}), up to PAIRS, rarest first,
+    holding TOUCH postings at most by their estimates (the rarest one whatever it holds): first
+    those sharing no word with one chosen before, then (a short English) the others."""
+    chosen: dict[int, None] = {}
+    used: set[int] = set()
+    touched = 0
+    ranked = sorted(pairs.items(), key=lambda item: (item[1][1], item[0]))
+    for apart in (True, False):
+        for pair, (at, estimate) in ranked:
+            if pair in chosen or (apart and (at in used or at + 1 in used)) or (chosen and touched + estimate > TOUCH):
+                continue
+            chosen[pair] = None
+            used.update((at, at + 1))
+            touched += estimate
+            if len(chosen) == PAIRS:
+                return list(chosen)
+    return list(chosen)
 
 
 def _first_rows(rows) -> dict:
@@ -293,8 +459,3 @@ def _first_rows(rows) -> dict:
 def _unit(row) -> Unit:
     source, target, origin, ignores = row
     return Unit(source, target, origin, tuple(filter(None, ignores.split("\n"))))
-
-
-def _words(key: str) -> list[str]:
-    """The English's words as FTS5's unicode61 tokenizer makes them (lower case, no punctuation)."""
-    return list(dict.fromkeys(_WORD.findall(key.lower())))
