@@ -281,8 +281,8 @@ def init(folder: Path) -> list[Path]:
     ignore = folder / "translations" / ".gitignore"
     if not ignore.exists():  # caches (the memory's index, batch's state) and the lock: not for version control
         write_atomic(ignore, "".join(f"{name}\n" for name in (
-            ".localize-memory.sqlite", ".localize-batch-state.json", ".localize-batch-state.lock",
-            ".localize-status.json", ".localize.lock")))
+            ".localize-memory.sqlite", ".localize-memory.lock", ".localize-batch-state.json",
+            ".localize-batch-state.lock", ".localize-status.json", ".localize.lock")))
         made.append(ignore)
     write_atomic(config, TEMPLATE)
     return [config, *made]

@@ -221,3 +221,65 @@ def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path
         return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
 
     assert content(updated) == content(fresh)
+
+
+def test_shards_starting_together_build_the_index_once_and_whole(archive):
+    """Four processes open the memory of a folder with reviewed POs and no index at once (the
+    shards of a batch): one builds it, the others wait and open it; every one sees all of it."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    folder, english = archive
+    script = ("import sys; from localize.memory.index import MemoryIndex; said = [];"
+              "index = MemoryIndex(sys.argv[1], said.append); print(len(index), index.shared, len(said))")
+    for _ in range(3):
+        (folder / NAME).unlink(missing_ok=True)
+        runs = [subprocess.Popen([sys.executable, "-c", script, str(folder)], stdout=subprocess.PIPE, text=True)
+                for _ in range(4)]
+        answers = [run.communicate()[0].split() for run in runs]
+        assert all(run.returncode == 0 for run in runs)
+        assert {answer[0] for answer in answers} == {str(len(set(english)))}  # every one: the whole memory
+        assert {answer[1] for answer in answers} == {"True"}  # the folder's file, never one in memory
+        with sqlite3.connect(folder / NAME) as database:
+            assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert not list(folder.glob(f"{NAME}.*.tmp"))
+
+
+def test_an_old_index_another_run_holds_is_replaced_never_unlinked(archive):
+    import sqlite3
+
+    folder, english = archive
+    (folder / NAME).unlink(missing_ok=True)
+    held = sqlite3.connect(folder / NAME)  # another run's open index of an older version
+    held.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
+    held.execute("INSERT INTO meta VALUES ('schema', 'localize-memory 1')")
+    held.commit()
+    index = MemoryIndex(folder)
+    assert index.shared and index.match(english[0]).target == "ترجمة 0"
+    assert held.execute("SELECT value FROM meta").fetchone() == ("localize-memory 1",)  # still readable: its
+    held.close()  # file was replaced by a rename, never truncated or deleted while it was being written
+
+
+def test_a_run_waiting_for_the_index_lock_says_so(archive):
+    import fcntl
+    import threading
+
+    folder, english = archive
+    MemoryIndex(folder).close()
+    write_po(folder / "ar/new.po", [("A sentence reviewed just now.", "جملة")])
+    said: list[str] = []
+    with open(folder / memory_index.LOCK, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another run updating the index
+        def open_and_look():
+            index = MemoryIndex(folder, said.append)
+            said.append((index.shared, index.match("A sentence reviewed just now.").target))
+
+        opened = threading.Thread(target=open_and_look)
+        opened.start()
+        opened.join(1.0)
+        assert opened.is_alive()  # it waits (it does not give up and build the memory in RAM)
+        assert any("another localize run is building or updating the memory index; waiting" in line
+                   for line in said if isinstance(line, str))
+    opened.join(30)
+    assert said[-1] == (True, "جملة")

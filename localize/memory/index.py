@@ -46,6 +46,7 @@ from localize.errors import LocalizeError
 from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
 
 NAME = ".localize-memory.sqlite"
+LOCK = ".localize-memory.lock"  # held while the index file is built or changed (never removed)
 SCHEMA = "localize-memory 3"
 PAIRS = 10  # the English's rarest word pairs (first those sharing no word) whose units are candidates
 TOUCH = 4_000  # ... holding no more postings than this in all, by their words' counts (the rarest one always)
@@ -78,14 +79,14 @@ class MemoryIndex:
         self.scored = 0  # units whose ratio the lookups computed (VERIFY a lookup at most)
         self._words: dict[int, int] = {}  # units holding each word, as lookups asked (WORDS_KEPT at most)
         sources = self._sources()  # one walk of the folder, for both
-        self.database = self._open(any(kind == 0 for kind, _ in sources.values()))
+        self.shared = False  # the index is the folder's file (not built in memory for this run)
         try:
+            self.database = self._open(any(kind == 0 for kind, _ in sources.values()), sources)
             self._refresh(sources)
-        except sqlite3.Error as error:  # a full disk, a file-size limit, an I/O error: the cache is not
-            self.database.close()  # worth the run; build it in memory for this run instead
-            if "locked" not in str(error):  # (a locked one is another run's, busy for over a minute)
-                with contextlib.suppress(OSError):
-                    (self.folder / NAME).unlink(missing_ok=True)
+        except sqlite3.Error:  # a full disk, a file-size limit, an I/O error: the cache is not worth the run;
+            with contextlib.suppress(Exception):  # build it in memory for this run instead (the file stays:
+                self.database.close()  # another run may hold it, and the next one tries it again)
+            self.shared = False
             self.database = _created(sqlite3.connect(":memory:", isolation_level=None))
             self._refresh(sources)
         row = self.database.execute("SELECT value FROM meta WHERE key = 'size'").fetchone()
@@ -193,19 +194,60 @@ class MemoryIndex:
 
     # --- keeping the index -------------------------------------------------------------------
 
-    def _open(self, has_pos: bool) -> sqlite3.Connection:
+    def _open(self, has_pos: bool, sources: dict) -> sqlite3.Connection:
+        """The folder's index, or a new one.  A missing, corrupt, foreign or old-schema file is never
+        trusted and never unlinked (another run may hold it open): a new index is built whole into
+        a temporary file and renamed over it, under the folder's index lock, so the shards of a
+        batch starting together build it once: the first builds, the others wait (and say so),
+        then open what it built."""
         path = self.folder / NAME
-        if (has_pos or path.exists()) and os.access(self.folder, os.W_OK):  # a folder of no PO gets no file
-            try:
-                database = sqlite3.connect(path, isolation_level=None, timeout=60)  # (batch shards at once)
-                if _schema(database) == SCHEMA:
+        if not ((has_pos or path.exists()) and os.access(self.folder, os.W_OK)):  # a folder of no PO gets no file
+            return _created(sqlite3.connect(":memory:", isolation_level=None))
+        try:
+            database = _current(path)
+            if database is not None:
+                self.shared = True
+                return database
+            with self._writing():
+                database = _current(path)  # (built by the run this one waited for)
+                if database is not None:
+                    self.shared = True
                     return database
-                database.close()
-                path.unlink(missing_ok=True)  # corrupt, foreign or old: rebuilt, never trusted
-                return _created(sqlite3.connect(path, isolation_level=None, timeout=60))
-            except (sqlite3.Error, OSError):  # not a file we can use (a folder in the way ...)
-                pass
+                temporary = path.with_name(f"{NAME}.{os.getpid()}.tmp")
+                temporary.unlink(missing_ok=True)  # (a killed run's, with this pid: no one holds it)
+                try:
+                    self.database = _created(sqlite3.connect(temporary, isolation_level=None))
+                    self._refresh(sources, locked=True)
+                    self.database.close()
+                    os.replace(temporary, path)  # whole or not at all
+                finally:
+                    with contextlib.suppress(OSError):
+                        temporary.unlink(missing_ok=True)
+            database = _current(path)
+            if database is not None:
+                self.shared = True
+                return database
+        except OSError:  # not a file we can use (a folder in the way ...)
+            pass
         return _created(sqlite3.connect(":memory:", isolation_level=None))
+
+    @contextlib.contextmanager
+    def _writing(self):
+        """The folder's index lock (``LOCK``, never removed), for building or changing the index
+        file: one run at a time; a run that must wait says so once."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: SQLite's own locking only
+            yield
+            return
+        with open(self.folder / LOCK, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.warn(f"{self.folder / NAME}: another localize run is building or updating the memory "
+                          "index; waiting for it")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def _sources(self) -> dict:
         """{name: (kind, path)} of the PO files (kind 0, in every folder below, hidden ones too, as
@@ -226,8 +268,8 @@ class MemoryIndex:
             files[path.as_posix()] = (1, str(path))
         return files
 
-    def _refresh(self, files: dict) -> None:
-        """Bring the index up to date with the PO and TMX files (by size and mtime)."""
+    def _changes(self, files: dict) -> tuple[list, list]:
+        """(the files changed since the index read them, the files gone)."""
         known = {row[0]: row[1:] for row in self.database.execute("SELECT path, size, mtime_ns FROM files")}
         changed = []
         for name, (kind, path) in sorted(files.items()):
@@ -237,8 +279,17 @@ class MemoryIndex:
                 continue
             if known.get(name) != (stat.st_size, stat.st_mtime_ns):
                 changed.append((name, kind, path, stat))
-        gone = [name for name in known if name not in files]
+        return changed, [name for name in known if name not in files]
+
+    def _refresh(self, files: dict, locked: bool = False) -> None:
+        """Bring the index up to date with the PO and TMX files (by size and mtime); the folder's
+        file is changed under its index lock (what changed is looked at again once it is held)."""
+        changed, gone = self._changes(files)
         if not changed and not gone:
+            return
+        if self.shared and not locked:
+            with self._writing():
+                self._refresh(files, locked=True)
             return
         database = self.database
         database.execute("BEGIN IMMEDIATE")  # another run refreshing the file: wait for it (timeout)
@@ -348,6 +399,17 @@ class _Postings:
                 emptied.append((pair,))
         self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", rewritten)
         self.database.executemany("DELETE FROM pairs WHERE pair = ?", emptied)
+
+
+def _current(path: Path) -> sqlite3.Connection | None:
+    """The index at ``path``, opened, if it is there with this version's schema; else None."""
+    if not path.is_file():
+        return None
+    database = sqlite3.connect(path, isolation_level=None, timeout=600)  # (a commit of another run: wait)
+    if _schema(database) == SCHEMA:
+        return database
+    database.close()
+    return None
 
 
 def _schema(database: sqlite3.Connection) -> str | None:
