@@ -131,6 +131,9 @@ def commit() -> str:
     return f"{head}+changes" if dirty else head
 
 
+STARTED_AT = commit()  # the code the bench ran: read when it starts, not when it writes
+
+
 def machine() -> dict:
     model = ""
     with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -141,7 +144,7 @@ def machine() -> dict:
 
 def write(name: str, data: dict, *, tables: list[Table], about: str, command: str) -> Path:
     """Write bench/results/NAME.json: provenance, the data, and the tables the docs render."""
-    result = {"bench": name, "commit": commit(),
+    result = {"bench": name, "commit": STARTED_AT,
               "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "machine": machine(), "command": command, "about": about,
               "tables": [table.as_dict() for table in tables], **data}
