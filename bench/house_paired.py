@@ -235,6 +235,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "house_paired.json")
+    parser.add_argument("--title", default="Before and after the house refactor",
+                        help="what the pair is, for the benchmark page")
     opts = parser.parse_args()
     sides = {"before": opts.before.resolve(), "after": opts.after.resolve()}
     digests = {}
@@ -279,7 +281,7 @@ def main() -> None:
     print(f"total {time.perf_counter() - began:.0f} s")
 
     result = {
-        "bench": "house_paired",
+        "bench": "house_paired", "title": opts.title,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "commit": {side: commit_of(tree) for side, tree in sides.items()},
         "trees": {side: str(tree) for side, tree in sides.items()},

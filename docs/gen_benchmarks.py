@@ -40,7 +40,8 @@ def terminology(data: dict) -> list[str]:
 
 def house_paired(data: dict) -> list[str]:
     commits = data["commit"]
-    lines = ["### Before and after the house refactor (`bench/house_paired.py`)", "",
+    title = data.get("title", "Before and after the house refactor")
+    lines = [f"### {title} (`bench/house_paired.py`)", "",
              f"{commits['before'][:7]} against {commits['after'][:7]}, {data['date'][:10]}, {data['articles']} "
              f"articles, {data['rounds']} alternated rounds, each run a fresh process; CPU seconds (min / median), "
              "ratio after/before, peak memory of the process.", "",
@@ -69,10 +70,11 @@ def tables(data: dict) -> list[str]:
     return lines
 
 
-RENDERERS = {"terminology.json": terminology, "house_paired.json": house_paired}
+RENDERERS = {"terminology.json": terminology, "house_paired.json": house_paired, "session_paired.json": house_paired}
 # the order of the page: the product's own jobs first, then its parts
 ORDER = ["mt_throughput", "batch", "archive_scale", "serve", "memory_index", "publish", "glossary_speed",
-         "segment_speed", "articles", "draft_quality", "decoding_bound", "shards", "terminology", "house_paired"]
+         "segment_speed", "articles", "draft_quality", "decoding_bound", "shards", "terminology", "session_paired",
+         "house_paired"]
 
 
 def generated() -> str:
