@@ -304,6 +304,11 @@ class Staging:
         with _writing(path):
             self.staged.append((_stage(path, text), path, expect, named))
 
+    def __contains__(self, path: str | os.PathLike) -> bool:
+        """Whether a text is staged for ``path`` (as named)."""
+        named = Path(path)
+        return any(staged == named for *_, staged in self.staged)
+
     def commit(self, partial: bool = False) -> list[Path]:
         """Rename every staged file into place.  A target that changed since it was read stops
         the whole commit before any rename (a ``LocalizeError``); with ``partial``, it is left
@@ -328,6 +333,145 @@ class Staging:
             _sync_folder(folder)
         self.committed = True
         return skipped
+
+
+class FolderStaging:
+    """Files written all or nothing into one folder, any number of them, with no list of them
+    kept in memory and no flush per file (``localize publish``'s editions).
+
+    Each text for a file of ``folder`` goes to a hidden staging folder inside it
+    (``.localize-*.tmp``), unflushed; ``commit`` flushes them all to disk at once (``syncfs``
+    where the system has it, else each file), renames each into ``folder`` (the files are
+    found in the staging folder: nothing is listed in memory) and flushes ``folder``.  So a
+    crash before the commit leaves every target as it was, and no target is ever renamed
+    before every new text is on disk.  Leaving the ``with`` block without a commit removes
+    the staging folder and the folders made for it.  Errors are ``Staging``'s: one
+    ``LocalizeError`` naming the target.  A text for another folder, for a symbolic link
+    (written through) or with an ``expect``ed digest is staged by a ``Staging`` beside it,
+    committed first.
+    """
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder)
+        self.staging: Path | None = None  # made with the first file
+        self.others = Staging()
+        self.made: list[Path] = []
+        self.committed = False
+        self.umask = 0
+
+    def __enter__(self) -> FolderStaging:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.others.__exit__(*exception)
+        if self.staging is not None and os.path.lexists(self.staging):
+            import shutil
+
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging = None
+        for folder in () if self.committed else reversed(self.made):
+            with contextlib.suppress(OSError):  # not empty after all, or gone
+                folder.rmdir()
+
+    def _ours(self, named: Path) -> bool:
+        """Whether the text for ``named`` goes to the staging folder (as ``<name>.tmp``: an error
+        names the target, never the temporary file)."""
+        return named.parent == self.folder and not named.is_symlink()
+
+    def add(self, path: str | os.PathLike, text: str, expect: str | None = None) -> None:
+        named = Path(path)
+        if expect is not None or not self._ours(named):
+            self.others.add(named, text, expect)
+            return
+        target = regular_target(named)  # a device or a FIFO is refused
+        check_writable(target)
+        with _writing(target):
+            if self.staging is None:
+                self.made += [folder for folder in reversed((self.folder / "x").parents) if not os.path.lexists(folder)]
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=".localize-", suffix=".tmp"))
+                self.umask = _umask()
+            staged = self.staging / f"{named.name}.tmp"
+            with open(staged, "x", encoding="utf-8", newline="\n") as stream:  # made 0o666 less the umask
+                stream.write(text)
+            with contextlib.suppress(FileNotFoundError):
+                mode = target.stat().st_mode & 0o777
+                if mode != 0o666 & ~self.umask:
+                    os.chmod(staged, mode)  # the target's permissions, as Staging keeps them
+
+    def __contains__(self, path: str | os.PathLike) -> bool:
+        """Whether a text is staged for ``path``."""
+        named = Path(path)
+        if not self._ours(named):
+            return named in self.others
+        return self.staging is not None and os.path.lexists(self.staging / f"{named.name}.tmp")
+
+    def commit(self) -> None:
+        """Every staged file into place: flushed to disk all at once, then renamed, then the folder flushed."""
+        staging = self.staging
+        if staging is not None:
+            with _writing(self.folder):
+                _flush_files(staging)
+        self.others.commit()
+        if staging is not None:
+            for name in _names(staging):
+                target = self.folder / name[:-len(".tmp")]
+                with _writing(target):
+                    os.replace(staging / name, target)
+            with _writing(self.folder):
+                staging.rmdir()
+            _sync_folder(self.folder)
+            self.staging = None
+        self.committed = True
+
+
+def _names(folder: Path, batch: int = 512):
+    """The names of the files in ``folder``, read a batch at a time while the caller moves them
+    out (a folder read while it changes may skip or repeat names: each batch is a new read)."""
+    import itertools
+
+    while True:
+        with os.scandir(folder) as entries:
+            names = list(itertools.islice((entry.name for entry in entries), batch))
+        if not names:
+            return
+        yield from names
+
+
+def _flush_files(folder: Path) -> None:
+    """Put every file of ``folder`` on disk: one ``syncfs`` of its file system (Linux), else an
+    ``fsync`` of each file."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # a system that opens no folder
+        handle = None
+    if handle is not None:
+        try:
+            if _syncfs(handle):
+                return
+        finally:
+            os.close(handle)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            file = os.open(entry.path, os.O_RDONLY)
+            try:
+                os.fsync(file)
+            finally:
+                os.close(file)
+
+
+def _syncfs(handle: int) -> bool:
+    """``syncfs(2)`` on the file system of ``handle``: True if done, False where there is none."""
+    import ctypes
+
+    try:
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs  # the C library's, on Linux
+    except (OSError, AttributeError, TypeError):
+        return False
+    if syncfs(handle) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+    return True
 
 
 def _as_expected(path: Path, expect: str | None) -> bool:

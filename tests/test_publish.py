@@ -465,3 +465,121 @@ def test_two_articles_with_the_same_name_are_refused(run, project):
     assert result.stderr == ("Error: other/translations/ar/story.po: editions/story.ar.html would also be written "
                              "for another PO (publish the two articles to different --out folders)\n")
     assert not (project / "editions").exists()
+
+
+# --- a run over many POs: the article not segmented again, pages staged on disk, all or nothing -----------------
+
+def test_the_po_carries_the_segments_so_the_article_is_not_segmented_again(run, project, monkeypatch):
+    po = prepare(run, project, "story.md", "story.ar.json")
+    assert run("publish", "--format", "html", "--format", "md", str(po)).exit_code == 0
+    before = {name: (project / "editions" / name).read_bytes() for name in ("story.ar.html", "story.ar.md")}
+
+    def segmented(article):
+        raise AssertionError("segmented again")
+    monkeypatch.setattr("localize.segment.segment_article", segmented)
+    assert run("publish", "--format", "html", "--format", "md", str(po)).exit_code == 0
+    assert before == {name: (project / "editions" / name).read_bytes() for name in before}
+
+
+def test_a_po_whose_english_was_edited_by_hand_is_refused(run, project):
+    po = prepare(run, project, "story.md", "story.ar.json")
+    catalog = polib.pofile(str(po), wrapwidth=0)
+    entry = next(entry for entry in catalog if entry.msgctxt == "2.2")
+    entry.msgid = entry.msgid.replace("formed", "founded")  # the article still says formed
+    catalog.save(str(po))
+    result = run("publish", str(po))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("Error: story.md: the PO has no entry 2.2 for 'The 60,000-strong IMIS")
+
+
+def test_a_failing_po_late_in_a_run_writes_no_page_and_leaves_no_staging_behind(run, project):
+    prepare(run, project, "story.md", "story.ar.json")
+    prepare(run, project, "story.md", "story.ar.json", name="update.md")  # published after story.po
+    (project / "editions").mkdir()
+    (project / "editions" / "story.ar.html").write_text("the old page", encoding="utf-8")
+    (project / "update.md").write_text("# Changed since\n", encoding="utf-8")
+    result = run("publish", "translations/ar")
+    assert result.exit_code == 2 and result.stdout == "" and "update.md: changed since" in result.stderr
+    assert os.listdir(project / "editions") == ["story.ar.html"]  # no hidden staging folder either
+    assert (project / "editions" / "story.ar.html").read_text(encoding="utf-8") == "the old page"
+
+
+def test_every_page_is_on_disk_before_the_first_is_renamed_into_place(run, project, monkeypatch):
+    import localize.files
+
+    prepare(run, project, "story.md", "story.ar.json")
+    prepare(run, project, "story.md", "story.ar.json", name="other.md")
+    events, flush, replace, fsync = [], localize.files._flush_files, os.replace, os.fsync
+    monkeypatch.setattr(localize.files, "_flush_files", lambda folder: (events.append("flush"), flush(folder)))
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(f"rename {os.path.basename(b)}"), replace(a, b)))
+    monkeypatch.setattr(os, "fsync", lambda handle: (events.append("fsync"), fsync(handle)))
+    monkeypatch.setattr(localize.files, "_syncfs", lambda handle: events.append("syncfs") or True)
+    result = run("publish", "--format", "html", "--format", "txt", "translations/ar")
+    assert result.exit_code == 0, result.output
+    pages = ["other.ar.html", "other.ar.txt", "story.ar.html", "story.ar.txt"]
+    assert events[:2] == ["flush", "syncfs"]  # one flush of the file system for every page, none per page
+    assert sorted(events[2:6]) == [f"rename {name}" for name in pages] and events[6:] == ["fsync"]  # the folder
+    assert result.stdout == "".join(f"editions/{name}\n" for name in pages)
+    assert sorted(os.listdir(project / "editions")) == pages
+
+
+def test_without_syncfs_each_page_is_flushed_before_any_rename(run, project, monkeypatch):
+    import localize.files
+
+    po = prepare(run, project, "story.md", "story.ar.json")
+    events, replace, fsync = [], os.replace, os.fsync
+    monkeypatch.setattr(localize.files, "_syncfs", lambda handle: False)  # not Linux
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append("rename"), replace(a, b)))
+    monkeypatch.setattr(os, "fsync", lambda handle: (events.append("fsync"), fsync(handle)))
+    assert run("publish", "--format", "html", "--format", "md", str(po)).exit_code == 0
+    assert events == ["fsync", "fsync", "rename", "rename", "fsync"]
+
+
+def test_a_page_that_is_a_symbolic_link_is_written_through(run, project):
+    po = prepare(run, project, "story.md", "story.ar.json")
+    (project / "site").mkdir()
+    (project / "site" / "story.html").write_text("old", encoding="utf-8")
+    (project / "editions").mkdir()
+    (project / "editions" / "story.ar.html").symlink_to(project / "site" / "story.html")
+    os.chmod(project / "site" / "story.html", 0o640)
+    assert run("publish", "--format", "html", "--format", "md", str(po)).exit_code == 0
+    assert (project / "editions" / "story.ar.html").is_symlink()
+    assert (project / "site" / "story.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (project / "site" / "story.html").stat().st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(project / "editions")) == ["story.ar.html", "story.ar.md"]
+
+
+def test_an_existing_page_keeps_its_permissions(run, project):
+    po = prepare(run, project, "story.md", "story.ar.json")
+    (project / "editions").mkdir()
+    (project / "editions" / "story.ar.html").write_text("old", encoding="utf-8")
+    os.chmod(project / "editions" / "story.ar.html", 0o604)
+    assert run("publish", str(po)).exit_code == 0
+    assert (project / "editions" / "story.ar.html").stat().st_mode & 0o777 == 0o604
+
+
+def test_json_is_written_as_one_document_with_every_po(run, project):
+    prepare(run, project, "story.md", "story.ar.json")
+    prepare(run, project, "story.md", "story.ar.json", name="second.md")
+    prepare(run, project, "story.md", "story.ar.json", reviewed=False, name="third.md")
+    result = run("publish", "--json", "--format", "html", "--format", "md", "translations/ar")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert result.stdout == json.dumps(document, ensure_ascii=False, indent=2) + "\n"  # as json.dumps writes it
+    assert [record["po"] for record in document["published"]] == ["translations/ar/second.po",
+                                                                  "translations/ar/story.po"]
+    assert {hold["file"] for hold in document["refused"]} == {"translations/ar/third.po"}
+
+
+def test_the_list_of_pages_goes_to_a_file_past_a_quarter_of_a_mib():
+    from localize.publish.po import Spool
+
+    pages = [[f"editions/story-{number}\udcff.ar.html", " (draft: 1 of 2 segments not reviewed, 0 issues)"]
+             for number in range(5000)]  # an undecodable byte in a file name comes back as it was
+    with Spool() as spool:
+        for page in pages[:10]:
+            spool.add(page)
+        assert not spool.spilled and list(spool) == pages[:10]
+        for page in pages[10:]:
+            spool.add(page)
+        assert spool.spilled and list(spool) == pages

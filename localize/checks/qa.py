@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from localize.engines.protect import PROTECTED, kind, protect
 from localize.records import Issue
@@ -60,13 +61,20 @@ def numbers(source: str, target: str, context: Context) -> list[Issue]:
 
 def _numbers(text: str) -> list[str]:
     """The numbers ``protect`` finds (digits inside placeholders, URLs and e-mails are not numbers)."""
-    return [value for value in protect(text).values if kind(value) == "number"]
+    return [value for value in _protected(text) if kind(value) == "number"]
+
+
+@lru_cache(maxsize=8)
+def _protected(text: str) -> tuple[str, ...]:
+    """``protect(text).values``, once per text: ``numbers`` and ``protected_items`` both need them
+    for the same source and target, one right after the other (a few texts kept: memory stays flat)."""
+    return protect(text).values
 
 
 def protected_items(source: str, target: str, context: Context) -> list[Issue]:
     """Placeholders, URLs and e-mail addresses missing from the Arabic or repeated in it."""
-    wanted = Counter(v for v in protect(source).values if kind(v) != "number")
-    found = Counter(v for v in protect(target).values if kind(v) != "number")
+    wanted = Counter(v for v in _protected(source) if kind(v) != "number")
+    found = Counter(v for v in _protected(target) if kind(v) != "number")
     issues = [Issue(f"missing-{kind(v)}", term=v, expected=v) for v in (wanted - found).elements()]
     return issues + [Issue(f"duplicated-{kind(v)}", term=v, found=v)
                      for v in (found - wanted).elements() if v in wanted]

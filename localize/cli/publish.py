@@ -48,41 +48,55 @@ def publish(files, formats, out, allow_draft, digits, locale, encoding, strict, 
       localize publish --format html --format bilingual --digits arabic-indic translations/ar
       localize publish --allow-draft --format md --out preview translations/ar/iran-imis.po
     """
-    from localize.files import Staging
+    from localize.files import FolderStaging
     from localize.publish import check_locale
-    from localize.publish.po import Options, Run
+    from localize.publish.po import Options, Run, Spool
 
     locale = check_locale(locale)
     index = pipeline.term_index(glossary_files, required=False)
     files = files or (pipeline.translations_folder(),)
-    paths = list(dict.fromkeys(pipeline.po_files(files)))  # a PO named twice is published once
+    paths = list(dict.fromkeys(map(str, pipeline.po_files(files))))  # a PO named twice is published once
     if not paths:
         raise LocalizeError(" ".join(files), "no PO files found", "give PO files or a folder with some")
     if Path(out).exists() and not Path(out).is_dir():
         raise LocalizeError(out, "is a file, not a folder", "pass --out DIR with a folder name")
     options = Options(out, tuple(formats), allow_draft, locale, digits, encoding, details=verbose or as_json)
     held: dict = {}
-    records = []
-    with Staging() as staging:  # one PO at a time: every page is staged as it is rendered
-        run = Run(index, staging, options)
+    # one PO at a time: every page is staged on disk as it is rendered, and what was published is
+    # listed in files (the run's pages, --json's records), so memory stays flat over any archive
+    with FolderStaging(out) as staging, Run(index, staging, options) as run, Spool() as records:
         for path in paths:  # --strict is all or nothing: once one is held, the rest are only checked
             record, hold = run.publish(path, check_only=bool(held) and strict)
             if hold is not None:
                 held[path] = hold
-            if record is not None:
-                records.append(record)
-        written = run.written  # page: what to say after its name
-        if held and strict:
-            records, written = [], {}
-        else:
+            if record is not None and as_json:
+                records.add(record)
+        published = not (held and strict)
+        if published:
             staging.commit()  # every page, or none
-    if as_json:
-        click.echo(json.dumps({"published": records, "refused": _held_records(held)}, ensure_ascii=False, indent=2))
-    else:
-        for target, note in written.items():
-            click.echo(f"{target}{note}")
-        _report_held(held, verbose, strict)
+        if as_json:
+            _echo_json(records if published else None, _held_records(held))
+        else:
+            for target, note in run.pages() if published else ():
+                click.echo(f"{target}{note}")
+            _report_held(held, verbose, strict)
     sys.exit(1 if held else 0)
+
+
+def _echo_json(records, refused: list[dict]) -> None:
+    """``{"published": [...], "refused": [...]}`` as ``json.dumps(..., indent=2)`` writes it, one
+    published record at a time."""
+    def item(value) -> str:  # a record as an item of a list two levels deep
+        return "    " + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+    click.echo('{\n  "published": [', nl=False)
+    first = True
+    for record in records or ():
+        click.echo(("\n" if first else ",\n") + item(record), nl=False)
+        first = False
+    click.echo("]" if first else "\n  ]", nl=False)
+    rest = json.dumps({"refused": refused}, ensure_ascii=False, indent=2)
+    click.echo(",\n" + rest[rest.index('  "refused"'):])
 
 
 def _held_records(held: dict) -> list[dict]:

@@ -21,11 +21,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from localize import __version__
 from localize.records import Article, Block, Inline
 from localize.errors import LocalizeError
 from localize.publish.text import SAFE_SCHEMES, markdown_escape, markdown_text, placeholders, plain_text
+
+if TYPE_CHECKING:
+    from polib import POEntry
 
 FORMATS = ("html", "bilingual", "md", "txt")
 SUFFIXES = {"html": ".ar.html", "bilingual": ".bilingual.html", "md": ".ar.md", "txt": ".ar.txt"}
@@ -79,26 +83,58 @@ def build_edition(article: Article, po, source: str, *, locale: str = "ar", digi
                   issues: int = 0, allow_draft: bool = False) -> Edition:
     """Pair the article's blocks with the PO's translations (``po`` from the same article bytes)."""
     from localize.review import reviewed
-    from localize.segment import segment_article
 
     entries = {entry.msgctxt: entry for entry in po if not entry.obsolete}
     texts: dict[int, list[str]] = {}
     drafts: set[int] = set()
     unreviewed = 0
-    for segment in segment_article(article):
-        entry = entries.get(segment.key)
-        if entry is None or entry.msgid != segment.source:
-            raise LocalizeError(source, f"the PO has no entry {segment.key} for {segment.source[:40]!r}",
-                                "run `localize translate` on the article to update the PO, then review it")
+    for number, entry in _block_entries(article, entries, source):
         if not reviewed(entry):
             unreviewed += 1
-            drafts.add(segment.block)
-        texts.setdefault(segment.block, []).append(entry.msgstr or entry.msgid)
+            drafts.add(number)
+        texts.setdefault(number, []).append(entry.msgstr or entry.msgid)
     parts = tuple(Part(block, number, " ".join(texts.get(number, [])), number in drafts)
                   for number, block in enumerate(article.blocks, 1))
     draft = allow_draft and bool(unreviewed or issues)
     return Edition(article.slug, source, parts, article.metadata, locale, digits, unreviewed, issues,
                    len(entries), draft)
+
+
+def _block_entries(article: Article, entries: dict, source: str) -> list[tuple[int, POEntry]]:
+    """(block number, entry) for every segment of the article, in article order.
+
+    The PO carries the segments: entries "<block>.1", "<block>.2", ... whose English, in that
+    order, is the block's whole text (only white space between and around them), as
+    ``segment_article`` cut it when ``translate`` wrote the PO from these very bytes.  Where the
+    entries say so, the article is not segmented again; where they do not (an entry deleted or
+    edited by hand), it is, to name the segment the PO lacks."""
+    found = []
+    for number, block in enumerate(article.blocks, 1):
+        text, position, sentence = block.text, 0, 1
+        while (entry := entries.get(f"{number}.{sentence}")) is not None:
+            start = text.find(entry.msgid, position) if entry.msgid else -1
+            if start < 0 or text[position:start].strip():  # not there, or words between
+                return _segmented(article, entries, source)
+            found.append((number, entry))
+            position, sentence = start + len(entry.msgid), sentence + 1
+        if text[position:].strip():
+            return _segmented(article, entries, source)
+    return found
+
+
+def _segmented(article: Article, entries: dict, source: str) -> list[tuple[int, POEntry]]:
+    """``_block_entries`` by segmenting the article: each segment's entry, or the error naming
+    the first segment without one."""
+    from localize.segment import segment_article
+
+    found = []
+    for segment in segment_article(article):
+        entry = entries.get(segment.key)
+        if entry is None or entry.msgid != segment.source:
+            raise LocalizeError(source, f"the PO has no entry {segment.key} for {segment.source[:40]!r}",
+                                "run `localize translate` on the article to update the PO, then review it")
+        found.append((segment.block, entry))
+    return found
 
 
 def render(edition: Edition, fmt: str) -> str:
