@@ -329,7 +329,8 @@ class Staging:
             with _writing(path):
                 os.replace(temporary, path)
             written.append(named)
-        for folder in {path.parent for _, path, _, named in self.staged if named in written}:
+        done = set(written)  # (a set: a commit of thousands of files stays linear)
+        for folder in {path.parent for _, path, _, named in self.staged if named in done}:
             _sync_folder(folder)
         self.committed = True
         return skipped
