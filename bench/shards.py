@@ -84,16 +84,30 @@ def children(commands: list[list[str]], cwd: Path) -> tuple[float, float, list[i
     return time.perf_counter() - started, cpu, codes
 
 
-def shard_rounds(start: Path, rounds_count: int) -> tuple[Rounds, dict]:
+def slurm_array(cluster, cwd: Path) -> tuple[float, float, list[int]]:
+    """The documented array job, 4 tasks, from submission to the end of the last task (sbatch --wait)."""
+    wrap = f"{sys.executable} -m localize batch incoming --no-mt --shard $SLURM_ARRAY_TASK_ID/4"
+    started = time.perf_counter()
+    done = subprocess.run(["sbatch", "--wait", "--array=1-4", "--cpus-per-task=1", "--output=/dev/null",
+                           "--wrap", wrap], cwd=cwd, env=cluster.env(), capture_output=True, text=True)
+    return time.perf_counter() - started, float("nan"), [done.returncode]
+
+
+def shard_rounds(start: Path, rounds_count: int, cluster=None) -> tuple[Rounds, dict]:
     batch = [*LOCALIZE, "batch", "incoming", "--no-mt"]
     cases = {"one run": [batch], "4 shards at once": [[*batch, "--shard", f"{i}/4"] for i in range(1, 5)]}
+    if cluster is not None:
+        cases["4 shards as a Slurm array"] = []
     rounds, outcome = Rounds(rounds_count), {}
     for case in rounds.order(list(cases)):
         work = Path(tempfile.mkdtemp(prefix="shards-round-"))
         shutil.copytree(start, work / "p", symlinks=True)
-        wall, cpu, codes = children(cases[case], work / "p")
+        if cases[case]:
+            wall, cpu, codes = children(cases[case], work / "p")
+        else:
+            wall, cpu, codes = slurm_array(cluster, work / "p")
         assert codes == [0] * len(codes), (case, codes)
-        rounds.add(case, wall, cpu)
+        rounds.add(case, wall, cpu if cases[case] else None)
         kept = outcome.setdefault(case, {})
         if "tree" not in kept:  # the first round's result of each case is kept to compare
             kept["tree"] = work
@@ -107,10 +121,13 @@ def shard_rounds(start: Path, rounds_count: int) -> tuple[Rounds, dict]:
         else:
             shutil.rmtree(work, ignore_errors=True)
         print(f"  {case}: {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr, flush=True)
-    one, four = outcome["one run"]["tree"] / "p/translations/ar", outcome["4 shards at once"]["tree"] / "p/translations/ar"
+    one = outcome["one run"]["tree"] / "p/translations/ar"
     names = sorted(path.name for path in one.glob("*.po"))
-    same = names == sorted(path.name for path in four.glob("*.po")) and all(
-        _content(one / name) == _content(four / name) for name in names)
+    same = True
+    for case in cases:
+        other = outcome[case]["tree"] / "p/translations/ar"
+        same = same and names == sorted(path.name for path in other.glob("*.po")) and all(
+            _content(one / name) == _content(other / name) for name in names)
     outcome["identical"], outcome["pos"] = same, len(names)
     for kept in outcome.values():
         if isinstance(kept, dict) and "tree" in kept:
@@ -201,10 +218,21 @@ def main() -> None:
     from localize.segment import sentences
 
     start = archive(options.articles, options.reviewed)
-    rounds, outcome = shard_rounds(start, options.rounds)
+    cluster = None
+    sys.path.insert(0, str(ROOT / "tests"))
+    import slurmkit
+
+    if not slurmkit.missing() and os.geteuid() == 0:
+        cluster = slurmkit.Cluster(cpus=4).start()
+    try:
+        rounds, outcome = shard_rounds(start, options.rounds, cluster)
+    finally:
+        if cluster is not None:
+            cluster.stop()
     shutil.rmtree(start, ignore_errors=True)
     speed = rounds.ratio("one run", "4 shards at once")
-    shard_rows = [[case, pair(summary(rounds.wall[case]), 2), pair(summary(rounds.cpu[case]), 2),
+    shard_rows = [[case, pair(summary(rounds.wall[case]), 2),
+                   pair(summary(rounds.cpu[case]), 2) if case in rounds.cpu else "- (in Slurm's jobs)",
                    f"{outcome[case]['state_entries']:,} of {options.articles:,}",
                    f"{outcome[case]['rerun'][0]:.2f} / {outcome[case]['rerun'][1]:.2f}"] for case in rounds.wall]
     pool_text = [s for text in make_articles(60, seed=5, paragraphs=(4, 10))
@@ -223,7 +251,8 @@ def main() -> None:
               f"`batch --no-mt`, {options.rounds} alternated rounds, seconds (min / median)",
               ["case", "wall", "CPU (all processes)", "state entries after a re-run of 4 shards",
                "a later single re-run: wall / CPU"], shard_rows,
-              note=f"POs byte-identical between the one run and the shards: {'yes' if outcome['identical'] else 'NO'} "
+              note=f"POs identical between the one run and the shards (but the two header lines that say when a PO was "
+                   f"written, to the minute): {'yes' if outcome['identical'] else 'NO'} "
                    f"({outcome['pos']:,} POs). 4 shards take {1 / speed['median']:.2f}x the one run's wall time "
                    "(median) on this machine's cores."),
         Table(f"A pool of servers: {len(segments)} segments, stand-in servers of one worker at "
