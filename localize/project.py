@@ -160,8 +160,6 @@ class Project:
 
     def urls(self) -> list[str]:
         """The LibreTranslate servers localize.toml names (one, as a string, or a list)."""
-        from localize.engines.remote import server_list
-
         return server_list(self.setting("url"))
 
     def setting_paths(self, key: str) -> list[str]:
@@ -219,6 +217,14 @@ def read_config(path: Path) -> dict:
     return config
 
 
+def server_list(url) -> list[str]:
+    """The servers a ``url`` setting names: one, a list (a repeated --url, localize.toml's list), or
+    several between commas; in order, each once.  (Here, not in engines.remote: every command reads
+    the setting, and only a run with the libretranslate engine needs the HTTP client.)"""
+    items = [url] if isinstance(url, str) or url is None else list(url)
+    return list(dict.fromkeys(part.strip() for item in items if item for part in item.split(",") if part.strip()))
+
+
 def _check_setting(key: str, value, where: str, text: str) -> None:
     line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(key)), None)
     place = f"{where}:{line}" if line else where
@@ -232,7 +238,7 @@ def _check_setting(key: str, value, where: str, text: str) -> None:
     setting = SETTINGS[key]
     valid = setting.valid([value] if key == "url" and isinstance(value, str) else value)  # (one server: a string)
     if valid and key == "url" and value:
-        from localize.engines.remote import check_url, server_list
+        from localize.engines.remote import check_url
 
         try:
             for url in server_list(value):

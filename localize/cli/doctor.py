@@ -42,7 +42,8 @@ def _glossary() -> tuple[bool, str]:
 
 def _server(url) -> tuple[bool, str]:
     """The translation server, or each server of a pool: it answers and translates en->ar."""
-    from localize.engines.remote import Remote, server_list
+    from localize.engines.remote import Remote
+    from localize.project import server_list
     from localize.errors import LocalizeError
 
     servers = server_list(url)

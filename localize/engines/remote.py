@@ -52,6 +52,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from localize.checks.arabic import arabic_punctuation
 from localize.errors import LocalizeError, Stopped
+from localize.project import server_list
 from localize.engines.local import Draft, attach_clitic, bind
 from localize.engines.protect import MASK, MASK_TEXT, Protected, as_written, protect
 from localize.checks.qa import kept
@@ -80,13 +81,6 @@ def server_name(url: str) -> str:
         host = f"[{host}]"
     netloc = host + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
-
-
-def server_list(url) -> list[str]:
-    """The servers a ``url`` setting names: one, a list (a repeated --url, localize.toml's list), or
-    several between commas; in order, each once."""
-    items = [url] if isinstance(url, str) or url is None else list(url)
-    return list(dict.fromkeys(part.strip() for item in items if item for part in item.split(",") if part.strip()))
 
 
 def check_url(url: str | None) -> str:
