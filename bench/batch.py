@@ -166,3 +166,7 @@ def unchanged(work: Path, env: dict, count: int, reviewed: int, rounds_count: in
                            f"reviewed ({entries:,} entries of memory); seconds", ["run", "wall", "CPU"], rows),
             "data": {"articles": count, "reviewed": reviewed, "entries": entries, "first": first,
                      "after_review": after_review, "reruns": reruns, "new": new}}
+
+
+if __name__ == "__main__":
+    main()
