@@ -29,7 +29,8 @@ NAME = ".localize-status.json"
 VERSION = 1
 SETTLED_NS = 2_000_000_000  # two seconds: more than any file system's clock resolution
 # localize's code that a row depends on: the checks, the review rules, the PO reading and summary
-CODE = ("checks", "review.py", "catalog.py", "pipeline.py", "po_syntax.py", "records.py")
+CODE = ("checks", "review.py", "catalog.py", "pipeline.py", "po_syntax.py", "records.py", "files.py", "wording.py",
+        "engines/protect.py", "data")
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +42,8 @@ def code_key() -> str:
     sha = hashlib.sha256(__version__.encode())
     for name in CODE:
         path = root / name
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+        for file in sorted(item for item in path.rglob("*") if item.is_file() and "__pycache__" not in item.parts) \
+                if path.is_dir() else [path]:
             with contextlib.suppress(OSError):
                 sha.update(file.name.encode() + b"\0" + file.read_bytes())
     return sha.hexdigest()[:16]
