@@ -136,7 +136,7 @@ def run(paths, out: str, index, drafter, options: dict, events, say=None) -> lis
                 if id(row) not in finished:
                     row["status"], row["error"] = "failed", f"{row['file']}: not done, the run stopped: {reason}"
             write_state(out, known, seen, rows)
-            raise RunStopped(rows, reason, error) from None
+            raise RunStopped(rows, reason) from None
         write_state(out, known, seen, rows)
     return rows
 
@@ -144,9 +144,9 @@ def run(paths, out: str, index, drafter, options: dict, events, say=None) -> lis
 class RunStopped(Exception):
     """A batch stopped before its end: ``rows`` say what was done (written) and what was not."""
 
-    def __init__(self, rows: list, reason: str, cause: BaseException):
+    def __init__(self, rows: list, reason: str):
         super().__init__(reason)
-        self.rows, self.reason, self.cause = rows, reason, cause
+        self.rows, self.reason = rows, reason
 
 
 def unreadable_row(folder: str, why: str) -> dict:
@@ -239,7 +239,7 @@ def write_state(out: str, known: dict, seen: dict, rows: list) -> None:
     (``STATE_LOCK``, never removed: a waiter never holds a lock on an unlinked file), reads
     what the others recorded meanwhile, adds its own and drops its failed articles, and
     writes the file by rename; no shard's work is lost, whoever writes last."""
-    from localize.files import write_atomic
+    from localize.files import exclusive, write_atomic
 
     for row in rows:
         if row["status"] in ("new", "updated", "redone"):
@@ -250,7 +250,7 @@ def write_state(out: str, known: dict, seen: dict, rows: list) -> None:
     failed = {os.path.abspath(row["file"]) for row in rows if row["status"] == "failed"}
     if not Path(out).is_dir() or (not failed & known.keys() and all(known.get(k) == v for k, v in seen.items())):
         return  # nothing to add or drop
-    with contextlib.suppress(LocalizeError, OSError), _state_lock(out):
+    with contextlib.suppress(LocalizeError, OSError), exclusive(Path(out) / STATE_LOCK):
         current = read_state(out)  # (what other shards recorded since this run read it)
         state = {**current, **seen}
         for name in failed:
@@ -259,23 +259,7 @@ def write_state(out: str, known: dict, seen: dict, rows: list) -> None:
             write_atomic(Path(out) / STATE, json.dumps({"version": 1, "files": state}))
 
 
-STATE_LOCK = ".localize-batch-state.lock"
-
-
-@contextlib.contextmanager
-def _state_lock(out: str):
-    """An exclusive lock on the state file's lock file for the time of a read-merge-write."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no advisory locks (and no shards at once there)
-        yield
-        return
-    handle = open(Path(out) / STATE_LOCK, "a+b")  # noqa: SIM115 (held across the yield)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        handle.close()  # (closing drops the lock)
+STATE_LOCK = ".localize-batch-state.lock"  # held for a read-merge-write of STATE (files.exclusive)
 
 
 def run_chunk(chunk, out, index, memory, drafter, options: dict, on_article, say=None) -> None:

@@ -583,6 +583,26 @@ LOCK_NAME = ".localize.lock"
 
 
 @contextlib.contextmanager
+def exclusive(path: str | os.PathLike, on_wait=None):
+    """Hold an exclusive advisory lock on the file ``path`` (made if missing, never removed: a
+    waiter then never holds a lock on an unlinked file) for a short read-change-write of what it
+    guards; ``on_wait()`` is called once if another process holds it.  Not POSIX: no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # (closing the file drops the lock)
+
+
+@contextlib.contextmanager
 def lock_folder(folder: str | os.PathLike, on_wait=None, wait: bool = True, shared: bool = False):
     """Hold an advisory lock on ``folder`` for a whole run.
 

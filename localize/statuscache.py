@@ -60,7 +60,8 @@ def glossary_key(paths: list[str]) -> str:
     return sha.hexdigest()[:16]
 
 
-def _stats(path: Path | str) -> list | None:
+def file_stats(path: Path | str) -> list | None:
+    """[size, modification time, inode] of a file, or None if it cannot be seen."""
     try:
         info = os.stat(path)
     except OSError:
@@ -125,14 +126,14 @@ class StatusCache:
         from localize.catalog import read_po
 
         name = os.path.abspath(path)
-        po_stats = _stats(path)
+        po_stats = file_stats(path)
         kept = self._rows.get(name)
         if kept is not None and po_stats is not None and kept.get("po") == po_stats \
-                and kept.get("source") == _stats(kept["source_path"]):
+                and kept.get("source") == file_stats(kept["source_path"]):
             return kept["row"]
         po = read_po(path)
         source_path = str(pipeline.recorded_path(po.metadata.get("X-Source-File", "")))
-        source_stats = _stats(source_path) if source_path != "." else None
+        source_stats = file_stats(source_path) if source_path != "." else None
         row = {"title": title_of(po), **pipeline.status_row(po, self.index())}
         with self._lock:
             self.computed += 1

@@ -231,23 +231,19 @@ class MemoryIndex:
             pass
         return _created(sqlite3.connect(":memory:", isolation_level=None))
 
-    @contextlib.contextmanager
     def _writing(self):
-        """The folder's index lock (``LOCK``, never removed), for building or changing the index
-        file: one run at a time; a run that must wait says so once."""
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: SQLite's own locking only
-            yield
-            return
-        with open(self.folder / LOCK, "a+b") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                self.warn(f"{self.folder / NAME}: another localize run is building or updating the memory "
-                          "index; waiting for it")
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+        """The folder's index lock (``LOCK``), for building or changing the index file: one run at a
+        time; a run that must wait says so once."""
+        from localize.files import exclusive
+
+        return exclusive(self.folder / LOCK, lambda: self.warn(
+            f"{self.folder / NAME}: another localize run is building or updating the memory index; waiting for it"))
+
+    def token(self) -> tuple:
+        """What the index holds, in one value: its files' count, sizes and times (any change of a PO
+        or TMX file that serves as memory changes it), for caches of what lookups answered."""
+        return tuple(self.database.execute(
+            "SELECT count(*), total(size), total(mtime_ns), max(rowid) FROM files").fetchone())
 
     def _sources(self) -> dict:
         """{name: (kind, path)} of the PO files (kind 0, in every folder below, hidden ones too, as

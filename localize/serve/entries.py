@@ -41,19 +41,25 @@ def entry_issues(entry, find) -> list[dict]:
 
 def entry_view(entry, index, find, memory) -> dict:
     """What the article page shows of one entry (``memory``: None for no suggestions)."""
-    block, _, _ = (entry.msgctxt or "0.0").partition(".")
-    comments = entry.comment.splitlines()
-    kind = next((KIND_NAMES[line] for line in comments if line in KIND_NAMES), "paragraph")
+    block, kind = place(entry)
     english = getattr(index, "english", None)  # (the app's index keeps them by text)
     marked, terms = english(entry.msgid) if english else english_view(index, entry.msgid)
     return {
-        "key": entry.msgctxt, "block": int(block) if block.isdigit() else 0, "kind": kind, "msgid": entry.msgid,
+        "key": entry.msgctxt, "block": block, "kind": kind, "msgid": entry.msgid,
         "english": marked, "terms": terms,
         "placeholders": placeholder_items(entry),
         "suggestions": suggestions(entry, memory) if memory is not None else [],
         "diff": word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else None,
         **entry_state(entry, find),
     }
+
+
+def place(entry) -> tuple[int, str]:
+    """(the entry's block number, from its msgctxt ``BLOCK.SEGMENT``; the block's kind, from its
+    ``#.`` comment)."""
+    block = (entry.msgctxt or "0.0").partition(".")[0]
+    kind = next((KIND_NAMES[line] for line in entry.comment.splitlines() if line in KIND_NAMES), "paragraph")
+    return (int(block) if block.isdigit() else 0), kind
 
 
 def english_view(index, english: str):

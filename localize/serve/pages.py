@@ -10,7 +10,7 @@ from flask import Blueprint, abort, make_response, render_template
 
 from localize.checks import ISSUE_TYPES
 from localize.errors import LocalizeError
-from localize.serve.entries import KIND_NAMES, entry_view
+from localize.serve.entries import entry_view, place
 from localize.serve.state import CACHED, current
 from localize.statuscache import title_of
 
@@ -146,7 +146,7 @@ def _blocks(po, state):
         if html is None:
             html = Markup(template.render(e=entry_view(entry, state.terms(), state.finder(), memory)))
             state.entry_html.put(key, html)
-        number, kind = _place(entry)
+        number, kind = place(entry)
         if block is None or block["number"] != number:
             if block is not None:
                 yield block
@@ -154,13 +154,6 @@ def _blocks(po, state):
         block["entries"].append(html)
     if block is not None:
         yield block
-
-
-def _place(entry) -> tuple[int, str]:
-    """(the entry's block number, the block's kind), as ``entry_view`` says them."""
-    block = (entry.msgctxt or "0.0").partition(".")[0]
-    kind = next((KIND_NAMES[line] for line in entry.comment.splitlines() if line in KIND_NAMES), "paragraph")
-    return (int(block) if block.isdigit() else 0), kind
 
 
 class _Kept:

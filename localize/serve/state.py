@@ -79,7 +79,7 @@ class ServeState:
             if held is not None:
                 held[0].close()
             memory = open_memory(self.folder)
-            held = (memory, memory_token(memory), now, self.saves)
+            held = (memory, memory.token(), now, self.saves)
             self._memories.held = held
         return held[0], held[1]
 
@@ -115,40 +115,23 @@ class ServeState:
         """(path, the PO read) for a page (read only: never written back); 404 as ``po_path``, 422
         if it cannot be read.  The last few POs read are kept by their size, time and inode, once
         settled (as the status cache): reloading an article does not parse it again."""
-        import os
-
         from localize.catalog import read_po
-        from localize.statuscache import settled
+        from localize.statuscache import file_stats, settled
 
         path = self.po_path(name)
+        stats = file_stats(path)
+        kept = self._parsed.get(str(path))
+        if kept is not None and stats is not None and kept[0] == stats:
+            return path, kept[1]
         try:
-            info = os.stat(path)
-            stats = [info.st_size, info.st_mtime_ns, info.st_ino]
-            kept = self._parsed.get(str(path))
-            if kept is not None and kept[0] == stats:
-                return path, kept[1]
             po = read_po(path)
-        except OSError as error:
-            abort(422, description=f"{name}: {error.strerror}")
         except LocalizeError as error:
             abort(422, description=error.message)
-        if settled(stats):
+        if stats is not None and settled(stats):
             self._parsed[str(path)] = (stats, po)
             while len(self._parsed) > PARSED:
                 self._parsed.pop(next(iter(self._parsed)), None)
         return path, po
-
-
-def memory_token(memory):
-    """What the memory's index holds, in one row: its files' count, sizes and times (any change of
-    a PO or TMX file that serves as memory changes it)."""
-    import sqlite3
-
-    try:
-        return tuple(memory.database.execute(
-            "SELECT count(*), total(size), total(mtime_ns), max(rowid) FROM files").fetchone())
-    except (sqlite3.Error, AttributeError):
-        return object()  # (not known: never equal to another: nothing is cached by it)
 
 
 def current() -> ServeState:
