@@ -254,10 +254,12 @@ import json
 from localize.memory import load_memory
 segments = json.load(open(sys.argv[1], encoding="utf-8"))
 memory = load_memory(sys.argv[2])
-found = []
 for segment in segments:
     exact = memory.match(segment)
-    found.append([[s.score, s.unit.source] for s in memory.suggest(segment)])
+if hasattr(memory, "suggest_many"):  # as a batch makes them: together
+    found = [[[s.score, s.unit.source] for s in suggestions] for suggestions in memory.suggest_many(segments)]
+else:
+    found = [[[s.score, s.unit.source] for s in memory.suggest(segment)] for segment in segments]
 if len(sys.argv) > 3:
     json.dump({"found": found, "scored": getattr(memory, "scored", None)}, open(sys.argv[3], "w", encoding="utf-8"))
 """

@@ -47,10 +47,10 @@ def draft(jobs, index, memory, drafter, trust: bool, progress=None, say=None) ->
         stopped, drafted = error, error.counts[0]
         error.counts = (drafted, remembered)
     check = draft_check(index)
-    for target, po in jobs:
-        if stopped is None or target in stopped.complete:
-            annotate_drafts(po, check)
-            memory_notes(po, memory)
+    finished = [po for target, po in jobs if stopped is None or target in stopped.complete]
+    for po in finished:
+        annotate_drafts(po, check)
+    memory_notes(finished, memory)
     if stopped is not None:
         raise stopped
     return drafted, remembered
@@ -62,32 +62,32 @@ def memory_drafts(jobs, memory, trust: bool) -> dict:
     from localize.review import ReviewEntry
 
     counts: dict[Path, int] = {}
-    for target, po in jobs:
-        for entry in untranslated(po):
-            unit = memory.match(entry.msgid)
-            if unit is None:
-                continue
-            if trust:  # the project's choice: an exact reviewed match counts as reviewed
-                entry.msgstr = unit.target
-            else:
-                ReviewEntry(entry).add_draft(unit.target, f"translation memory, exact match ({unit.origin})")
-            if unit.ignores:  # the reviewer's decisions travel with the translation they were made on
-                entry.tcomment = "\n".join(dict.fromkeys(filter(None, [*entry.tcomment.splitlines(), *unit.ignores])))
-            counts[target] = counts.get(target, 0) + 1
+    wanted = [(target, entry) for target, po in jobs for entry in untranslated(po)]
+    for (target, entry), unit in zip(wanted, memory.match_many([entry.msgid for _, entry in wanted]), strict=True):
+        if unit is None:
+            continue
+        if trust:  # the project's choice: an exact reviewed match counts as reviewed
+            entry.msgstr = unit.target
+        else:
+            ReviewEntry(entry).add_draft(unit.target, f"translation memory, exact match ({unit.origin})")
+        if unit.ignores:  # the reviewer's decisions travel with the translation they were made on
+            entry.tcomment = "\n".join(dict.fromkeys(filter(None, [*entry.tcomment.splitlines(), *unit.ignores])))
+        counts[target] = counts.get(target, 0) + 1
     return counts
 
 
-def memory_notes(po, memory) -> None:
-    """``#. memory NN%: English = Arabic`` for entries still to review."""
+def memory_notes(pos, memory) -> None:
+    """``#. memory NN%: English = Arabic`` for the entries of ``pos`` still to review (the memory's
+    lookups of all of them made together)."""
     from localize.memory.tm import suggestion_note
     from localize.review import reviewed
 
     if not len(memory):
         return
-    for entry in po:
-        if not entry.obsolete and not reviewed(entry):
-            notes = [suggestion_note(s) for s in memory.suggest(entry.msgid)]
-            entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
+    entries = [entry for po in pos for entry in po if not entry.obsolete and not reviewed(entry)]
+    for entry, suggestions in zip(entries, memory.suggest_many([entry.msgid for entry in entries]), strict=True):
+        notes = [suggestion_note(s) for s in suggestions]
+        entry.comment = "\n".join(filter(None, [entry.comment, *notes]))
 
 
 @dataclass(frozen=True)

@@ -152,11 +152,14 @@ def test_suggestions_in_a_memory_of_real_news_are_those_of_scoring_every_unit(tm
                                                                     for _ in range(100)]
     queries += [rng.choice(english).split(",")[0] + ", " + rng.choice(english).split(",")[-1] for _ in range(100)]
     found = 0
-    for query in queries:
-        expected = [(s.score, s.unit.source) for s in exhaustive.suggest(query)]
-        assert [(s.score, s.unit.source) for s in index.suggest(query)] == expected, query
-        found += len(expected)
+    expected = [[(s.score, s.unit.source) for s in exhaustive.suggest(query)] for query in queries]
+    for query, wanted in zip(queries, expected):
+        assert [(s.score, s.unit.source) for s in index.suggest(query)] == wanted, query
+        found += len(wanted)
     assert found > 400  # (most have close matches: the test is not vacuous)
+    # a batch's lookups made together (several rounds of QUERIES, a segment twice, an empty one) answer the same
+    together = index.suggest_many(queries + ["", queries[3]])
+    assert [[(s.score, s.unit.source) for s in suggestions] for suggestions in together] == expected + [[], expected[3]]
 
 
 def test_an_updated_figure_a_plural_or_a_short_sentence_is_still_found(tmp_path):

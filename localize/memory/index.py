@@ -51,6 +51,7 @@ SCHEMA = "localize-memory 3"
 PAIRS = 10  # the English's rarest word pairs (first those sharing no word) whose units are candidates
 TOUCH = 4_000  # ... holding no more postings than this in all, by their words' counts (the rarest one always)
 VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
+QUERIES = 64  # lookups answered together at most (their postings are held at once; 128 at most: see _candidates)
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
 _FLUSH = 250_000  # pair postings a refresh gathers before it writes them (bounds a build's memory)
 
@@ -101,26 +102,38 @@ class MemoryIndex:
     # --- lookups ---------------------------------------------------------------------------
 
     def match(self, source: str) -> Unit | None:
-        key = _key(source)
-        rows = self.database.execute(f"SELECT {_ROW} FROM english JOIN units USING (id) WHERE english.key = ?",
-                                     (key,)).fetchall()
-        return _unit(_first_rows(rows)[key][4:]) if rows else None
+        return self.match_many([source])[0]
+
+    def match_many(self, sources: list[str]) -> list[Unit | None]:
+        """``match`` of each of ``sources``, in a few statements."""
+        keys = [_key(source) for source in sources]
+        with self._reading():
+            units = self._first_units(sorted(set(keys)))
+        return [units.get(key) for key in keys]
 
     def suggest(self, source: str, limit: int = 3) -> list[Suggestion]:
         """Close matches (ratio 75 or more), best first, exact ones excluded."""
+        return self.suggest_many([source], limit)[0]
+
+    def suggest_many(self, sources: list[str], limit: int = 3) -> list[list[Suggestion]]:
+        """``suggest`` of each of ``sources``, answered together (``QUERIES`` at a time: a few
+        statements and array operations for all of them, not a few for each)."""
         from rapidfuzz import fuzz, process
 
-        key = _key(source)
-        if not self.size:
-            return []
+        keys = list(dict.fromkeys(_key(source) for source in sources))
+        if not self.size or not keys:
+            return [[] for _ in sources]
+        found: dict[str, list] = {}
         with self._reading():
-            candidates = self._candidates(key)
-            self.scored += len(candidates)
-            found = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
-            found.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
-            found = found[:limit]
-            units = self._first_units([text for text, _, _ in found])
-        return [Suggestion(int(score), units[text]) for text, score, _ in found]
+            for start in range(0, len(keys), QUERIES):
+                part = keys[start:start + QUERIES]
+                for key, candidates in zip(part, self._candidates(part), strict=True):
+                    self.scored += len(candidates)
+                    scored = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
+                    scored.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
+                    found[key] = scored[:limit]
+            units = self._first_units(sorted({text for scored in found.values() for text, _, _ in scored}))
+        return [[Suggestion(int(score), units[text]) for text, score, _ in found[_key(source)]] for source in sources]
 
     @contextlib.contextmanager
     def _reading(self):
@@ -135,42 +148,54 @@ class MemoryIndex:
         finally:
             self.database.execute("COMMIT")
 
-    def _candidates(self, key: str) -> list[str]:
-        """The English of VERIFY units at most (``key`` aside) to score against ``key``."""
+    def _candidates(self, keys: list[str]) -> list[list[str]]:
+        """For each of ``keys``, the English of VERIFY units at most (the key aside) to score against it."""
         import numpy
 
-        words = _words(key)
-        counts = self._counts(words)
-        pairs: dict[int, tuple[int, int]] = {}  # {pair: (position, its words' smaller count)}
-        for at, (first, second) in enumerate(zip(words, words[1:] or [0], strict=False)):
-            estimate = min(counts[first], counts[second]) if second else counts[first]
-            if estimate:
-                pairs.setdefault(_pair(first, second), (at, estimate))
-        chosen = _rarest(pairs)
-        if not chosen:
-            return []
-        blobs = _rows(self.database, "SELECT postings FROM pairs WHERE pair IN ({})", chosen)
-        postings = numpy.frombuffer(b"".join(blob for (blob,) in blobs), "<i8").reshape(-1, 2)
-        lengths, size = postings[:, 0] & 0xFFFFFFFF, len(key)
-        postings = postings[(lengths >= size * 0.6 - 1) & (lengths <= size / 0.6 + 1)]  # what a 75% ratio allows
+        words_of = [_words(key) for key in keys]
+        counts = self._counts([word for words in words_of for word in words])
+        chosen_of = []
+        for words in words_of:
+            pairs: dict[int, tuple[int, int]] = {}  # {pair: (position, its words' smaller count)}
+            for at, (first, second) in enumerate(zip(words, words[1:] or [0], strict=False)):
+                estimate = min(counts[first], counts[second]) if second else counts[first]
+                if estimate:
+                    pairs.setdefault(_pair(first, second), (at, estimate))
+            chosen_of.append(_rarest(pairs))
+        found: list[list[str]] = [[] for _ in keys]
+        blobs = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
+                           sorted({pair for chosen in chosen_of for pair in chosen})))
+        held = [[blobs[pair] for pair in chosen if pair in blobs] for chosen in chosen_of]
+        postings = numpy.frombuffer(b"".join(blob for blobs_of in held for blob in blobs_of), "<i8").reshape(-1, 2)
         if not len(postings):
-            return []
-        postings = postings[postings[:, 0].argsort(kind="stable")]  # each unit's postings together
-        units = postings[:, 0]
+            return found
+        query = numpy.repeat(numpy.arange(len(keys)), [sum(map(len, blobs_of)) // 16 for blobs_of in held])
+        lengths, sizes = postings[:, 0] & 0xFFFFFFFF, numpy.array([len(key) for key in keys])[query]
+        kept = (lengths >= sizes * 0.6 - 1) & (lengths <= sizes / 0.6 + 1)  # what a 75% ratio allows
+        postings, query = postings[kept], query[kept]
+        if not len(postings):
+            return found
+        units = query << 56 | postings[:, 0] >> 32  # (a query's number, under 128, then a unit's id, under 2**56)
+        order = units.argsort()  # each query's postings of each unit together
+        units, theirs = units[order], postings[order, 1]
         heads = numpy.empty(len(units), bool)
         heads[0] = True
         numpy.not_equal(units[1:], units[:-1], out=heads[1:])
         starts = heads.nonzero()[0]
-        units = units[starts]
-        if len(units) > VERIFY:  # those whose words' sketch is most like the English's, then sharing most pairs
-            shared = numpy.diff(starts, append=len(postings))
-            ours, theirs = numpy.int64(_sketch(words)), postings[starts, 1]
-            alike = (_bits(theirs & ours) << 10) // numpy.maximum(_bits(theirs | ours), 1) + shared * 51
-            units = units[numpy.argsort(-alike, kind="stable")[:VERIFY]]
-        keys = {text for (text,) in _rows(self.database, "SELECT key FROM english WHERE id IN ({})",
-                                          (units >> 32).tolist())}
-        keys.discard(key)
-        return sorted(keys)
+        shared, units, theirs = numpy.diff(starts, append=len(units)), units[starts], theirs[starts]
+        # a query's units whose words' sketch is most like its English's, then sharing most pairs (VERIFY at most)
+        query = units >> 56
+        ours = numpy.array([_sketch(words) for words in words_of], numpy.int64)[query]
+        alike = (_bits(theirs & ours) << 10) // numpy.maximum(_bits(theirs | ours), 1) + shared * 51
+        order = (query << 16 | (1 << 16) - 1 - alike).argsort(kind="stable")  # (ties: the smaller id first)
+        query, ids = query[order], units[order] & (1 << 56) - 1
+        rank = numpy.arange(len(query)) - numpy.searchsorted(query, query)
+        query, ids = query[rank < VERIFY], ids[rank < VERIFY]
+        english = dict(_rows(self.database, "SELECT id, key FROM english WHERE id IN ({})",
+                             numpy.unique(ids).tolist()))
+        for number, unit in zip(query.tolist(), ids.tolist(), strict=True):
+            found[number].append(english[unit])
+        return [sorted(set(texts) - {key}) for key, texts in zip(keys, found, strict=True)]
 
     def _counts(self, words: list[int]) -> dict[int, int]:
         """How many units hold each of ``words`` (0: none), kept for the run's later lookups."""

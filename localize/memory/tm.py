@@ -61,6 +61,12 @@ class Memory:
         found = sorted((item for item in found if item[0] != key), key=lambda item: (-item[1], item[0]))
         return [Suggestion(int(score), self.exact[text]) for text, score, _ in found[:limit]]
 
+    def match_many(self, sources: list[str]) -> list[Unit | None]:
+        return [self.match(source) for source in sources]
+
+    def suggest_many(self, sources: list[str], limit: int = 3) -> list[list[Suggestion]]:
+        return [self.suggest(source, limit) for source in sources]
+
 
 def units_from_catalog(po, where: str) -> list[Unit]:
     """The reviewed entries of a PO (translated, not fuzzy, not obsolete)."""
