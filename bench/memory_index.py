@@ -22,9 +22,12 @@ scored) on a sample of the batch's segments.
 
     .venv/bin/python bench/memory_index.py [--sizes 0,50000,200000] [--rounds 3] [--recall 400]
 
-``--before DIR`` (a worktree of an older commit) times the batch and the lookups of that
-code against this one on copies of the same archives (each its own index), prints the
-table and writes nothing to bench/results.
+``--before DIR`` (a worktree of an older commit) times the index's build, the batch and the
+lookups of that code against this one, alternated round by round, on copies of the same
+archives (each its own index), and writes bench/results/memory_index_paired.json:
+
+    git worktree add /tmp/wt-before COMMIT
+    .venv/bin/python bench/memory_index.py --before /tmp/wt-before --sizes 0,50000,200000 --rounds 3
 """
 
 from __future__ import annotations
@@ -336,6 +339,11 @@ def exhaustive_truth(folder: Path, queries: list[str], cache: Path) -> list[list
     return truth
 
 
+def _commit(tree: Path) -> str:
+    return subprocess.run(["git", "-C", str(tree), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,50000,200000", help="memory entries, comma-separated")
@@ -404,12 +412,17 @@ class Run:
         cases = {}
         for name in self.codes:
             for size in self.sizes:
-                for kind in ("batch", "lookups", "one") if not self.options.before else ("batch", "lookups"):
+                kinds = ("batch", "lookups", "one") if not self.options.before else \
+                    ("build", "batch", "lookups") if size else ("batch", "lookups")
+                for kind in kinds:
                     cases[f"{kind} {name} {size}"] = (name, size, kind)
         for case in self.rounds.order(list(cases)):
             name, size, kind = cases[case]
             folder = self.trees[name, size]
-            if kind == "batch":
+            if kind == "build":  # (the whole index again, from no file)
+                (folder / NAME).unlink(missing_ok=True)
+                measured = child(self.codes[name], ["-c", BUILD, str(folder)], self.work)
+            elif kind == "batch":
                 measured = child(self.codes[name], ["-c", BATCH, "batch", str(self.incoming), "--out", str(folder),
                                                     "--no-mt"], self.work)
                 clean_batch(folder)
@@ -440,7 +453,7 @@ class Run:
     def report_paired(self) -> None:
         rows = []
         for size in self.sizes:
-            for kind in ("batch", "lookups"):
+            for kind in ("build", "batch", "lookups") if size else ("batch", "lookups"):
                 before, after = f"{kind} before {size}", f"{kind} after {size}"
                 ratio = self.rounds.ratio(after, before, clock="cpu")
                 rows.append([f"{size:,}", kind, self.cell(before, "cpu"), self.cell(after, "cpu"),
@@ -448,16 +461,20 @@ class Run:
                              f"{self.rounds.peak[before]:.0f} → {self.rounds.peak[after]:.0f}"])
         for (name, size), result in self.recalls.items():
             rows.append([f"{size:,}", f"recall {name}", "", "", "", f"{result['found']}/{result['wanted']}"])
-        tables = [Table(f"Before ({Path(self.options.before).name}) and after, {self.options.rounds} alternated "
-                        "rounds, each a fresh process", ["entries", "case", "before CPU s (min / median)",
-                                                         "after CPU s (min / median)", "after/before (min / median)",
-                                                         "peak MiB before → after"], rows)]
+        before = _commit(Path(self.options.before))
+        tables = [Table(f"The memory before ({before[:7]}) and after, {self.options.rounds} alternated rounds, each "
+                        "a fresh process", ["entries", "case", "before CPU s (min / median)",
+                                            "after CPU s (min / median)", "after/before (min / median)",
+                                            "peak MiB before → after"], rows,
+                        note="build: the whole index from no file; batch: `localize batch --no-mt` of the new "
+                             "articles; lookups: open the index, then the exact and fuzzy lookups of their segments.")]
         print_tables(tables)
-        path = self.cache / "memory_index_paired.json"
-        path.write_text(json.dumps({"rounds": self.rounds.summary(), "tables": [t.as_dict() for t in tables],
-                                    "recall": {f"{n} {s}": r for (n, s), r in self.recalls.items()}},
-                                   indent=1, ensure_ascii=False), encoding="utf-8")
-        print(f"wrote {path}")
+        write("memory_index_paired", {"title": "Translation memory, before and after", "before": before,
+                                      "sizes": self.sizes, "rounds": self.rounds.summary(),
+                                      "recall": {f"{n} {s}": r for (n, s), r in self.recalls.items()}},
+              tables=tables, about=ABOUT.format(articles=self.options.articles, **self.vocabulary),
+              command=f"bench/memory_index.py --before WORKTREE-OF-{before[:7]} --sizes {self.options.sizes} "
+                      f"--rounds {self.options.rounds} --recall {self.options.recall}")
 
     def report(self) -> None:
         options, rounds, sizes = self.options, self.rounds, self.sizes

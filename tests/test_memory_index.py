@@ -198,9 +198,23 @@ def test_a_long_run_of_lookups_reads_a_bounded_share_of_the_memory(tmp_path, mon
     assert max(count for query, count in read if "FROM pairs" in query) <= memory_index.PAIRS
 
 
-def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path):
+@pytest.mark.parametrize("spill", [None, 40])
+def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path, monkeypatch, spill):
+    """Also when a refresh holds more postings than it keeps in memory (``spill`` 40: spilled to temporary files by
+    range of pairs, each merged into the index once; none is left behind)."""
+    import tempfile
+
     folder, english = archive
+    spills = tmp_path / "spills"
+    spills.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spills))
+    spilled = []
+    if spill is not None:
+        monkeypatch.setattr(memory_index, "_SPILL", spill)
+        original = memory_index._Postings._spill
+        monkeypatch.setattr(memory_index._Postings, "_spill", lambda self: spilled.append(1) or original(self))
     MemoryIndex(folder).close()
+    assert (len(spilled) > 10) == (spill is not None)
     write_po(folder / "ar/a3.po", [("A new reviewed sentence about the talks.", "جملة"), (english[5], "ترجمة")])
     os.utime(folder / "ar/a3.po", ns=(1, 1))
     (folder / "ar/a4.po").unlink()
@@ -224,6 +238,10 @@ def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path
         return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
 
     assert content(updated) == content(fresh)
+    assert list(spills.iterdir()) == []
+    monkeypatch.setattr(memory_index, "_SPILL", 10**9)
+    (fresh_folder / NAME).unlink()
+    assert content(MemoryIndex(fresh_folder)) == content(fresh)  # (the same as a build that holds it all)
 
 
 def test_shards_starting_together_build_the_index_once_and_whole(archive):

@@ -38,6 +38,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import tempfile
 import zlib
 from array import array
 from pathlib import Path
@@ -53,7 +54,10 @@ TOUCH = 4_000  # ... holding no more postings than this in all, by their words' 
 VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
 QUERIES = 64  # lookups answered together at most (their postings are held at once; 128 at most: see _candidates)
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
-_FLUSH = 250_000  # pair postings a refresh gathers before it writes them (bounds a build's memory)
+_SPILL = 500_000  # pair postings a refresh holds in memory, then spills to temporary files (a build's memory)
+_BUCKETS = 64  # ranges of pairs the spilled postings are kept in, each merged into the index at once
+_BUCKET_SHIFT = 57  # (a pair's top bits, the first word's, name its range)
+_SIGN = 1 << 63
 
 _TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -323,17 +327,19 @@ class MemoryIndex:
                 database.execute("DELETE FROM english WHERE id IN (SELECT id FROM units WHERE file = ?)", (name,))
                 database.execute("DELETE FROM units WHERE file = ?", (name,))
                 database.execute("DELETE FROM files WHERE path = ?", (name,))
+            ids = database.execute("SELECT max(id) FROM units").fetchone()[0] or 0
             for name, kind, path, stat in changed:
-                for position, unit in enumerate(_units(Path(path), name, kind, self.warn)):
-                    key = _key(unit.source)
-                    cursor = database.execute(
-                        "INSERT INTO units(file, kind, position, source, target, origin, ignores) "
-                        "VALUES (?,?,?,?,?,?,?)",
-                        (name, kind, position, unit.source, unit.target, unit.origin, "\n".join(unit.ignores)))
-                    database.execute("INSERT INTO english VALUES (?, ?)", (cursor.lastrowid, key))
-                    postings.add(int(cursor.lastrowid or 0), key)
+                units = _units(Path(path), name, kind, self.warn)
+                keys = [_key(unit.source) for unit in units]
+                database.executemany("INSERT INTO units VALUES (?,?,?,?,?,?,?,?)", [
+                    (ids + 1 + position, name, kind, position, unit.source, unit.target, unit.origin,
+                     "\n".join(unit.ignores)) for position, unit in enumerate(units)])
+                database.executemany("INSERT INTO english VALUES (?, ?)", enumerate(keys, ids + 1))
+                for number, key in enumerate(keys, ids + 1):
+                    postings.add(number, key)
+                ids += len(units)
                 database.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (name, kind, stat.st_size, stat.st_mtime_ns))
-            postings.flush()
+            postings.finish()
             size = database.execute("SELECT COUNT(DISTINCT key) FROM english").fetchone()[0]
             database.execute("INSERT OR REPLACE INTO meta VALUES ('size', ?)", (str(size),))
             database.execute("COMMIT")
@@ -344,14 +350,17 @@ class MemoryIndex:
 
 
 class _Postings:
-    """The changes of one refresh to the pairs' postings and the words' counts, written in rounds of
-    ``_FLUSH`` postings (a build's memory stays bounded): each pair's array (by unit id: the id
-    with its English's length, and the sketch of its words) is read, changed and written once a
-    round."""
+    """The changes of one refresh to the pairs' postings and the words' counts.  Each pair's array
+    (its units by id: the id with its English's length, and the sketch of its words) is read,
+    changed and written once, at the end; the changes noted are held in memory up to ``_SPILL``
+    postings, then spilled to temporary files, one for each of ``_BUCKETS`` ranges of pairs, merged
+    into the index range by range (a build's memory stays bounded however large the archive)."""
 
     def __init__(self, database: sqlite3.Connection):
         self.database = database
-        self.changes: dict[bool, tuple[array, array, array]] = {}  # added?: (pairs, postings, words)
+        self._empty()
+        self.spilled: tempfile.TemporaryDirectory | None = None
+        self.fresh = database.execute("SELECT 1 FROM pairs LIMIT 1").fetchone() is None  # (a new index: none to read)
 
     def remove(self, unit: int, key: str) -> None:
         self._note(False, unit, key)
@@ -359,67 +368,130 @@ class _Postings:
     def add(self, unit: int, key: str) -> None:
         self._note(True, unit, key)
 
+    def _empty(self) -> None:
+        # removed / added: each unit's pairs, and each unit's posting, sketch and count of pairs; its words
+        self.pairs: dict[bool, array] = {False: array("q"), True: array("q")}
+        self.units: dict[bool, array] = {False: array("q"), True: array("q")}
+        self.counted: dict[bool, array] = {False: array("q"), True: array("q")}
+
     def _note(self, added: bool, unit: int, key: str) -> None:
         words = _words(key)
         if not words:
             return
-        pairs, postings, counted = self.changes.setdefault(added, (array("q"), array("q"), array("q")))
-        codes = {_pair(first, second) for first, second in zip(words, words[1:] or [0], strict=False)}
-        pairs.extend(codes)
-        postings.extend([unit << 32 | len(key), _sketch(words)] * len(codes))
-        counted.extend(set(words))
-        if len(pairs) > _FLUSH:
-            self.flush()
+        pairs = {(first << 32 | second) - _SIGN for first, second in zip(words, words[1:] or [0], strict=False)}
+        self.pairs[added].extend(pairs)
+        self.units[added].extend((unit << 32 | len(key), _sketch(words), len(pairs)))
+        self.counted[added].extend(set(words))
+        if len(self.pairs[False]) + len(self.pairs[True]) > _SPILL:
+            self._spill()
 
-    def flush(self) -> None:
+    def _noted(self, added: bool):
+        """The (pair, posting, sketch) rows of the units noted."""
         import numpy
 
-        def grouped(added: bool) -> tuple[dict, dict]:
-            """({pair: its postings, by id}, {word: units}) of the units added (or removed)."""
-            noted = self.changes.get(added, (array("q"), array("q"), array("q")))
-            pairs, postings = numpy.frombuffer(noted[0], "<i8"), numpy.frombuffer(noted[1], "<i8").reshape(-1, 2)
-            order = numpy.lexsort((postings[:, 0], pairs))
-            pairs, postings = pairs[order], postings[order]
-            cuts = numpy.flatnonzero(numpy.diff(pairs)) + 1
-            bounds = numpy.concatenate(([0], cuts, [len(pairs)])).astype(int).tolist() if len(pairs) else [0]
-            groups = {pair: postings[start:end] for pair, start, end in
-                      zip(pairs[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True)}
-            word, count = numpy.unique(numpy.frombuffer(noted[2], "<i8"), return_counts=True)
-            return groups, dict(zip(word.tolist(), count.tolist(), strict=True))
+        units = numpy.frombuffer(self.units[added], "<i8").reshape(-1, 3)
+        rows = numpy.empty((len(self.pairs[added]), 3), "<i8")
+        rows[:, 0] = numpy.frombuffer(self.pairs[added], "<i8")
+        rows[:, 1] = numpy.repeat(units[:, 0], units[:, 2])
+        rows[:, 2] = numpy.repeat(units[:, 1], units[:, 2])
+        return rows
 
-        (removed, fewer), (added, more) = grouped(False), grouped(True)
-        self.changes = {}
-        pairs = sorted(removed.keys() | added.keys())
-        for start in range(0, len(pairs), _CHUNK):
-            self._rewrite(pairs[start:start + _CHUNK], removed, added)
+    def _spill(self) -> None:
+        """Append the postings noted to the temporary file of each one's range of pairs, and count
+        their words in the index."""
+        import numpy
+
+        if self.spilled is None:
+            self.spilled = tempfile.TemporaryDirectory(prefix="localize-memory-")
+        for added in (False, True):
+            rows = self._noted(added)
+            buckets = (rows[:, 0] >> _BUCKET_SHIFT) & (_BUCKETS - 1)
+            order = buckets.argsort(kind="stable")
+            rows, bounds = rows[order], numpy.searchsorted(buckets[order], numpy.arange(_BUCKETS + 1)).tolist()
+            for bucket in range(_BUCKETS):
+                if bounds[bucket] < bounds[bucket + 1]:
+                    with open(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"), "ab") as spill:
+                        spill.write(rows[bounds[bucket]:bounds[bucket + 1]].tobytes())
+        self._count()
+        self._empty()
+
+    def finish(self) -> None:
+        """Write every pair's array changed (and the words' counts)."""
+        if self.spilled is None:
+            self._merge(self._noted(False), self._noted(True))
+            self._count()
+            return
+        self._spill()
+        try:
+            for bucket in range(_BUCKETS):
+                self._merge(*(_spilled(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"))
+                              for added in (False, True)))
+        finally:
+            self.spilled.cleanup()
+
+    def _count(self) -> None:
+        """The words' counts changed by the units noted."""
+        import numpy
+
+        def counted(added: bool) -> dict[int, int]:
+            words, counts = numpy.unique(numpy.frombuffer(self.counted[added], "<i8"), return_counts=True)
+            return dict(zip(words.tolist(), counts.tolist(), strict=True))
+
+        fewer, more = counted(False), counted(True)
         counts = {word: more.get(word, 0) - fewer.get(word, 0) for word in fewer.keys() | more.keys()}
         self.database.executemany("INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + "
                                   "excluded.count", [(word, change) for word, change in counts.items() if change])
         self.database.executemany("DELETE FROM words WHERE word = ? AND count <= 0",
                                   [(word,) for word, change in counts.items() if change < 0])
 
-    def _rewrite(self, pairs: list[int], removed: dict, added: dict) -> None:
-        """Read, change and write the arrays of ``pairs`` (a few hundred at once: a build's memory
-        holds no more of the index than that)."""
+    def _merge(self, removed, added) -> None:
+        """Write the arrays of the pairs of ``removed`` and ``added`` rows (pair, posting, sketch):
+        each pair's array as the index holds it, less the units removed, with the units added."""
         import numpy
 
-        now = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})", pairs))
+        def grouped(rows) -> dict:
+            """{pair: its postings (id with length, sketch), by id}."""
+            if not len(rows):
+                return {}
+            rows = rows[numpy.lexsort((rows[:, 1], rows[:, 0]))]
+            pairs, postings = rows[:, 0], numpy.ascontiguousarray(rows[:, 1:])
+            cuts = (numpy.flatnonzero(numpy.diff(pairs)) + 1).tolist()
+            return {pair: postings[start:end] for pair, start, end in
+                    zip(pairs[[0, *cuts]].tolist(), [0, *cuts], [*cuts, len(pairs)], strict=True)}
+
+        removed, added = grouped(removed), grouped(added)
+        pairs = sorted(removed.keys() | added.keys())
+        held = {} if self.fresh else dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
+                                                pairs))
         rewritten, emptied = [], []
         for pair in pairs:
-            held = numpy.frombuffer(now.get(pair, b""), "<i8").reshape(-1, 2)
+            new = added.get(pair)
+            if pair not in held and pair not in removed:  # (a new pair: most of a build's)
+                rewritten.append((pair, len(new), new.tobytes()))
+                continue
+            now = numpy.frombuffer(held.get(pair, b""), "<i8").reshape(-1, 2)
             if pair in removed:
-                held = held[~numpy.isin(held[:, 0], removed[pair][:, 0])]
-            if pair in added:
-                new = added[pair]
-                held = numpy.concatenate((held, new))
-                if len(held) > len(new) and held[len(held) - len(new) - 1, 0] > new[0, 0]:  # (ids are most often new)
-                    held = held[numpy.argsort(held[:, 0], kind="stable")]
-            if len(held):
-                rewritten.append((pair, len(held), held.astype("<i8").tobytes()))
-            elif pair in now:
+                now = now[~numpy.isin(now[:, 0], removed[pair][:, 0])]
+            if new is not None:
+                now = numpy.concatenate((now, new))
+                now = now[numpy.argsort(now[:, 0], kind="stable")]
+            if len(now):
+                rewritten.append((pair, len(now), now.astype("<i8").tobytes()))
+            elif pair in held:
                 emptied.append((pair,))
         self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", rewritten)
         self.database.executemany("DELETE FROM pairs WHERE pair = ?", emptied)
+
+
+def _spilled(path: str):
+    """The (pair, posting, sketch) rows of a spill file (none if it was never written)."""
+    import numpy
+
+    try:
+        with open(path, "rb") as spill:
+            return numpy.frombuffer(spill.read(), "<i8").reshape(-1, 3)
+    except FileNotFoundError:
+        return numpy.empty((0, 3), "<i8")
 
 
 def _current(path: Path) -> sqlite3.Connection | None:
@@ -489,7 +561,7 @@ def _words(key: str) -> list[int]:
 
 def _pair(first: int, second: int) -> int:
     """Two consecutive words as one signed 64-bit number (``second`` 0: an English of one word)."""
-    return (first << 32 | second) - (1 << 63)
+    return (first << 32 | second) - _SIGN
 
 
 def _sketch(words: list[int]) -> int:
