@@ -54,9 +54,9 @@ TOUCH = 4_000  # ... holding no more postings than this in all, by their words' 
 VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
 QUERIES = 64  # lookups answered together at most (their postings are held at once; 128 at most: see _candidates)
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
-_SPILL = 500_000  # pair postings a refresh holds in memory, then spills to temporary files (a build's memory)
-_BUCKETS = 64  # ranges of pairs the spilled postings are kept in, each merged into the index at once
-_BUCKET_SHIFT = 57  # (a pair's top bits, the first word's, name its range)
+_SPILL = 100_000  # words of units a refresh holds in memory, then spills to temporary files (a build's memory)
+_BUCKETS = 64  # ranges of pairs the spilled postings are kept in, each merged into the index at once, in order
+_BUCKET_SHIFT = 58  # (a pair's top bits, the first word's, name its range: pair >> 58 is -32 to 31)
 _SIGN = 1 << 63
 
 _TABLES = """
@@ -64,12 +64,12 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(path TEXT PRIMARY KEY, kind INTEGER, size INTEGER, mtime_ns INTEGER);
 CREATE TABLE units(id INTEGER PRIMARY KEY, file TEXT, kind INTEGER, position INTEGER,
                    source TEXT, target TEXT, origin TEXT, ignores TEXT);
-CREATE INDEX units_file ON units(file);
 CREATE TABLE english(id INTEGER PRIMARY KEY, key TEXT);
-CREATE INDEX english_key ON english(key);
 CREATE TABLE pairs(pair INTEGER PRIMARY KEY, count INTEGER, postings BLOB);
 CREATE TABLE words(word INTEGER PRIMARY KEY, count INTEGER);
 """
+_INDEXES = ("CREATE INDEX IF NOT EXISTS units_file ON units(file)",  # (made once a new index is filled: faster)
+            "CREATE INDEX IF NOT EXISTS english_key ON english(key)")
 
 
 class MemoryIndex:
@@ -321,9 +321,8 @@ class MemoryIndex:
         try:
             postings = _Postings(database)
             for name in gone + [name for name, *_ in changed]:
-                for unit, key in database.execute("SELECT id, key FROM units JOIN english USING (id) WHERE file = ?",
-                                                  (name,)).fetchall():
-                    postings.remove(unit, key)
+                postings.note(False, database.execute("SELECT id, key FROM units JOIN english USING (id) "
+                                                      "WHERE file = ?", (name,)).fetchall())
                 database.execute("DELETE FROM english WHERE id IN (SELECT id FROM units WHERE file = ?)", (name,))
                 database.execute("DELETE FROM units WHERE file = ?", (name,))
                 database.execute("DELETE FROM files WHERE path = ?", (name,))
@@ -335,11 +334,12 @@ class MemoryIndex:
                     (ids + 1 + position, name, kind, position, unit.source, unit.target, unit.origin,
                      "\n".join(unit.ignores)) for position, unit in enumerate(units)])
                 database.executemany("INSERT INTO english VALUES (?, ?)", enumerate(keys, ids + 1))
-                for number, key in enumerate(keys, ids + 1):
-                    postings.add(number, key)
+                postings.note(True, list(enumerate(keys, ids + 1)))
                 ids += len(units)
                 database.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (name, kind, stat.st_size, stat.st_mtime_ns))
             postings.finish()
+            for statement in _INDEXES:
+                database.execute(statement)
             size = database.execute("SELECT COUNT(DISTINCT key) FROM english").fetchone()[0]
             database.execute("INSERT OR REPLACE INTO meta VALUES ('size', ?)", (str(size),))
             database.execute("COMMIT")
@@ -362,39 +362,57 @@ class _Postings:
         self.spilled: tempfile.TemporaryDirectory | None = None
         self.fresh = database.execute("SELECT 1 FROM pairs LIMIT 1").fetchone() is None  # (a new index: none to read)
 
-    def remove(self, unit: int, key: str) -> None:
-        self._note(False, unit, key)
-
-    def add(self, unit: int, key: str) -> None:
-        self._note(True, unit, key)
-
     def _empty(self) -> None:
-        # removed / added: each unit's pairs, and each unit's posting, sketch and count of pairs; its words
-        self.pairs: dict[bool, array] = {False: array("q"), True: array("q")}
+        # removed / added: the units' words, one after another, and each unit's posting and number of words
+        self.words: dict[bool, array] = {False: array("q"), True: array("q")}
         self.units: dict[bool, array] = {False: array("q"), True: array("q")}
-        self.counted: dict[bool, array] = {False: array("q"), True: array("q")}
 
-    def _note(self, added: bool, unit: int, key: str) -> None:
-        words = _words(key)
-        if not words:
-            return
-        pairs = {(first << 32 | second) - _SIGN for first, second in zip(words, words[1:] or [0], strict=False)}
-        self.pairs[added].extend(pairs)
-        self.units[added].extend((unit << 32 | len(key), _sketch(words), len(pairs)))
-        self.counted[added].extend(set(words))
-        if len(self.pairs[False]) + len(self.pairs[True]) > _SPILL:
+    def note(self, added: bool, units: list[tuple[int, str]]) -> None:
+        """Note the units (id, English key) added (or removed): their words as ``_words`` makes them,
+        for all of them at once (one pass of the regular expressions over their English)."""
+        words, noted, codes = self.words[added], self.units[added], _CODES
+        if len(codes) > WORDS_KEPT:
+            codes.clear()
+        tokens = _TOKEN.findall(_NUMBER.sub("0", "\n".join(key for _, key in units).lower()))
+        tokens.append("\n")
+        at, start = 0, len(words)
+        for token in tokens:
+            if token != "\n":
+                code = codes.get(token)
+                if code is None:
+                    code = codes[token] = zlib.crc32(token[:6].encode("utf-8", "surrogatepass")) or 1
+                words.append(code)
+                continue
+            if len(words) > start:
+                unit, key = units[at]
+                noted.extend((unit << 32 | len(key), len(words) - start))
+                start = len(words)
+            at += 1
+        if len(self.words[False]) + len(self.words[True]) > _SPILL:
             self._spill()
 
     def _noted(self, added: bool):
-        """The (pair, posting, sketch) rows of the units noted."""
+        """(the (pair, posting, sketch) rows of the units noted, each pair once a unit; their words,
+        each once a unit)."""
         import numpy
 
-        units = numpy.frombuffer(self.units[added], "<i8").reshape(-1, 3)
-        rows = numpy.empty((len(self.pairs[added]), 3), "<i8")
-        rows[:, 0] = numpy.frombuffer(self.pairs[added], "<i8")
-        rows[:, 1] = numpy.repeat(units[:, 0], units[:, 2])
-        rows[:, 2] = numpy.repeat(units[:, 1], units[:, 2])
-        return rows
+        words = numpy.frombuffer(self.words[added], "<i8")
+        units = numpy.frombuffer(self.units[added], "<i8").reshape(-1, 2)
+        sizes = units[:, 1]
+        starts = numpy.cumsum(sizes) - sizes
+        owner = numpy.repeat(numpy.arange(len(units)), sizes)
+        following = numpy.zeros(len(words), numpy.uint64)  # each word's next in its unit (0 after the last)
+        following[:-1] = words[1:]
+        following[starts + sizes - 1] = 0
+        paired = numpy.ones(len(words), bool)  # a unit's last word begins no pair, unless it is its only one
+        paired[(starts + sizes - 1)[sizes > 1]] = False
+        pairs = ((words.astype(numpy.uint64) << numpy.uint64(32) | following) ^ numpy.uint64(_SIGN)).view("<i8")
+        sketches = numpy.bitwise_or.reduceat(numpy.uint64(1) << (words & 63).astype(numpy.uint64), starts) \
+            if len(words) else numpy.zeros(0, numpy.uint64)
+        owners = owner[paired]
+        noted = numpy.empty((len(owners), 3), "<i8")  # (a pair twice in a unit is noted twice: _merge keeps one)
+        noted[:, 0], noted[:, 1], noted[:, 2] = pairs[paired], units[owners, 0], sketches.view("<i8")[owners]
+        return noted, numpy.unique(words << 31 | owner) >> 31  # (a word's code is under 2**32, a unit's under 2**31)
 
     def _spill(self) -> None:
         """Append the postings noted to the temporary file of each one's range of pairs, and count
@@ -403,23 +421,26 @@ class _Postings:
 
         if self.spilled is None:
             self.spilled = tempfile.TemporaryDirectory(prefix="localize-memory-")
+        counted = []
         for added in (False, True):
-            rows = self._noted(added)
-            buckets = (rows[:, 0] >> _BUCKET_SHIFT) & (_BUCKETS - 1)
+            rows, words = self._noted(added)
+            counted.append(words)
+            buckets = (rows[:, 0] >> _BUCKET_SHIFT) + _BUCKETS // 2
             order = buckets.argsort(kind="stable")
             rows, bounds = rows[order], numpy.searchsorted(buckets[order], numpy.arange(_BUCKETS + 1)).tolist()
             for bucket in range(_BUCKETS):
                 if bounds[bucket] < bounds[bucket + 1]:
                     with open(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"), "ab") as spill:
                         spill.write(rows[bounds[bucket]:bounds[bucket + 1]].tobytes())
-        self._count()
         self._empty()
+        self._count(*counted)
 
     def finish(self) -> None:
         """Write every pair's array changed (and the words' counts)."""
         if self.spilled is None:
-            self._merge(self._noted(False), self._noted(True))
-            self._count()
+            (removed, fewer), (added, more) = self._noted(False), self._noted(True)
+            self._merge(removed, added)
+            self._count(fewer, more)
             return
         self._spill()
         try:
@@ -429,15 +450,16 @@ class _Postings:
         finally:
             self.spilled.cleanup()
 
-    def _count(self) -> None:
-        """The words' counts changed by the units noted."""
+    def _count(self, removed, added) -> None:
+        """The words' counts changed by the units removed and added (arrays of their words, each
+        once a unit)."""
         import numpy
 
-        def counted(added: bool) -> dict[int, int]:
-            words, counts = numpy.unique(numpy.frombuffer(self.counted[added], "<i8"), return_counts=True)
-            return dict(zip(words.tolist(), counts.tolist(), strict=True))
+        def counted(words) -> dict[int, int]:
+            found, counts = numpy.unique(words, return_counts=True)
+            return dict(zip(found.tolist(), counts.tolist(), strict=True))
 
-        fewer, more = counted(False), counted(True)
+        fewer, more = counted(removed), counted(added)
         counts = {word: more.get(word, 0) - fewer.get(word, 0) for word in fewer.keys() | more.keys()}
         self.database.executemany("INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + "
                                   "excluded.count", [(word, change) for word, change in counts.items() if change])
@@ -449,17 +471,28 @@ class _Postings:
         each pair's array as the index holds it, less the units removed, with the units added."""
         import numpy
 
-        def grouped(rows) -> dict:
-            """{pair: its postings (id with length, sketch), by id}."""
+        def grouped(rows) -> tuple[list, list, object]:
+            """(each pair once, in order; where each one's postings begin, and end; the postings (id with
+            length, sketch), by pair then id)."""
             if not len(rows):
-                return {}
+                return [], [0], numpy.empty((0, 2), "<i8")
             rows = rows[numpy.lexsort((rows[:, 1], rows[:, 0]))]
+            kept = numpy.ones(len(rows), bool)  # (a unit once a pair)
+            kept[1:] = (rows[1:, 0] != rows[:-1, 0]) | (rows[1:, 1] != rows[:-1, 1])
+            rows = rows[kept]
             pairs, postings = rows[:, 0], numpy.ascontiguousarray(rows[:, 1:])
             cuts = (numpy.flatnonzero(numpy.diff(pairs)) + 1).tolist()
-            return {pair: postings[start:end] for pair, start, end in
-                    zip(pairs[[0, *cuts]].tolist(), [0, *cuts], [*cuts, len(pairs)], strict=True)}
+            return pairs[[0, *cuts]].tolist(), [0, *cuts, len(pairs)], postings
 
-        removed, added = grouped(removed), grouped(added)
+        (gone, ends_gone, postings_gone), (new, ends, postings) = grouped(removed), grouped(added)
+        if self.fresh and not gone:  # (a new index: every pair is new, written as it comes)
+            raw = postings.tobytes()
+            self.database.executemany("INSERT INTO pairs VALUES (?, ?, ?)", (
+                (pair, ends[number + 1] - ends[number], raw[ends[number] * 16:ends[number + 1] * 16])
+                for number, pair in enumerate(new)))
+            return
+        removed = {pair: postings_gone[ends_gone[number]:ends_gone[number + 1]] for number, pair in enumerate(gone)}
+        added = {pair: postings[ends[number]:ends[number + 1]] for number, pair in enumerate(new)}
         pairs = sorted(removed.keys() | added.keys())
         held = {} if self.fresh else dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
                                                 pairs))
@@ -536,6 +569,8 @@ def _units(path: Path, name: str, kind: int, warn) -> list[Unit]:
 
 
 _WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\w+|\n")  # (the words of several keys, "\n" between them: a key has no line break)
+_CODES: dict[str, int] = {}  # each word's code, as _words makes it (WORDS_KEPT words at most, then forgotten)
 _NUMBER = re.compile(r"\d+")
 _ROW = "kind, file, position, key, source, target, origin, ignores"
 _CHUNK = 512  # values bound to one statement at most
