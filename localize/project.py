@@ -288,7 +288,7 @@ def init(folder: Path) -> list[Path]:
     if not ignore.exists():  # caches (the memory's index, batch's state) and the lock: not for version control
         write_atomic(ignore, "".join(f"{name}\n" for name in (
             ".localize-memory.sqlite", ".localize-memory.lock", ".localize-batch-state.json",
-            ".localize-batch-state.lock", ".localize-status.json", ".localize.lock")))
+            ".localize-batch-state.lock", ".localize-status.sqlite", ".localize.lock")))
         made.append(ignore)
     write_atomic(config, TEMPLATE)
     return [config, *made]

@@ -1,5 +1,5 @@
 """Each PO's review state (``localize status``, the review page's list of articles), kept between
-runs in ``<translations>/.localize-status.json``.
+runs in ``<translations>/.localize-status.sqlite``.
 
 A PO's row (segments, reviewed, drafts, untranslated, its issues by type, its source's state,
 its title) costs a parse and a glossary and QA check of every entry: seconds at an archive's
@@ -9,8 +9,13 @@ localize's own checking code).  A row is used again only while all of these are 
 a file changed within the last two seconds is never trusted by its time (a second change within
 the clock's resolution could leave size and time as they were), so its row is not kept.
 
-The file is a cache: a missing, broken or foreign one is an empty cache, and failing to write it
-costs the next run the checks, nothing else.  ``status`` and the review server share it."""
+The rows are kept in SQLite and read one at a time, so a run holds none of them but those it
+computed and has not yet written (``FLUSH`` at most): its memory does not grow with the archive.
+
+The file is a cache: a missing, broken or foreign one is an empty cache (a new one is renamed
+over it), and failing to write it costs the next run the checks, nothing else.  ``status`` and
+the review server share it (a row made with other glossaries or another version of localize is
+made again, and replaces it)."""
 
 from __future__ import annotations
 
@@ -18,19 +23,23 @@ import contextlib
 import hashlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from functools import lru_cache
 from pathlib import Path
 
-from localize.errors import LocalizeError
-
-NAME = ".localize-status.json"
-VERSION = 1
+NAME = ".localize-status.sqlite"
+SCHEMA = "localize-status 2"
 SETTLED_NS = 2_000_000_000  # two seconds: more than any file system's clock resolution
+FLUSH = 256  # rows computed that a run writes together (and holds until then, at most)
 # localize's code that a row depends on: the checks, the review rules, the PO reading and summary
 CODE = ("checks", "review.py", "catalog.py", "pipeline.py", "po_syntax.py", "records.py", "files.py", "wording.py",
         "engines/protect.py", "data")
+_TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE rows(path TEXT PRIMARY KEY, key TEXT, po TEXT, source TEXT, source_path TEXT, row TEXT);
+"""
 
 
 @lru_cache(maxsize=1)
@@ -96,28 +105,55 @@ class StatusCache:
         self._make_index = index or (lambda: pipeline.term_index(glossary_files, required=False))
         self._index = None
         self._lock = threading.RLock()
-        self._rows = self._read()
-        self._changed = False
+        self._database = self._open()
+        self._pending: dict[str, tuple | None] = {}  # rows computed, not yet written (None: one to forget)
+        self._written = False  # (rows were written: forget those of POs gone when saving)
         self.computed = 0  # rows computed (not from the cache) since this cache was made
 
-    def _read(self) -> dict:
+    def _open(self) -> sqlite3.Connection | None:
+        """The folder's cache file; a broken or foreign one is replaced by a new one (renamed over
+        it: a run holding the old one keeps it); None where none can be kept (no folder, read-only)."""
         if self.file is None:
-            return {}
-        try:
-            with open(self.file, encoding="utf-8") as stream:
-                data = json.load(stream)
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != VERSION or data.get("key") != self.key \
-                or not isinstance(data.get("rows"), dict):
-            return {}
-        return data["rows"]
+            return None
+        with contextlib.suppress(sqlite3.Error, OSError):
+            database = sqlite3.connect(self.file, isolation_level=None, timeout=30, check_same_thread=False)
+            try:
+                if database.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (SCHEMA,):
+                    return database
+            except sqlite3.Error:
+                pass
+            database.close()
+            temporary = self.file.with_name(f"{NAME}.{os.getpid()}.tmp")
+            try:
+                new = sqlite3.connect(temporary, isolation_level=None)
+                new.executescript(_TABLES)
+                new.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
+                new.close()
+                os.replace(temporary, self.file)
+            finally:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+            return sqlite3.connect(self.file, isolation_level=None, timeout=30, check_same_thread=False)
+        return None
 
     def index(self):
         with self._lock:
             if self._index is None:
                 self._index = self._make_index()
             return self._index
+
+    def _kept(self, name: str) -> tuple | None:
+        """(PO stats, source stats, source path, row) kept for ``name`` with this key, or None."""
+        if name in self._pending:
+            return self._pending[name]
+        if self._database is None:
+            return None
+        try:
+            found = self._database.execute("SELECT po, source, source_path, row FROM rows WHERE path = ? AND key = ?",
+                                           (name, self.key)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if found is None else (json.loads(found[0]), json.loads(found[1]), found[2], json.loads(found[3]))
 
     def row(self, path: Path | str) -> dict:
         """The status row of the PO at ``path`` (with its ``title``); raises ``LocalizeError`` for a
@@ -127,10 +163,10 @@ class StatusCache:
 
         name = os.path.abspath(path)
         po_stats = file_stats(path)
-        kept = self._rows.get(name)
-        if kept is not None and po_stats is not None and kept.get("po") == po_stats \
-                and kept.get("source") == file_stats(kept["source_path"]):
-            return kept["row"]
+        with self._lock:
+            kept = self._kept(name)
+        if kept is not None and po_stats is not None and kept[0] == po_stats and kept[1] == file_stats(kept[2]):
+            return kept[3]
         po = read_po(path)
         source_path = str(pipeline.recorded_path(po.metadata.get("X-Source-File", "")))
         source_stats = file_stats(source_path) if source_path != "." else None
@@ -138,21 +174,42 @@ class StatusCache:
         with self._lock:
             self.computed += 1
             if po_stats is not None and settled(po_stats, source_stats):
-                self._rows[name] = {"po": po_stats, "source": source_stats, "source_path": source_path, "row": row}
-                self._changed = True
-            elif self._rows.pop(name, None) is not None:
-                self._changed = True
+                self._pending[name] = (po_stats, source_stats, source_path, row)
+            elif kept is not None:
+                self._pending[name] = None
+            if len(self._pending) >= FLUSH:
+                self._write()
         return row
 
     def save(self) -> None:
-        """Write the cache if a row was added (atomically; a failure is silent: it is a cache)."""
-        from localize.files import write_atomic
-
+        """Write the rows computed, and forget those of POs that are gone (a failure is silent: it is
+        a cache)."""
         with self._lock:
-            if not self._changed or self.file is None:
+            self._write()
+            if not self._written or self._database is None:
                 return
-            self._rows = {name: kept for name, kept in self._rows.items() if os.path.exists(name)}  # (deleted POs)
-            text = json.dumps({"version": VERSION, "key": self.key, "rows": self._rows}, ensure_ascii=False)
-            self._changed = False
-        with contextlib.suppress(LocalizeError, OSError):
-            write_atomic(self.file, text)
+            self._written = False
+            with contextlib.suppress(sqlite3.Error):
+                gone = [(name,) for (name,) in self._database.execute("SELECT path FROM rows")
+                        if not os.path.exists(name)]
+                if gone:
+                    self._database.executemany("DELETE FROM rows WHERE path = ?", gone)
+
+    def _write(self) -> None:
+        pending, self._pending = self._pending, {}
+        if not pending or self._database is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._database.execute("BEGIN IMMEDIATE")
+            try:
+                self._database.executemany("DELETE FROM rows WHERE path = ?",
+                                           [(name,) for name, kept in pending.items() if kept is None])
+                self._database.executemany(
+                    "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?, ?)",
+                    [(name, self.key, json.dumps(kept[0]), json.dumps(kept[1]), kept[2],
+                      json.dumps(kept[3], ensure_ascii=False)) for name, kept in pending.items() if kept is not None])
+                self._database.execute("COMMIT")
+                self._written = True
+            finally:
+                if self._database.in_transaction:
+                    self._database.execute("ROLLBACK")

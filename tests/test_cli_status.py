@@ -118,3 +118,52 @@ def test_the_source_changing_is_seen_with_a_cached_row(run, project):
     article = project / "iran-imis.txt"
     article.write_text(article.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     assert "source changed" in run("status").stdout
+
+
+def test_an_archive_s_rows_are_written_in_rounds_and_read_one_at_a_time(run, project, monkeypatch):
+    """40 POs with FLUSH 8: the cache never holds more than 8 rows it computed; the next run computes none, the
+    JSON is the same text as the whole document dumped at once, and a PO deleted loses its row (when rows are
+    next written)."""
+    import sqlite3
+
+    from localize import statuscache
+    from localize.statuscache import NAME, StatusCache
+
+    monkeypatch.setattr(statuscache, "FLUSH", 8)
+    path = _translated(run, project)
+    for number in range(39):
+        (path.parent / f"copy-{number:02d}.po").write_bytes(path.read_bytes())
+    _age(*path.parent.glob("*.po"), project / "iran-imis.txt")
+    held = []
+    original = StatusCache._write
+    monkeypatch.setattr(StatusCache, "_write", lambda self: held.append(len(self._pending)) or original(self))
+    first = run("status", "--json").stdout
+    assert max(held) == 8 and sum(held) == 40
+    report = json.loads(first)
+    assert first == json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    assert len(report["files"]) == 40 and report["total"]["reviewed"] == 40
+    cache = StatusCache(project / "translations")
+    assert all(cache.row(po)["reviewed"] == 1 for po in path.parent.glob("*.po")) and cache.computed == 0
+    assert run("status", "--json").stdout == first
+    (path.parent / "copy-00.po").unlink()  # (forgotten the next time a row is written: copy-01 changes)
+    (path.parent / "copy-01.po").write_bytes(path.read_bytes() + b"\n")
+    _age(path.parent / "copy-01.po")
+    run("status")
+    with sqlite3.connect(project / "translations" / NAME) as database:
+        assert database.execute("SELECT count(*) FROM rows").fetchone() == (39,)
+
+
+def test_the_list_of_articles_keeps_a_page_of_rows(run, project):
+    """The review page's list over 250 POs: page 2 of 100, the last page for a page past the end, counts of all."""
+    from localize.serve import create_app
+
+    path = _translated(run, project)
+    for number in range(249):
+        (path.parent / f"copy-{number:03d}.po").write_bytes(path.read_bytes())
+    client = create_app(str(project / "translations")).test_client()
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert "copy-100.po" in second and "copy-199.po" in second and "copy-099.po" not in second
+    assert "copy-200.po" not in second and "250" in second
+    last = client.get("/?page=9").get_data(as_text=True)
+    assert "iran-imis.po" in last and "copy-200.po" in last and "copy-199.po" not in last
+    assert client.get("/?page=3").get_data(as_text=True) == last

@@ -28,7 +28,7 @@ def test_init_writes_the_defaults_once(run, desk):
     # the memory's index is a cache: kept out of version control from the start
     assert (desk / "translations/.gitignore").read_text(encoding="utf-8").splitlines() == [
         ".localize-memory.sqlite", ".localize-memory.lock", ".localize-batch-state.json", ".localize-batch-state.lock",
-        ".localize-status.json", ".localize.lock"]
+        ".localize-status.sqlite", ".localize.lock"]
     result = run("init")
     assert result.exit_code == 2 and result.stderr == (
         "Error: localize.toml: already exists: this is a localize project (edit the file instead)\n")

@@ -112,35 +112,43 @@ def status(files, glossary_files, as_json):
     from localize.files import printable
     from localize.statuscache import StatusCache
 
-    cache = StatusCache(pipeline.translations_folder(), glossary_files)  # (rows kept while nothing changed)
-    rows, broken = [], []
-    for path in pipeline.po_files(files or (pipeline.translations_folder(),)):
+    paths = pipeline.po_files(files or (pipeline.translations_folder(),))
+    for path in paths:
         if not path.exists() and not path.is_symlink():
-            read_po(path)  # a PO that is not there at all: the usual one-line error, exit 2
+            read_po(path)  # a PO that is not there at all: the usual one-line error, exit 2, before any row
+    cache = StatusCache(pipeline.translations_folder(), glossary_files)  # (rows kept while nothing changed)
+    keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
+    total: dict = dict.fromkeys(keys, 0)
+    types: Counter[str] = Counter()
+    changed, shown, broken = 0, 0, []
+    listing = _JsonList("files") if as_json else None
+    for path in paths:  # one row at a time, each shown as it comes: memory stays flat however large the archive
         try:
             row = cache.row(path)
         except LocalizeError as error:  # one broken PO: say so, and show all the others
             broken.append({"file": str(path), "error": printable(error.message)})
             continue
-        rows.append({"file": str(path), **{key: value for key, value in row.items() if key != "title"}})
+        row = {"file": str(path), **{key: value for key, value in row.items() if key != "title"}}
+        shown += 1
+        for key in keys:
+            total[key] += row[key]
+        types.update(row["issue_types"])
+        changed += row["source_state"] != "unchanged"
+        if listing is not None:
+            listing.add(row)
+        else:
+            click.echo(f"{row['file']}: {count(row['segments'], 'segment')}, {row['reviewed']} reviewed, "
+                       f"{count(row['drafts'], 'draft')}, {row['untranslated']} untranslated, "
+                       f"{count(row['issues'], 'issue')}; source {row['source_state']}")
     cache.save()
-    keys = ("segments", "reviewed", "drafts", "untranslated", "issues")
-    total = {key: sum(row[key] for row in rows) for key in keys}
-    total["issue_types"] = _by_type(sum((Counter(row["issue_types"]) for row in rows), Counter()))
-    total["changed_sources"] = sum(1 for row in rows if row["source_state"] != "unchanged")
-    total["broken"] = len(broken)
-    if as_json:
-        click.echo(json.dumps({"files": rows, "broken": broken, "total": {"files": len(rows) + len(broken), **total}},
-                              ensure_ascii=False, indent=2))
+    total.update(issue_types=_by_type(types), changed_sources=changed, broken=len(broken))
+    if listing is not None:
+        listing.end({"broken": broken, "total": {"files": shown + len(broken), **total}})
         sys.exit(1 if broken else 0)
-    for row in rows:
-        click.echo(f"{row['file']}: {count(row['segments'], 'segment')}, {row['reviewed']} reviewed, "
-                   f"{count(row['drafts'], 'draft')}, {row['untranslated']} untranslated, "
-                   f"{count(row['issues'], 'issue')}; source {row['source_state']}")
     for row in broken:
         click.echo(f"{row['file']}: broken: {row['error']}")
     share = f" ({100 * total['reviewed'] // total['segments']}% reviewed)" if total["segments"] else ""
-    files = len(rows) + len(broken)
+    files = shown + len(broken)
     click.echo(f"total: {count(files, 'file')}, {count(total['segments'], 'segment')}, "
                f"{total['reviewed']} reviewed{share}, {count(total['drafts'], 'draft')}, {total['untranslated']} "
                f"untranslated, {count(total['issues'], 'issue')}, {total['changed_sources']} sources changed or "
@@ -148,6 +156,26 @@ def status(files, glossary_files, as_json):
                + (f", {len(broken)} broken (fix or restore them; `localize check FILE` shows the same error)"
                   if broken else ""))
     sys.exit(1 if broken else 0)
+
+
+class _JsonList:
+    """A JSON object whose first member, a list, is written an item at a time: the text that
+    ``json.dumps(..., indent=2)`` gives for the whole object, without holding the list."""
+
+    def __init__(self, name: str):
+        self.count = 0
+        click.echo(f"{{\n  {json.dumps(name)}: [", nl=False)
+
+    def add(self, item) -> None:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        click.echo(f"{',' if self.count else ''}\n    {text}", nl=False)
+        self.count += 1
+
+    def end(self, rest: dict) -> None:
+        members = "".join(f",\n  {json.dumps(key)}: "
+                          + json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+                          for key, value in rest.items())
+        click.echo(f"{chr(10) + '  ' if self.count else ''}]{members}\n}}")
 
 
 def _print_issues(found, format_issue) -> None:

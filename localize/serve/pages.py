@@ -78,32 +78,45 @@ def index():
     from localize.files import printable
 
     state = current()
-    cache = state.status()
-    rows = []
-    for name, path in sorted(state.catalogs().items()):
-        try:
-            rows.append({"name": name, **cache.row(path)})
-        except LocalizeError as error:
-            rows.append({"name": name, "broken": printable(error.message)})
-    cache.save()
-    totals = {key: sum(row.get(key, 0) for row in rows) for key in ("segments", "reviewed", "issues")}
-    counts = {show: sum(1 for row in rows if keep(row)) for show, keep in SHOWN.items()}
     show = request.args.get("show", "all")
     if show not in SHOWN:
         abort(400, description=f"show must be one of {', '.join(SHOWN)}")
-    query = request.args.get("q", "").strip()
-    words = query.casefold().split()
-    shown = [row for row in rows if SHOWN[show](row)
-             and all(word in f"{row['name']} {row.get('title', '')}".casefold() for word in words)]
-    pages_count = max(1, -(-len(shown) // PAGE_SIZE))
     try:
-        number = int(request.args.get("page", "1"))
+        number = max(int(request.args.get("page", "1")), 1)
     except ValueError:
         abort(400, description="page must be a number")
-    number = min(max(number, 1), pages_count)
-    return render_template("index.html", rows=shown[(number - 1) * PAGE_SIZE:number * PAGE_SIZE],
-                           folder=str(state.folder), csrf=state.csrf, total=len(rows), found=len(shown),
-                           totals=totals, counts=counts, show=show, query=query, page=number, pages=pages_count)
+    query = request.args.get("q", "").strip()
+    words = query.casefold().split()
+    cache = state.status()
+    totals = dict.fromkeys(("segments", "reviewed", "issues"), 0)
+    counts = dict.fromkeys(SHOWN, 0)
+    shown: list[dict] = []  # the rows of the page asked for
+    filling: list[dict] = []  # the rows of the page being counted (the last one, past the end)
+    found = total = 0
+    for name, path in sorted(state.catalogs().items()):  # one row at a time: only a page of them is kept
+        try:
+            row = {"name": name, **cache.row(path)}
+        except LocalizeError as error:
+            row = {"name": name, "broken": printable(error.message)}
+        total += 1
+        for key in totals:
+            totals[key] += row.get(key, 0)
+        for kind, keep in SHOWN.items():
+            counts[kind] += keep(row)
+        if SHOWN[show](row) and all(word in f"{row['name']} {row.get('title', '')}".casefold() for word in words):
+            if found % PAGE_SIZE == 0:
+                filling = []
+                if found // PAGE_SIZE == number - 1:
+                    shown = filling
+            filling.append(row)
+            found += 1
+    cache.save()
+    pages_count = max(1, -(-found // PAGE_SIZE))
+    if number > pages_count:  # (past the last page: the last page)
+        number, shown = pages_count, filling
+    return render_template("index.html", rows=shown, folder=str(state.folder), csrf=state.csrf, total=total,
+                           found=found, totals=totals, counts=counts, show=show, query=query, page=number,
+                           pages=pages_count)
 
 
 @pages.get("/po/<path:name>")

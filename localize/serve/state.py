@@ -58,7 +58,7 @@ class ServeState:
         return self._find
 
     def status(self):
-        """The POs' status rows, shared with ``localize status`` (``<folder>/.localize-status.json``):
+        """The POs' status rows, shared with ``localize status`` (``<folder>/.localize-status.sqlite``):
         the list of articles checks only the POs changed since they were last seen."""
         if self._status is None:
             from localize.statuscache import StatusCache
