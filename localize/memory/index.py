@@ -42,6 +42,7 @@ import tempfile
 import zlib
 from array import array
 from pathlib import Path
+from typing import Any
 
 from localize.errors import LocalizeError
 from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
@@ -471,7 +472,7 @@ class _Postings:
         each pair's array as the index holds it, less the units removed, with the units added."""
         import numpy
 
-        def grouped(rows) -> tuple[list, list, object]:
+        def grouped(rows) -> tuple[list, list, Any]:
             """(each pair once, in order; where each one's postings begin, and end; the postings (id with
             length, sketch), by pair then id)."""
             if not len(rows):
