@@ -29,6 +29,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from localize.errors import LocalizeError
+
 NAME = ".localize-status.sqlite"
 SCHEMA = "localize-status 2"
 SETTLED_NS = 2_000_000_000  # two seconds: more than any file system's clock resolution
@@ -142,29 +144,48 @@ class StatusCache:
                 self._index = self._make_index()
             return self._index
 
-    def _kept(self, name: str) -> tuple | None:
-        """(PO stats, source stats, source path, row) kept for ``name`` with this key, or None."""
-        if name in self._pending:
-            return self._pending[name]
-        if self._database is None:
-            return None
-        try:
-            found = self._database.execute("SELECT po, source, source_path, row FROM rows WHERE path = ? AND key = ?",
-                                           (name, self.key)).fetchone()
-        except sqlite3.Error:
-            return None
-        return None if found is None else (json.loads(found[0]), json.loads(found[1]), found[2], json.loads(found[3]))
+    def _kept(self, names: list[str]) -> dict[str, tuple]:
+        """{name: (PO stats, source stats, source path, row)} kept for those of ``names`` with rows of
+        this key (one statement for them all)."""
+        found = {name: kept for name in names if (kept := self._pending.get(name)) is not None}
+        wanted = [name for name in names if name not in self._pending]
+        if self._database is None or not wanted:
+            return found
+        with contextlib.suppress(sqlite3.Error):
+            for name, po, source, source_path, row in self._database.execute(
+                    f"SELECT path, po, source, source_path, row FROM rows WHERE key = ? AND path IN "
+                    f"({','.join('?' * len(wanted))})", [self.key, *wanted]):
+                found[name] = (json.loads(po), json.loads(source), source_path, json.loads(row))
+        return found
+
+    def rows(self, paths):
+        """``(path, its row)`` for each of ``paths`` in turn, or ``(path, LocalizeError)`` for a PO that
+        cannot be read; the rows kept are looked up ``FLUSH`` paths at a time."""
+        paths = list(paths)
+        for start in range(0, len(paths), FLUSH):
+            part = paths[start:start + FLUSH]
+            with self._lock:
+                kept = self._kept([os.path.abspath(path) for path in part])
+            for path in part:
+                try:
+                    yield path, self._row(path, kept.get(os.path.abspath(path)))
+                except LocalizeError as error:
+                    yield path, error
 
     def row(self, path: Path | str) -> dict:
         """The status row of the PO at ``path`` (with its ``title``); raises ``LocalizeError`` for a
         PO that cannot be read (never cached: it is read again next time)."""
+        name = os.path.abspath(path)
+        with self._lock:
+            kept = self._kept([name]).get(name)
+        return self._row(path, kept)
+
+    def _row(self, path: Path | str, kept: tuple | None) -> dict:
         from localize import pipeline
         from localize.catalog import read_po
 
         name = os.path.abspath(path)
         po_stats = file_stats(path)
-        with self._lock:
-            kept = self._kept(name)
         if kept is not None and po_stats is not None and kept[0] == po_stats and kept[1] == file_stats(kept[2]):
             return kept[3]
         po = read_po(path)

@@ -122,13 +122,11 @@ def status(files, glossary_files, as_json):
     types: Counter[str] = Counter()
     changed, shown, broken = 0, 0, []
     listing = _JsonList("files") if as_json else None
-    for path in paths:  # one row at a time, each shown as it comes: memory stays flat however large the archive
-        try:
-            row = cache.row(path)
-        except LocalizeError as error:  # one broken PO: say so, and show all the others
-            broken.append({"file": str(path), "error": printable(error.message)})
+    for path, kept in cache.rows(paths):  # a row at a time, shown as it comes: memory stays flat however many
+        if isinstance(kept, LocalizeError):  # one broken PO: say so, and show all the others
+            broken.append({"file": str(path), "error": printable(kept.message)})
             continue
-        row = {"file": str(path), **{key: value for key, value in row.items() if key != "title"}}
+        row = {"file": str(path), **{key: value for key, value in kept.items() if key != "title"}}
         shown += 1
         for key in keys:
             total[key] += row[key]

@@ -93,11 +93,11 @@ def index():
     shown: list[dict] = []  # the rows of the page asked for
     filling: list[dict] = []  # the rows of the page being counted (the last one, past the end)
     found = total = 0
-    for name, path in sorted(state.catalogs().items()):  # one row at a time: only a page of them is kept
-        try:
-            row = {"name": name, **cache.row(path)}
-        except LocalizeError as error:
-            row = {"name": name, "broken": printable(error.message)}
+    catalogs = sorted(state.catalogs().items())
+    names = {path: name for name, path in catalogs}
+    for path, kept in cache.rows(path for _, path in catalogs):  # a row at a time: only a page of them is kept
+        row = {"name": names[path], **({"broken": printable(kept.message)} if isinstance(kept, LocalizeError)
+                                         else kept)}
         total += 1
         for key in totals:
             totals[key] += row.get(key, 0)
