@@ -79,6 +79,7 @@ class Term:
 _Shape = tuple[tuple[str, ...], str, str]  # what a term has besides its words (see _shape)
 _Entry = tuple[tuple[str, ...], Term, _Shape | None]  # a term in the index: its key words, itself, its shape
 _MOST_REMEMBERED = 200_000  # words whose terms an index remembers (a bound on its memory)
+_NO_ENTRIES: list = []  # the terms of a word that begins none (shared: never changed)
 
 
 class Match(NamedTuple):
@@ -277,7 +278,7 @@ class TermIndex:
     def _entries(self, word: str) -> list[_Entry]:
         """The terms whose first word this word may be (plural, possessive, case), remembered."""
         entries = [entry for lookup in _lookup_keys(word) for entry in self.by_first.get(lookup, ())]
-        entries = _case_fits(word, entries)
+        entries = (_case_fits(word, entries) if entries else entries) or _NO_ENTRIES  # (most words: one shared list)
         if len(self._entries_of) < _MOST_REMEMBERED:
             self._entries_of[word] = entries
         return entries
@@ -339,7 +340,7 @@ def _english_words() -> frozenset[str]:
     return frozenset(word for word in get_english_words_set(["web2"]) if word.islower())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # (an index remembers each word's terms: this serves the words of a new index)
 def _lookup_keys(word: str) -> tuple[str, ...]:
     if _is_acronym(word):  # "ISIS", but also "BAGHDAD" in a dateline
         return (word, word.lower(), *_singulars(word.lower()))
