@@ -370,25 +370,41 @@ class _Postings:
 
     def note(self, added: bool, units: list[tuple[int, str]]) -> None:
         """Note the units (id, English key) added (or removed): their words as ``_words`` makes them,
-        for all of them at once (one pass of the regular expressions over their English)."""
-        words, noted, codes = self.words[added], self.units[added], _CODES
+        for all of them at once (one pass over their English, "\x01" between two)."""
+        import numpy
+
+        if not units:
+            return
+        codes = _CODES
         if len(codes) > WORDS_KEPT:
             codes.clear()
-        tokens = _TOKEN.findall(_NUMBER.sub("0", "\n".join(key for _, key in units).lower()))
-        tokens.append("\n")
-        at, start = 0, len(words)
-        for token in tokens:
-            if token != "\n":
-                code = codes.get(token)
-                if code is None:
-                    code = codes[token] = zlib.crc32(token[:6].encode("utf-8", "surrogatepass")) or 1
-                words.append(code)
-                continue
-            if len(words) > start:
-                unit, key = units[at]
-                noted.extend((unit << 32 | len(key), len(words) - start))
-                start = len(words)
-            at += 1
+        text = " \x01 ".join(key for _, key in units).lower()
+        tokens: list = []
+        if text.count("\x01") != len(units) - 1:  # (a key holding the separator: one at a time)
+            for _, key in units:
+                tokens += [*_WORD.findall(_NUMBER.sub("0", key.lower())), "\x01"]
+            tokens.pop()
+        else:  # C-speed bytes operations give _WORD's words (digits as 0): ASCII ones as bytes, and the
+            for mark in _MARKS:
+                if mark in text:
+                    text = text.replace(mark, " ")
+            tokens = text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
+            if not text.isascii():  # others, holding a character past ASCII, split again as _words does
+                tokens = [word for token in tokens for word in ((token,) if token.isascii() else _WORD.findall(
+                    _NUMBER.sub("0", token.decode("utf-8", "surrogatepass"))))]
+        codes[b"\x01"] = codes["\x01"] = 0  # (between two units: a word's code is never 0)
+        found = list(map(codes.get, tokens))
+        if None in found:  # words not seen before (as bytes: ASCII ones, every number still to write as 0)
+            for token in {token for token, code in zip(tokens, found, strict=True) if code is None}:
+                codes[token] = zlib.crc32(_RUNS_OF_ZEROS.sub(b"0", token)[:6] if isinstance(token, bytes) else
+                                          token[:6].encode("utf-8", "surrogatepass")) or 1
+            found = list(map(codes.__getitem__, tokens))
+        values = numpy.array([*found, 0], numpy.int64)
+        sizes = numpy.diff(numpy.flatnonzero(values == 0), prepend=-1) - 1  # each unit's number of words
+        kept = sizes > 0
+        postings = numpy.array([unit << 32 | len(key) for unit, key in units], numpy.int64)
+        self.words[added].frombytes(values[values != 0].tobytes())
+        self.units[added].frombytes(numpy.stack((postings[kept], sizes[kept]), axis=1).tobytes())
         if len(self.words[False]) + len(self.words[True]) > _SPILL:
             self._spill()
 
@@ -570,8 +586,12 @@ def _units(path: Path, name: str, kind: int, warn) -> list[Unit]:
 
 
 _WORD = re.compile(r"\w+")
-_TOKEN = re.compile(r"\w+|\n")  # (the words of several keys, "\n" between them: a key has no line break)
-_CODES: dict[str, int] = {}  # each word's code, as _words makes it (WORDS_KEPT words at most, then forgotten)
+_CODES: dict = {}  # each word's code (str, or bytes when ASCII), as _words makes it (WORDS_KEPT words at most)
+_ASCII_WORDS = bytes(byte if chr(byte).isalnum() or byte in b"_\x01" or not chr(byte).isascii() else 32
+                     for byte in range(256)).replace(b"123456789", b"000000000")  # an ASCII letter, digit (as 0)
+# or _ kept, and the bytes of characters past ASCII; else a space
+_RUNS_OF_ZEROS = re.compile(rb"0+")  # (every number written 0: _NUMBER's rule, on digits made 0)
+_MARKS = "’‘“”—–…«»"  # news' punctuation past ASCII, no part of a word: spaces, as the rest of it
 _NUMBER = re.compile(r"\d+")
 _ROW = "kind, file, position, key, source, target, origin, ignores"
 _CHUNK = 512  # values bound to one statement at most
