@@ -361,6 +361,7 @@ class _Postings:
         self.database = database
         self._empty()
         self.spilled: tempfile.TemporaryDirectory | None = None
+        self.counts: dict[int, int] = {}  # each word's change of count (units holding it), as noted so far
         self.fresh = database.execute("SELECT 1 FROM pairs LIMIT 1").fetchone() is None  # (a new index: none to read)
 
     def _empty(self) -> None:
@@ -453,31 +454,36 @@ class _Postings:
         self._count(*counted)
 
     def finish(self) -> None:
-        """Write every pair's array changed (and the words' counts)."""
+        """Write every pair's array changed, and the words' counts."""
         if self.spilled is None:
             (removed, fewer), (added, more) = self._noted(False), self._noted(True)
             self._merge(removed, added)
             self._count(fewer, more)
-            return
-        self._spill()
-        try:
-            for bucket in range(_BUCKETS):
-                self._merge(*(_spilled(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"))
-                              for added in (False, True)))
-        finally:
-            self.spilled.cleanup()
+        else:
+            self._spill()
+            try:
+                for bucket in range(_BUCKETS):
+                    self._merge(*(_spilled(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"))
+                                  for added in (False, True)))
+            finally:
+                self.spilled.cleanup()
+        self._write_counts()
 
     def _count(self, removed, added) -> None:
-        """The words' counts changed by the units removed and added (arrays of their words, each
-        once a unit)."""
+        """Count the words of the units removed and added (arrays of their words, each once a unit)
+        for the words' counts, written at the end (or when WORDS_KEPT words are held)."""
         import numpy
 
-        def counted(words) -> dict[int, int]:
-            found, counts = numpy.unique(words, return_counts=True)
-            return dict(zip(found.tolist(), counts.tolist(), strict=True))
+        counts = self.counts
+        for words, sign in ((removed, -1), (added, 1)):
+            found, many = numpy.unique(words, return_counts=True)
+            for word, count in zip(found.tolist(), (many * sign).tolist(), strict=True):
+                counts[word] = counts.get(word, 0) + count
+        if len(counts) > WORDS_KEPT:
+            self._write_counts()
 
-        fewer, more = counted(removed), counted(added)
-        counts = {word: more.get(word, 0) - fewer.get(word, 0) for word in fewer.keys() | more.keys()}
+    def _write_counts(self) -> None:
+        counts, self.counts = self.counts, {}
         self.database.executemany("INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + "
                                   "excluded.count", [(word, change) for word, change in counts.items() if change])
         self.database.executemany("DELETE FROM words WHERE word = ? AND count <= 0",
