@@ -457,14 +457,14 @@ class _Postings:
         """Write every pair's array changed, and the words' counts."""
         if self.spilled is None:
             (removed, fewer), (added, more) = self._noted(False), self._noted(True)
-            self._merge(removed, added)
+            self._merge([removed, added])
             self._count(fewer, more)
         else:
             self._spill()
             try:
                 for bucket in range(_BUCKETS):
-                    self._merge(*(_spilled(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"))
-                                  for added in (False, True)))
+                    self._merge([_spilled(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"))
+                                 for added in (False, True)])
             finally:
                 self.spilled.cleanup()
         self._write_counts()
@@ -489,33 +489,36 @@ class _Postings:
         self.database.executemany("DELETE FROM words WHERE word = ? AND count <= 0",
                                   [(word,) for word, change in counts.items() if change < 0])
 
-    def _merge(self, removed, added) -> None:
-        """Write the arrays of the pairs of ``removed`` and ``added`` rows (pair, posting, sketch):
-        each pair's array as the index holds it, less the units removed, with the units added."""
+    def _merge(self, rows: list) -> None:
+        """Write the arrays of the pairs of the rows (pair, posting, sketch) removed and added (``rows``,
+        taken out of the list: freed once grouped): each pair's array as the index holds it, less the
+        units removed, with the units added."""
         import numpy
 
         def grouped(rows) -> tuple[list, list, Any]:
             """(each pair once, in order; where each one's postings begin, and end; the postings (id with
-            length, sketch), by pair then id)."""
+            length, sketch), by pair then id): a copy of the rows' postings, and columns of indexes."""
             if not len(rows):
                 return [], [0], numpy.empty((0, 2), "<i8")
-            rows = rows[numpy.lexsort((rows[:, 1], rows[:, 0]))]
-            kept = numpy.ones(len(rows), bool)  # (a unit once a pair)
-            kept[1:] = (rows[1:, 0] != rows[:-1, 0]) | (rows[1:, 1] != rows[:-1, 1])
-            rows = rows[kept]
-            pairs, postings = rows[:, 0], numpy.ascontiguousarray(rows[:, 1:])
+            order = numpy.lexsort((rows[:, 1], rows[:, 0]))
+            pairs, units = rows[order, 0], rows[order, 1]
+            kept = numpy.ones(len(order), bool)  # (a unit once a pair)
+            kept[1:] = (pairs[1:] != pairs[:-1]) | (units[1:] != units[:-1])
+            order, pairs = order[kept], pairs[kept]
             cuts = (numpy.flatnonzero(numpy.diff(pairs)) + 1).tolist()
-            return pairs[[0, *cuts]].tolist(), [0, *cuts, len(pairs)], postings
+            return pairs[[0, *cuts]].tolist(), [0, *cuts, len(pairs)], rows[order, 1:]
 
-        (gone, ends_gone, postings_gone), (new, ends, postings) = grouped(removed), grouped(added)
-        if self.fresh and not gone:  # (a new index: every pair is new, written as it comes)
-            raw = postings.tobytes()
+        dropping, ends_gone, postings_gone = grouped(rows[0])
+        adding, ends, postings = grouped(rows[1])
+        rows.clear()
+        if self.fresh and not dropping:  # (a new index: every pair is new, written as it comes)
+            raw = memoryview(postings).cast("B")
             self.database.executemany("INSERT INTO pairs VALUES (?, ?, ?)", (
                 (pair, ends[number + 1] - ends[number], raw[ends[number] * 16:ends[number + 1] * 16])
-                for number, pair in enumerate(new)))
+                for number, pair in enumerate(adding)))
             return
-        removed = {pair: postings_gone[ends_gone[number]:ends_gone[number + 1]] for number, pair in enumerate(gone)}
-        added = {pair: postings[ends[number]:ends[number + 1]] for number, pair in enumerate(new)}
+        removed = {pair: postings_gone[ends_gone[number]:ends_gone[number + 1]] for number, pair in enumerate(dropping)}
+        added = {pair: postings[ends[number]:ends[number + 1]] for number, pair in enumerate(adding)}
         pairs = sorted(removed.keys() | added.keys())
         held = {} if self.fresh else dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
                                                 pairs))
