@@ -9,8 +9,10 @@ localize's own checking code).  A row is used again only while all of these are 
 a file changed within the last two seconds is never trusted by its time (a second change within
 the clock's resolution could leave size and time as they were), so its row is not kept.
 
-The rows are kept in SQLite and read one at a time, so a run holds none of them but those it
-computed and has not yet written (``FLUSH`` at most): its memory does not grow with the archive.
+The rows are kept in SQLite and read a few hundred at a time, so ``localize status`` holds none of
+them but those it computed and has not yet written (``FLUSH`` at most): its memory does not grow
+with the archive.  The review server, which answers the list of articles many times, also keeps
+in memory the rows it read or made (``keep``).
 
 The file is a cache: a missing, broken or foreign one is an empty cache (a new one is renamed
 over it), and failing to write it costs the next run the checks, nothing else.  ``status`` and
@@ -98,7 +100,9 @@ class StatusCache:
     ``index`` makes the glossary's term index when a row must be computed (never when every
     row is cached).  Safe to share between a server's threads."""
 
-    def __init__(self, folder: str | os.PathLike | None, glossary_files=(), index=None):
+    def __init__(self, folder: str | os.PathLike | None, glossary_files=(), index=None, keep: bool = False):
+        """``keep``: also keep the rows read or made in this process (a server, answering the list of
+        articles many times: its memory holds every row, as the list does; a command holds none)."""
         from localize import pipeline
 
         paths = pipeline.glossary_paths(glossary_files)
@@ -109,6 +113,7 @@ class StatusCache:
         self._lock = threading.RLock()
         self._database = self._open()
         self._pending: dict[str, tuple | None] = {}  # rows computed, not yet written (None: one to forget)
+        self._held: dict[str, tuple] | None = {} if keep else None  # (keep: the rows read or made)
         self._written = False  # (rows were written: forget those of POs gone when saving)
         self.computed = 0  # rows computed (not from the cache) since this cache was made
 
@@ -147,8 +152,9 @@ class StatusCache:
     def _kept(self, names: list[str]) -> dict[str, tuple]:
         """{name: (PO stats, source stats, source path, row)} kept for those of ``names`` with rows of
         this key (one statement for them all)."""
-        found = {name: kept for name in names if (kept := self._pending.get(name)) is not None}
-        wanted = [name for name in names if name not in self._pending]
+        held = self._held if self._held is not None else {}
+        found = {name: kept for name in names if (kept := self._pending.get(name, held.get(name))) is not None}
+        wanted = [name for name in names if name not in self._pending and name not in held]
         if self._database is None or not wanted:
             return found
         with contextlib.suppress(sqlite3.Error):
@@ -156,6 +162,8 @@ class StatusCache:
                     f"SELECT path, po, source, source_path, row FROM rows WHERE key = ? AND path IN "
                     f"({','.join('?' * len(wanted))})", [self.key, *wanted]):
                 found[name] = (json.loads(po), json.loads(source), source_path, json.loads(row))
+                if self._held is not None:
+                    self._held[name] = found[name]
         return found
 
     def rows(self, paths):
@@ -195,9 +203,14 @@ class StatusCache:
         with self._lock:
             self.computed += 1
             if po_stats is not None and settled(po_stats, source_stats):
-                self._pending[name] = (po_stats, source_stats, source_path, row)
-            elif kept is not None:
-                self._pending[name] = None
+                made = self._pending[name] = (po_stats, source_stats, source_path, row)
+                if self._held is not None:
+                    self._held[name] = made
+            else:
+                if kept is not None:
+                    self._pending[name] = None
+                if self._held is not None:
+                    self._held.pop(name, None)
             if len(self._pending) >= FLUSH:
                 self._write()
         return row

@@ -512,7 +512,7 @@ class _Postings:
         adding, ends, postings = grouped(rows[1])
         rows.clear()
         if self.fresh and not dropping:  # (a new index: every pair is new, written as it comes)
-            raw = memoryview(postings).cast("B")
+            raw = memoryview(postings).cast("B") if len(postings) else memoryview(b"")
             self.database.executemany("INSERT INTO pairs VALUES (?, ?, ?)", (
                 (pair, ends[number + 1] - ends[number], raw[ends[number] * 16:ends[number + 1] * 16])
                 for number, pair in enumerate(adding)))
@@ -525,7 +525,7 @@ class _Postings:
         rewritten, emptied = [], []
         for pair in pairs:
             new = added.get(pair)
-            if pair not in held and pair not in removed:  # (a new pair: most of a build's)
+            if new is not None and pair not in held and pair not in removed:  # (a new pair: most of a build's)
                 rewritten.append((pair, len(new), new.tobytes()))
                 continue
             now = numpy.frombuffer(held.get(pair, b""), "<i8").reshape(-1, 2)

@@ -63,7 +63,7 @@ class ServeState:
         if self._status is None:
             from localize.statuscache import StatusCache
 
-            self._status = StatusCache(self.folder, self.glossary_files, index=self.terms)
+            self._status = StatusCache(self.folder, self.glossary_files, index=self.terms, keep=True)
         return self._status
 
     def memory(self):
