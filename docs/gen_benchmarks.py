@@ -59,7 +59,8 @@ def house_paired(data: dict) -> list[str]:
 def tables(data: dict) -> list[str]:
     """Any bench written with bench/record.py: its provenance, what it measures, and its tables."""
     where = data["machine"]
-    lines = [f"### {data['title']} (`bench/{data['bench']}.py`)", "",
+    script = data["bench"].removesuffix("_paired")  # (a bench's --before run: the same script)
+    lines = [f"### {data['title']} (`bench/{script}.py`)", "",
              f"Commit {data['commit']}, {data['date'][:10]}, {where['cpus']} CPUs ({where['cpu_model'] or 'unknown'}), "
              f"Python {where['python']}: `{data['command']}`", "", data["about"], ""]
     for table in data["tables"]:
@@ -72,9 +73,9 @@ def tables(data: dict) -> list[str]:
 
 RENDERERS = {"terminology.json": terminology, "house_paired.json": house_paired, "session_paired.json": house_paired}
 # the order of the page: the product's own jobs first, then its parts
-ORDER = ["mt_throughput", "batch", "archive_scale", "serve", "memory_index", "publish", "glossary_speed",
-         "segment_speed", "articles", "draft_quality", "decoding_bound", "shards", "terminology", "session_paired",
-         "house_paired"]
+ORDER = ["mt_throughput", "batch", "archive_scale", "serve", "memory_index", "memory_index_paired", "publish",
+         "glossary_speed", "segment_speed", "articles", "draft_quality", "decoding_bound", "shards", "terminology",
+         "session_paired", "house_paired"]
 
 
 def generated() -> str:
