@@ -396,10 +396,11 @@ class _Postings:
         codes[b"\x01"] = codes["\x01"] = 0  # (between two units: a word's code is never 0)
         found = list(map(codes.get, tokens))
         if None in found:  # words not seen before (as bytes: ASCII ones, every number still to write as 0)
-            for token in {token for token, code in zip(tokens, found, strict=True) if code is None}:
-                codes[token] = zlib.crc32(_RUNS_OF_ZEROS.sub(b"0", token)[:6] if isinstance(token, bytes) else
-                                          token[:6].encode("utf-8", "surrogatepass")) or 1
-            found = list(map(codes.__getitem__, tokens))
+            new = {token: zlib.crc32(_RUNS_OF_ZEROS.sub(b"0", token)[:6] if isinstance(token, bytes) else
+                                     token[:6].encode("utf-8", "surrogatepass")) or 1
+                   for token, code in zip(tokens, found, strict=True) if code is None}
+            codes.update(new)  # (another thread may clear the cache meanwhile: this file's codes are in new)
+            found = [new[token] if code is None else code for token, code in zip(tokens, found, strict=True)]
         values = numpy.array([*found, 0], numpy.int64)
         sizes = numpy.diff(numpy.flatnonzero(values == 0), prepend=-1) - 1  # each unit's number of words
         kept = sizes > 0
