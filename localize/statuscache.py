@@ -170,13 +170,15 @@ class StatusCache:
         """``(path, its row)`` for each of ``paths`` in turn, or ``(path, LocalizeError)`` for a PO that
         cannot be read; the rows kept are looked up ``FLUSH`` paths at a time."""
         paths = list(paths)
+        folder = os.getcwd()
         for start in range(0, len(paths), FLUSH):
             part = paths[start:start + FLUSH]
+            names = [os.path.normpath(os.path.join(folder, path)) for path in part]  # (os.path.abspath's names)
             with self._lock:
-                kept = self._kept([os.path.abspath(path) for path in part])
-            for path in part:
+                kept = self._kept(names)
+            for path, name in zip(part, names, strict=True):
                 try:
-                    yield path, self._row(path, kept.get(os.path.abspath(path)))
+                    yield path, self._row(path, name, kept.get(name))
                 except LocalizeError as error:
                     yield path, error
 
@@ -186,13 +188,12 @@ class StatusCache:
         name = os.path.abspath(path)
         with self._lock:
             kept = self._kept([name]).get(name)
-        return self._row(path, kept)
+        return self._row(path, name, kept)
 
-    def _row(self, path: Path | str, kept: tuple | None) -> dict:
+    def _row(self, path: Path | str, name: str, kept: tuple | None) -> dict:
         from localize import pipeline
         from localize.catalog import read_po
 
-        name = os.path.abspath(path)
         po_stats = file_stats(path)
         if kept is not None and po_stats is not None and kept[0] == po_stats and kept[1] == file_stats(kept[2]):
             return kept[3]
