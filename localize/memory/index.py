@@ -383,7 +383,7 @@ class _Postings:
         tokens: list = []
         if text.count("\x01") != len(units) - 1:  # (a key holding the separator: one at a time)
             for _, key in units:
-                tokens += [*_WORD.findall(_NUMBER.sub("0", key.lower())), "\x01"]
+                tokens += [*_split(key.lower()), "\x01"]
             tokens.pop()
         else:  # C-speed bytes operations give _WORD's words (digits as 0): ASCII ones as bytes, and the
             for mark in _MARKS:
@@ -391,8 +391,8 @@ class _Postings:
                     text = text.replace(mark, " ")
             tokens = text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
             if not text.isascii():  # others, holding a character past ASCII, split again as _words does
-                tokens = [word for token in tokens for word in ((token,) if token.isascii() else _WORD.findall(
-                    _NUMBER.sub("0", token.decode("utf-8", "surrogatepass"))))]
+                tokens = [word for token in tokens for word in
+                          ((token,) if token.isascii() else _split(token.decode("utf-8", "surrogatepass")))]
         codes[b"\x01"] = codes["\x01"] = 0  # (between two units: a word's code is never 0)
         found = list(map(codes.get, tokens))
         if None in found:  # words not seen before (as bytes: ASCII ones, every number still to write as 0)
@@ -622,7 +622,12 @@ def _words(key: str) -> list[int]:
     """The words of an English as the index counts them: in lower case, every number written 0, cut
     to their first 6 letters (a plural is its singular), each as its CRC-32 (never 0)."""
     return [zlib.crc32(word[:6].encode("utf-8", "surrogatepass")) or 1
-            for word in _WORD.findall(_NUMBER.sub("0", key.lower()))]
+            for word in _split(key.lower())]
+
+
+def _split(text: str) -> list[str]:
+    """The words of a lower-cased text, every number written 0 (the words ``_words`` codes)."""
+    return _WORD.findall(_NUMBER.sub("0", text))
 
 
 def _pair(first: int, second: int) -> int:
