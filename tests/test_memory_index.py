@@ -160,6 +160,12 @@ def test_suggestions_in_a_memory_of_real_news_are_those_of_scoring_every_unit(tm
     # a batch's lookups made together (several rounds of QUERIES, a segment twice, an empty one) answer the same
     together = index.suggest_many(queries + ["", queries[3]])
     assert [[(s.score, s.unit.source) for s in suggestions] for suggestions in together] == expected + [[], expected[3]]
+    memory_index.FETCH, fetch = 150, memory_index.FETCH  # (the English of several groups of lookups read apart)
+    try:
+        together = index.suggest_many(queries)
+    finally:
+        memory_index.FETCH = fetch
+    assert [[(s.score, s.unit.source) for s in suggestions] for suggestions in together] == expected
 
 
 def test_an_updated_figure_a_plural_or_a_short_sentence_is_still_found(tmp_path):
@@ -327,3 +333,28 @@ def test_a_file_s_words_made_together_are_those_of_each_english_alone():
         assert numpy.frombuffer(postings.words[True], "<i8").tolist() == [code for _, words in wanted for code in words]
         assert numpy.frombuffer(postings.units[True], "<i8").reshape(-1, 2).tolist() == [
             [number << 32 | len(keys[number - 1]), len(words)] for number, words in wanted if words], keys
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2, reason="counts Linux threads")
+def test_the_index_imports_numpy_without_a_thread_for_each_core(tmp_path):
+    """numpy's OpenBLAS starts a spinning thread for each core when it loads (CPU a batch pays for nothing: the
+    index does no linear algebra): the index's import of numpy starts none, and leaves the environment as it was."""
+    import subprocess
+    import sys
+
+    script = """
+import os, sys
+from localize.memory.index import _numpy
+before = len(os.listdir("/proc/self/task"))
+_numpy()
+print(len(os.listdir("/proc/self/task")) - before, os.environ.get("OPENBLAS_NUM_THREADS"))
+"""
+    environment = {key: value for key, value in os.environ.items() if not key.endswith("_NUM_THREADS")}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=True)
+    assert run.stdout.split() == ["0", "None"]
+    plain = subprocess.run([sys.executable, "-c", script.replace("_numpy()", "import numpy")], capture_output=True,
+                           text=True, env=environment, check=True)
+    assert plain.stdout.split()[0] != "0"  # (what the test guards against: numpy alone starts threads here)
+    chosen = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={**environment, "OPENBLAS_NUM_THREADS": "2"})
+    assert chosen.stdout.split() == ["1", "2"]  # (a user's own setting is theirs)

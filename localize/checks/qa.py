@@ -71,6 +71,13 @@ def _protected(text: str) -> tuple[str, ...]:
     return protect(text).values
 
 
+@lru_cache(maxsize=8)
+def _unprotected(text: str) -> str:
+    """``text`` with its URLs, e-mails, numbers and placeholders blanked, once per text (three checks
+    look at the rest of the same Arabic)."""
+    return PROTECTED.sub(" ", text)
+
+
 def protected_items(source: str, target: str, context: Context) -> list[Issue]:
     """Placeholders, URLs and e-mail addresses missing from the Arabic or repeated in it."""
     wanted = Counter(v for v in _protected(source) if kind(v) != "number")
@@ -126,6 +133,8 @@ def balance(source: str, target: str, context: Context) -> list[Issue]:
 def _balanced(text: str, pairs: dict, name: str) -> bool:
     if name == "quotes" and text.count('"') % 2:
         return False
+    if not any(mark in text for marks in pairs.items() for mark in marks):  # (most text: none to match)
+        return True
     stack = []
     closers = {close: open_ for open_, close in pairs.items()}
     for char in text:
@@ -143,7 +152,7 @@ def latin_words(source: str, target: str, context: Context) -> list[Issue]:
     if drafted or not re.search("[\u0600-\u06ff]", target):
         return drafted  # (no Arabic at all and the English itself: untranslated() reports that)
     allowed = context.latin_allowed
-    words = [w for w in dict.fromkeys(_LATIN_WORD.findall(PROTECTED.sub(" ", target))) if w.lower() not in allowed]
+    words = [w for w in dict.fromkeys(_LATIN_WORD.findall(_unprotected(target))) if w.lower() not in allowed]
     if not words:
         return []
     shown = ", ".join(words[:_MOST_SHOWN]) + (f" and {len(words) - _MOST_SHOWN} more"
@@ -158,7 +167,7 @@ _ENGLISH_LETTERS = 8  # Latin letters (and more of them than Arabic ones) that m
 def english_draft(source: str, target: str, context: Context) -> list[Issue]:
     """A translation mostly in Latin script (beyond URLs, e-mails, numbers and do-not-translate
     terms): a draft the model left in English, as small models often do."""
-    text = PROTECTED.sub(" ", target)
+    text = _unprotected(target)
     latin = sum(len(word) for word in _LATIN_WORD.findall(text) if word.lower() not in context.latin_allowed)
     arabic = len(_ARABIC_LETTER.findall(text))
     if latin >= _ENGLISH_LETTERS and latin > arabic and target.strip() != source.strip():  # (same text: untranslated)
@@ -201,7 +210,7 @@ def _repeated_run(words: list[str]) -> str:
 
 def question_marks(source: str, target: str, context: Context) -> list[Issue]:
     """Arabic uses ؟: a Latin question mark outside URLs is a slip."""
-    if "?" in PROTECTED.sub(" ", target):
+    if "?" in _unprotected(target):
         return [Issue("question-mark", expected="\u061f", found="?")]
     return []
 

@@ -53,7 +53,8 @@ SCHEMA = "localize-memory 3"
 PAIRS = 10  # the English's rarest word pairs (first those sharing no word) whose units are candidates
 TOUCH = 4_000  # ... holding no more postings than this in all, by their words' counts (the rarest one always)
 VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
-QUERIES = 64  # lookups answered together at most (their postings are held at once; 128 at most: see _candidates)
+QUERIES = 64  # lookups answered together at most (their postings are held at once; 128 at most: see _picked)
+FETCH = 1_024  # lookups whose candidates' English is read at once (in the index's order: each page once)
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
 _SPILL = 100_000  # words of units a refresh holds in memory, then spills to temporary files (a build's memory)
 _BUCKETS = 64  # ranges of pairs the spilled postings are kept in, each merged into the index at once, in order
@@ -121,8 +122,10 @@ class MemoryIndex:
         return self.suggest_many([source], limit)[0]
 
     def suggest_many(self, sources: list[str], limit: int = 3) -> list[list[Suggestion]]:
-        """``suggest`` of each of ``sources``, answered together (``QUERIES`` at a time: a few
-        statements and array operations for all of them, not a few for each)."""
+        """``suggest`` of each of ``sources``, answered together: ``QUERIES`` at a time, a few
+        statements and array operations for all of them (not a few for each), and the English of
+        the candidates of ``FETCH`` of them read at once, in the index's order (a page of the
+        index read once for all the candidates it holds, not once for each)."""
         from rapidfuzz import fuzz, process
 
         keys = list(dict.fromkeys(_key(source) for source in sources))
@@ -130,8 +133,8 @@ class MemoryIndex:
             return [[] for _ in sources]
         found: dict[str, list] = {}
         with self._reading():
-            for start in range(0, len(keys), QUERIES):
-                part = keys[start:start + QUERIES]
+            for start in range(0, len(keys), FETCH):
+                part = keys[start:start + FETCH]
                 for key, candidates in zip(part, self._candidates(part), strict=True):
                     self.scored += len(candidates)
                     scored = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
@@ -155,8 +158,25 @@ class MemoryIndex:
 
     def _candidates(self, keys: list[str]) -> list[list[str]]:
         """For each of ``keys``, the English of VERIFY units at most (the key aside) to score against it."""
-        import numpy
+        numpy = _numpy()
 
+        picked = [self._picked(keys[start:start + QUERIES]) for start in range(0, len(keys), QUERIES)]
+        query = numpy.concatenate([query + start for (query, _), start in zip(picked, range(0, len(keys), QUERIES),
+                                                                              strict=True)])
+        ids = numpy.concatenate([ids for _, ids in picked])
+        english = dict(_rows(self.database, "SELECT id, key FROM english WHERE id IN ({})",
+                             numpy.unique(ids).tolist()))
+        found: list[list[str]] = [[] for _ in keys]
+        for number, unit in zip(query.tolist(), ids.tolist(), strict=True):
+            found[number].append(english[unit])
+        return [sorted(set(texts) - {key}) for key, texts in zip(keys, found, strict=True)]
+
+    def _picked(self, keys: list[str]):
+        """(query, id): the VERIFY units at most of each of ``keys`` (QUERIES at most, each its number
+        in ``query``) whose English to score against it."""
+        numpy = _numpy()
+
+        none = numpy.empty(0, numpy.int64)
         words_of = [_words(key) for key in keys]
         counts = self._counts([word for words in words_of for word in words])
         chosen_of = []
@@ -167,19 +187,18 @@ class MemoryIndex:
                 if estimate:
                     pairs.setdefault(_pair(first, second), (at, estimate))
             chosen_of.append(_rarest(pairs))
-        found: list[list[str]] = [[] for _ in keys]
         blobs = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
                            sorted({pair for chosen in chosen_of for pair in chosen})))
         held = [[blobs[pair] for pair in chosen if pair in blobs] for chosen in chosen_of]
         postings = numpy.frombuffer(b"".join(blob for blobs_of in held for blob in blobs_of), "<i8").reshape(-1, 2)
         if not len(postings):
-            return found
+            return none, none
         query = numpy.repeat(numpy.arange(len(keys)), [sum(map(len, blobs_of)) // 16 for blobs_of in held])
         lengths, sizes = postings[:, 0] & 0xFFFFFFFF, numpy.array([len(key) for key in keys])[query]
         kept = (lengths >= sizes * 0.6 - 1) & (lengths <= sizes / 0.6 + 1)  # what a 75% ratio allows
         postings, query = postings[kept], query[kept]
         if not len(postings):
-            return found
+            return none, none
         units = query << 56 | postings[:, 0] >> 32  # (a query's number, under 128, then a unit's id, under 2**56)
         order = units.argsort()  # each query's postings of each unit together
         units, theirs = units[order], postings[order, 1]
@@ -195,12 +214,7 @@ class MemoryIndex:
         order = (query << 16 | (1 << 16) - 1 - alike).argsort(kind="stable")  # (ties: the smaller id first)
         query, ids = query[order], units[order] & (1 << 56) - 1
         rank = numpy.arange(len(query)) - numpy.searchsorted(query, query)
-        query, ids = query[rank < VERIFY], ids[rank < VERIFY]
-        english = dict(_rows(self.database, "SELECT id, key FROM english WHERE id IN ({})",
-                             numpy.unique(ids).tolist()))
-        for number, unit in zip(query.tolist(), ids.tolist(), strict=True):
-            found[number].append(english[unit])
-        return [sorted(set(texts) - {key}) for key, texts in zip(keys, found, strict=True)]
+        return query[rank < VERIFY], ids[rank < VERIFY]
 
     def _counts(self, words: list[int]) -> dict[int, int]:
         """How many units hold each of ``words`` (0: none), kept for the run's later lookups."""
@@ -372,7 +386,7 @@ class _Postings:
     def note(self, added: bool, units: list[tuple[int, str]]) -> None:
         """Note the units (id, English key) added (or removed): their words as ``_words`` makes them,
         for all of them at once (one pass over their English, "\x01" between two)."""
-        import numpy
+        numpy = _numpy()
 
         if not units:
             return
@@ -413,7 +427,7 @@ class _Postings:
     def _noted(self, added: bool):
         """(the (pair, posting, sketch) rows of the units noted, each pair once a unit; their words,
         each once a unit)."""
-        import numpy
+        numpy = _numpy()
 
         words = numpy.frombuffer(self.words[added], "<i8")
         units = numpy.frombuffer(self.units[added], "<i8").reshape(-1, 2)
@@ -436,7 +450,7 @@ class _Postings:
     def _spill(self) -> None:
         """Append the postings noted to the temporary file of each one's range of pairs, and count
         their words in the index."""
-        import numpy
+        numpy = _numpy()
 
         if self.spilled is None:
             self.spilled = tempfile.TemporaryDirectory(prefix="localize-memory-")
@@ -473,7 +487,7 @@ class _Postings:
     def _count(self, removed, added) -> None:
         """Count the words of the units removed and added (arrays of their words, each once a unit)
         for the words' counts, written at the end (or when WORDS_KEPT words are held)."""
-        import numpy
+        numpy = _numpy()
 
         counts = self.counts
         for words, sign in ((removed, -1), (added, 1)):
@@ -494,7 +508,7 @@ class _Postings:
         """Write the arrays of the pairs of the rows (pair, posting, sketch) removed and added (``rows``,
         taken out of the list: freed once grouped): each pair's array as the index holds it, less the
         units removed, with the units added."""
-        import numpy
+        numpy = _numpy()
 
         def grouped(rows) -> tuple[list, list, Any]:
             """(each pair once, in order; where each one's postings begin, and end; the postings (id with
@@ -545,7 +559,7 @@ class _Postings:
 
 def _spilled(path: str):
     """The (pair, posting, sketch) rows of a spill file (none if it was never written)."""
-    import numpy
+    numpy = _numpy()
 
     try:
         with open(path, "rb") as spill:
@@ -607,6 +621,26 @@ _ROW = "kind, file, position, key, source, target, origin, ignores"
 _CHUNK = 512  # values bound to one statement at most
 
 
+def _numpy():
+    """numpy, imported (the first time) with one BLAS thread unless the user chose how many: the
+    index does array arithmetic and sorting, never linear algebra, and the OpenBLAS that numpy
+    loads starts a thread for each core, spinning for a while (a tenth of a second of CPU on
+    two cores, as much as importing numpy itself; more the more cores).  Only that one import
+    sees the setting: the environment is put back as it was."""
+    import sys
+
+    if "numpy" in sys.modules or "OPENBLAS_NUM_THREADS" in os.environ:
+        import numpy
+
+        return numpy
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        import numpy
+    finally:
+        os.environ.pop("OPENBLAS_NUM_THREADS", None)
+    return numpy
+
+
 def _rows(database: sqlite3.Connection, query: str, values: list) -> list:
     """The rows of ``query`` with its ``IN ({})`` bound to ``values``, a chunk at a time (padded to
     a power of two with the last value: a few statements, each prepared once)."""
@@ -645,7 +679,7 @@ def _sketch(words: list[int]) -> int:
 
 def _bits(values):
     """How many bits are set in each of the 64-bit ``values``."""
-    import numpy
+    numpy = _numpy()
 
     values = numpy.ascontiguousarray(values).view(numpy.uint64)
     if hasattr(numpy, "bitwise_count"):  # numpy 2
