@@ -23,6 +23,7 @@ from localize.errors import LocalizeError
 PO_FIX = "fix the file in a PO editor or restore it from version control"
 _KEYWORD = re.compile(r"(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>\d+)\])?)\s*(?P<string>.*)$")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
+_SOUND = re.compile(r'"[^"\\\x04]*(?:\\[\\"ntrvbf][^"\\\x04]*)*"\s*$')  # a string none of _check_string's faults
 _ESCAPE = re.compile(r"\\(.)")
 _KEPT_ESCAPES = frozenset('\\"ntrvbf')  # what polib reads and writes back unchanged
 _PREVIOUS = re.compile(r'(?:msgctxt|msgid_plural|msgid)\s*(?P<string>.*)$')
@@ -62,7 +63,9 @@ def parse(text: str, where: str) -> polib.POFile:
     rows = lines(text)
     if _TIGHT.search(text):  # (rare: most files are written with the spaces)
         rows = [_spaced(row) for row in rows]
-    _check_lines(rows, where)
+        _check_lines(rows, where)
+    elif "\r" in text or not _PLAIN.fullmatch(text if text.endswith("\n") else text + "\n"):
+        _check_lines(rows, where)
     parser = polib._POFileParser("", wrapwidth=0)  # noqa: SLF001 (polib splits on U+2028 otherwise)
     parser.fhandle = rows
     try:
@@ -77,6 +80,17 @@ def parse(text: str, where: str) -> polib.POFile:
     _check_plural_forms(po, rows, where)
     _check_entries(po, where)
     return po
+
+
+# A file as PO editors and polib write it, matched whole (C speed): each entry its comments, its previous
+# msgctxt/msgid, msgctxt, msgid and msgstr (continued on string lines), all of it obsolete (#~) or none,
+# every string sound (closed, no escape polib would not write back, no U+0004), blank lines between
+# entries; what it matches, _check_lines accepts (anything else, valid or not, goes through _check_lines).
+_SOUND_STRING = r'"[^"\\\n\x04]*(?:\\[\\"ntrvbf][^"\\\n\x04]*)*"\n'
+_PLAIN_ENTRY = (r"(?:#(?![~|])[^\n]*\n)*(?:{p}(?:msgctxt |msgid )?{s})*(?:{o}msgctxt {s}(?:{o}{s})*)?"
+                r"{o}msgid {s}(?:{o}{s})*{o}msgstr {s}(?:{o}{s})*")
+_PLAIN = re.compile("(?:\n|{}|{})*".format(_PLAIN_ENTRY.format(o="", p=r"#\| ", s=_SOUND_STRING),
+                                          _PLAIN_ENTRY.format(o="#~ ", p=r"#~\| ", s=_SOUND_STRING)))
 
 
 def _fail(where: str, number: int, what: str, hint: str = PO_FIX):
@@ -146,6 +160,8 @@ def _check_previous(line: str, where: str, number: int) -> None:
 
 
 def _check_string(string: str, where: str, number: int) -> None:
+    if _SOUND.match(string):  # (nearly every string: one match, no faults to tell apart)
+        return
     if not _STRING.match(string):
         what = "unterminated string" if string.startswith('"') else f"unexpected text {string[:30]!r}"
         raise _fail(where, number, what)

@@ -114,3 +114,42 @@ def test_valid_po_with_escapes_and_obsolete_entries_is_accepted():
             'msgstr "\u0642\u0644"\n\n#~ msgid "gone"\n#~ msgstr "\u0630\u0647\u0628"\n')
     po = parse_catalog(text, "x.po")
     assert [(e.msgid, e.obsolete) for e in po] == [('say "hi"', False), ("gone", True)]
+
+
+def test_the_whole_file_check_accepts_nothing_the_line_checks_refuse(monkeypatch):
+    """A PO as polib and PO editors write it is checked by one match of the whole file (``_PLAIN``), not line by
+    line: on 3,000 random edits of real PO text (this repository's sample PO, and one with every kind of line a PO
+    editor writes), every file it accepts is one the line-by-line checks accept too."""
+    import random
+
+    from localize import po_syntax
+
+    real = (FIXTURES.parent.parent / "translations/ar/iran-imis.po").read_text(encoding="utf-8")
+    every = ('msgid ""\nmsgstr ""\n"Language: ar\\n"\n\n#. note\n#: a.txt:3\n#, fuzzy\n#| msgctxt "1.1"\n'
+             '#| msgid "old"\nmsgctxt "1.1"\nmsgid ""\n"say \\"hi\\"\\n"\n"again"\nmsgstr "\u0642\u0644"\n"\\t"\n\n'
+             '#~ msgctxt "2.1"\n#~ msgid "gone"\n#~ msgstr "\u0630\u0647\u0628"\n')
+    for text in (real, every):
+        checked = []
+        monkeypatch.setattr(po_syntax, "_check_lines", lambda rows, where: checked.append(where))
+        parse_catalog(text, "x.po")
+        assert checked == []  # (the whole-file match took it: the test below is not vacuous)
+        monkeypatch.undo()
+    rng = random.Random(7)
+    pieces = ['"', "\\", "\\q", "\x04", "\n", "#", "#~ ", "#| ", "msgid ", "msgstr ", "msgctxt ", "msgstr[0] ",
+              "msgid_plural ", " ", '""', "\n\n", "#, fuzzy\n"]
+    accepted = 0
+    for _ in range(3000):
+        text = list(rng.choice((real, every)))
+        for _ in range(rng.randint(1, 3)):
+            at, what = rng.randrange(len(text) + 1), rng.random()
+            if what < 0.4:
+                text[at:at] = rng.choice(pieces)
+            elif what < 0.7:
+                del text[at:at + rng.randint(1, 5)]
+            else:
+                text[at:at] = text[rng.randrange(len(text)):][:rng.randint(1, 40)]
+        edited = "".join(text)
+        if po_syntax._PLAIN.fullmatch(edited if edited.endswith("\n") else edited + "\n"):
+            accepted += 1
+            po_syntax._check_lines(po_syntax.lines(edited), "x.po")  # (raises if the two disagree)
+    assert 300 < accepted < 2900  # (both sides taken: edits it accepts, edits it leaves to the line checks)
