@@ -36,7 +36,9 @@ def lines(text: str) -> list[str]:
     """The file's lines, split as msgfmt splits them: at line feeds, and at carriage returns in
     a file that has no line feed (classic Mac line ends, which msgfmt reads too; split on "\n"
     alone, such a file would be one header line hiding every entry)."""
-    if "\n" not in text and "\r" in text:
+    if "\r" not in text:
+        return text.split("\n")
+    if "\n" not in text:
         return text.split("\r")
     return re.split(r"\r?\n", text)
 
