@@ -58,7 +58,8 @@ FETCH = 1_024  # lookups whose candidates' English is read at once (in the index
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
 _SPILL = 100_000  # words of units a refresh holds in memory, then spills to temporary files (a build's memory)
 _BUCKETS = 64  # ranges of pairs the spilled postings are kept in, each merged into the index at once, in order
-_BUCKET_SHIFT = 58  # (a pair's top bits, the first word's, name its range: pair >> 58 is -32 to 31)
+# (their bounds: the first spill's pairs cut in _BUCKETS parts of as many postings each, so that a range holds
+# about as much as another however common a first word is: "the" begins 8% of a news archive's pairs)
 _SIGN = 1 << 63
 
 _TABLES = """
@@ -126,7 +127,7 @@ class MemoryIndex:
         statements and array operations for all of them (not a few for each), and the English of
         the candidates of ``FETCH`` of them read at once, in the index's order (a page of the
         index read once for all the candidates it holds, not once for each)."""
-        from rapidfuzz import fuzz, process
+        from rapidfuzz.fuzz import ratio
 
         keys = list(dict.fromkeys(_key(source) for source in sources))
         if not self.size or not keys:
@@ -137,11 +138,13 @@ class MemoryIndex:
                 part = keys[start:start + FETCH]
                 for key, candidates in zip(part, self._candidates(part), strict=True):
                     self.scored += len(candidates)
-                    scored = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
-                    scored.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
-                    found[key] = scored[:limit]
-            units = self._first_units(sorted({text for scored in found.values() for text, _, _ in scored}))
-        return [[Suggestion(int(score), units[text]) for text, score, _ in found[_key(source)]] for source in sources]
+                    # (tm.Memory's process.extract with fuzz.ratio, for 32 candidates at most: a call each
+                    # costs less than one call's setup; 0 is a ratio under the cutoff)
+                    scored = sorted((-score, text) for text in candidates
+                                    if (score := ratio(key, text, score_cutoff=FUZZY_MIN)))
+                    found[key] = scored[:limit]  # best first, ties by text, as tm.Memory does
+            units = self._first_units(sorted({text for scored in found.values() for _, text in scored}))
+        return [[Suggestion(int(-score), units[text]) for score, text in found[_key(source)]] for source in sources]
 
     @contextlib.contextmanager
     def _reading(self):
@@ -375,6 +378,7 @@ class _Postings:
         self.database = database
         self._empty()
         self.spilled: tempfile.TemporaryDirectory | None = None
+        self.bounds: Any = None  # the ranges' first pairs (but the first range's), from the first spill
         self.counts: dict[int, int] = {}  # each word's change of count (units holding it), as noted so far
         self.fresh = database.execute("SELECT 1 FROM pairs LIMIT 1").fetchone() is None  # (a new index: none to read)
 
@@ -454,14 +458,18 @@ class _Postings:
 
         if self.spilled is None:
             self.spilled = tempfile.TemporaryDirectory(prefix="localize-memory-")
-        counted = []
-        for added in (False, True):
-            rows, words = self._noted(added)
+        counted, noted = [], [self._noted(added) for added in (False, True)]
+        if self.bounds is None:
+            pairs = numpy.sort(numpy.concatenate([rows[:, 0] for rows, _ in noted]))
+            self.bounds = numpy.unique(pairs[len(pairs) * numpy.arange(1, _BUCKETS) // _BUCKETS]) if len(pairs) \
+                else numpy.empty(0, "<i8")
+        ranges = len(self.bounds) + 1
+        for added, (unordered, words) in zip((False, True), noted, strict=True):
             counted.append(words)
-            buckets = (rows[:, 0] >> _BUCKET_SHIFT) + _BUCKETS // 2
+            buckets = numpy.searchsorted(self.bounds, unordered[:, 0], side="right")
             order = buckets.argsort(kind="stable")
-            rows, bounds = rows[order], numpy.searchsorted(buckets[order], numpy.arange(_BUCKETS + 1)).tolist()
-            for bucket in range(_BUCKETS):
+            rows, bounds = unordered[order], numpy.searchsorted(buckets[order], numpy.arange(ranges + 1)).tolist()
+            for bucket in range(ranges):
                 if bounds[bucket] < bounds[bucket + 1]:
                     with open(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"), "ab") as spill:
                         spill.write(rows[bounds[bucket]:bounds[bucket + 1]].tobytes())
@@ -477,7 +485,7 @@ class _Postings:
         else:
             self._spill()
             try:
-                for bucket in range(_BUCKETS):
+                for bucket in range(len(self.bounds) + 1):
                     self._merge([_spilled(os.path.join(self.spilled.name, f"{int(added)}-{bucket}"))
                                  for added in (False, True)])
             finally:
