@@ -127,7 +127,7 @@ class MemoryIndex:
         statements and array operations for all of them (not a few for each), and the English of
         the candidates of ``FETCH`` of them read at once, in the index's order (a page of the
         index read once for all the candidates it holds, not once for each)."""
-        from rapidfuzz.fuzz import ratio
+        from rapidfuzz import fuzz, process
 
         keys = list(dict.fromkeys(_key(source) for source in sources))
         if not self.size or not keys:
@@ -138,13 +138,11 @@ class MemoryIndex:
                 part = keys[start:start + FETCH]
                 for key, candidates in zip(part, self._candidates(part), strict=True):
                     self.scored += len(candidates)
-                    # (tm.Memory's process.extract with fuzz.ratio, for 32 candidates at most: a call each
-                    # costs less than one call's setup; 0 is a ratio under the cutoff)
-                    scored = sorted((-score, text) for text in candidates
-                                    if (score := ratio(key, text, score_cutoff=FUZZY_MIN)))
-                    found[key] = scored[:limit]  # best first, ties by text, as tm.Memory does
-            units = self._first_units(sorted({text for scored in found.values() for _, text in scored}))
-        return [[Suggestion(int(-score), units[text]) for score, text in found[_key(source)]] for source in sources]
+                    scored = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
+                    scored.sort(key=lambda item: (-item[1], item[0]))  # ties by text, as tm.Memory does
+                    found[key] = scored[:limit]
+            units = self._first_units(sorted({text for scored in found.values() for text, _, _ in scored}))
+        return [[Suggestion(int(score), units[text]) for text, score, _ in found[_key(source)]] for source in sources]
 
     @contextlib.contextmanager
     def _reading(self):
