@@ -178,16 +178,7 @@ class MemoryIndex:
         numpy = _numpy()
 
         none = numpy.empty(0, numpy.int64)
-        words_of = [_words(key) for key in keys]
-        counts = self._counts([word for words in words_of for word in words])
-        chosen_of = []
-        for words in words_of:
-            pairs: dict[int, tuple[int, int]] = {}  # {pair: (position, its words' smaller count)}
-            for at, (first, second) in enumerate(zip(words, words[1:] or [0], strict=False)):
-                estimate = min(counts[first], counts[second]) if second else counts[first]
-                if estimate:
-                    pairs.setdefault(_pair(first, second), (at, estimate))
-            chosen_of.append(_rarest(pairs))
+        chosen_of, sketches = self._chosen(keys)
         blobs = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
                            sorted({pair for chosen in chosen_of for pair in chosen})))
         held = [[blobs[pair] for pair in chosen if pair in blobs] for chosen in chosen_of]
@@ -210,12 +201,50 @@ class MemoryIndex:
         shared, units, theirs = numpy.diff(starts, append=len(units)), units[starts], theirs[starts]
         # a query's units whose words' sketch is most like its English's, then sharing most pairs (VERIFY at most)
         query = units >> 56
-        ours = numpy.array([_sketch(words) for words in words_of], numpy.int64)[query]
+        ours = sketches.view("<i8")[query]
         alike = (_bits(theirs & ours) << 10) // numpy.maximum(_bits(theirs | ours), 1) + shared * 51
         order = (query << 16 | (1 << 16) - 1 - alike).argsort(kind="stable")  # (ties: the smaller id first)
         query, ids = query[order], units[order] & (1 << 56) - 1
         rank = numpy.arange(len(query)) - numpy.searchsorted(query, query)
         return query[rank < VERIFY], ids[rank < VERIFY]
+
+    def _chosen(self, keys: list[str]):
+        """(the pairs each of ``keys`` looks up, as ``_rarest`` chooses them; each one's words as one bit
+        each of 64): made for all of them together, in array operations."""
+        numpy = _numpy()
+
+        codes = _codes(keys)
+        kept = self._counts([code for code in codes if code])
+        values = numpy.array([*codes, 0], numpy.int64)
+        sizes = numpy.diff(numpy.flatnonzero(values == 0), prepend=-1) - 1  # each key's number of words
+        words = values[values != 0]
+        counts = numpy.array([kept[word] for word in words.tolist()], numpy.int64)
+        owner = numpy.repeat(numpy.arange(len(keys)), sizes)
+        starts = numpy.cumsum(sizes) - sizes
+        last = numpy.zeros(len(words), bool)  # each key's last word: it begins no pair, unless it is its only one
+        last[(starts + sizes - 1)[sizes > 0]] = True
+        following, counted = numpy.zeros(len(words), numpy.int64), numpy.zeros(len(words), numpy.int64)
+        following[:-1], counted[:-1] = words[1:], counts[1:]
+        following[last], counted[last] = 0, counts[last]
+        estimate = numpy.minimum(counts, counted)  # (the pair's words' smaller count: a word alone, its own)
+        at = numpy.arange(len(words)) - starts[owner]
+        chosen = (~last | (sizes == 1)[owner]) & (estimate > 0)
+        pairs = ((words.astype(numpy.uint64) << numpy.uint64(32) | following.astype(numpy.uint64))
+                 ^ numpy.uint64(_SIGN)).view("<i8")  # (first << 32 | second) - 2**63: signed 64 bits
+        pairs, at, estimate, owner = pairs[chosen], at[chosen], estimate[chosen], owner[chosen]
+        order = numpy.lexsort((at, pairs, owner))  # a pair twice in an English: its first place
+        first = numpy.ones(len(order), bool)
+        first[1:] = (pairs[order][1:] != pairs[order][:-1]) | (owner[order][1:] != owner[order][:-1])
+        order = order[first]
+        order = order[numpy.lexsort((pairs[order], estimate[order], owner[order]))]  # each key's, rarest first
+        ranked = list(zip(pairs[order].tolist(), at[order].tolist(), estimate[order].tolist(), strict=True))
+        bounds = numpy.searchsorted(owner[order], numpy.arange(len(keys) + 1)).tolist()
+        chosen_of = [_rarest(ranked[bounds[number]:bounds[number + 1]]) for number in range(len(keys))]
+        sketches = numpy.zeros(len(keys), numpy.uint64)  # each key's words as one bit each of 64, as _noted's
+        if len(words):
+            sketches[sizes > 0] = numpy.bitwise_or.reduceat(numpy.uint64(1) << (words & 63).astype(numpy.uint64),
+                                                            starts[sizes > 0])
+        return chosen_of, sketches
 
     def _counts(self, words: list[int]) -> dict[int, int]:
         """How many units hold each of ``words`` (0: none), kept for the run's later lookups."""
@@ -392,31 +421,7 @@ class _Postings:
 
         if not units:
             return
-        codes = _CODES
-        if len(codes) > WORDS_KEPT:
-            codes.clear()
-        text = " \x01 ".join(key for _, key in units).lower()
-        tokens: list = []
-        if text.count("\x01") != len(units) - 1:  # (a key holding the separator: one at a time)
-            for _, key in units:
-                tokens += [*_split(key.lower()), "\x01"]
-            tokens.pop()
-        else:  # C-speed bytes operations give _WORD's words (digits as 0): ASCII ones as bytes, and the
-            for mark in _MARKS:
-                if mark in text:
-                    text = text.replace(mark, " ")
-            tokens = text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
-            if not text.isascii():  # others, holding a character past ASCII, split again as _words does
-                tokens = [word for token in tokens for word in
-                          ((token,) if token.isascii() else _split(token.decode("utf-8", "surrogatepass")))]
-        codes[b"\x01"] = codes["\x01"] = 0  # (between two units: a word's code is never 0)
-        found = list(map(codes.get, tokens))
-        if None in found:  # words not seen before (as bytes: ASCII ones, every number still to write as 0)
-            new = {token: zlib.crc32(_RUNS_OF_ZEROS.sub(b"0", token)[:6] if isinstance(token, bytes) else
-                                     token[:6].encode("utf-8", "surrogatepass")) or 1
-                   for token, code in zip(tokens, found, strict=True) if code is None}
-            codes.update(new)  # (another thread may clear the cache meanwhile: this file's codes are in new)
-            found = [new[token] if code is None else code for token, code in zip(tokens, found, strict=True)]
+        found = _codes([key for _, key in units])
         values = numpy.array([*found, 0], numpy.int64)
         sizes = numpy.diff(numpy.flatnonzero(values == 0), prepend=-1) - 1  # each unit's number of words
         kept = sizes > 0
@@ -647,6 +652,38 @@ def _numpy():
     return numpy
 
 
+def _codes(keys: list[str]) -> list[int]:
+    """The words of each of ``keys`` as ``_words`` makes them, one list for all of them, 0 between
+    two keys: made in one pass over their English ("\x01" between two), ASCII words by bytes
+    operations, each word's code looked up in a bounded cache of the words seen."""
+    codes = _CODES
+    if len(codes) > WORDS_KEPT:
+        codes.clear()
+    text = " \x01 ".join(key for key in keys).lower()
+    tokens: list = []
+    if text.count("\x01") != len(keys) - 1:  # (a key holding the separator: one at a time)
+        for key in keys:
+            tokens += [*_split(key.lower()), "\x01"]
+        tokens.pop()
+    else:  # C-speed bytes operations give _WORD's words (digits as 0): ASCII ones as bytes, and the
+        for mark in _MARKS:
+            if mark in text:
+                text = text.replace(mark, " ")
+        tokens = text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
+        if not text.isascii():  # others, holding a character past ASCII, split again as _words does
+            tokens = [word for token in tokens for word in
+                      ((token,) if token.isascii() else _split(token.decode("utf-8", "surrogatepass")))]
+    codes[b"\x01"] = codes["\x01"] = 0  # (between two units: a word's code is never 0)
+    found: list = list(map(codes.get, tokens))
+    if None in found:  # words not seen before (as bytes: ASCII ones, every number still to write as 0)
+        new = {token: zlib.crc32(_RUNS_OF_ZEROS.sub(b"0", token)[:6] if isinstance(token, bytes) else
+                                 token[:6].encode("utf-8", "surrogatepass")) or 1
+               for token, code in zip(tokens, found, strict=True) if code is None}
+        codes.update(new)  # (another thread may clear the cache meanwhile: these keys' codes are in new)
+        found = [new[token] if code is None else code for token, code in zip(tokens, found, strict=True)]
+    return found
+
+
 def _rows(database: sqlite3.Connection, query: str, values: list) -> list:
     """The rows of ``query`` with its ``IN ({})`` bound to ``values``, a chunk at a time (padded to
     a power of two with the last value: a few statements, each prepared once)."""
@@ -670,19 +707,6 @@ def _split(text: str) -> list[str]:
     return _WORD.findall(_NUMBER.sub("0", text))
 
 
-def _pair(first: int, second: int) -> int:
-    """Two consecutive words as one signed 64-bit number (``second`` 0: an English of one word)."""
-    return (first << 32 | second) - _SIGN
-
-
-def _sketch(words: list[int]) -> int:
-    """The words as one bit each of 64 (as a signed 64-bit number)."""
-    bits = 0
-    for word in words:
-        bits |= 1 << (word & 63)
-    return bits - (1 << 64) if bits >> 63 else bits
-
-
 def _bits(values):
     """How many bits are set in each of the 64-bit ``values``."""
     numpy = _numpy()
@@ -693,16 +717,15 @@ def _bits(values):
     return numpy.unpackbits(values.view(numpy.uint8).reshape(-1, 8), axis=1).sum(axis=1, dtype=numpy.int64)
 
 
-def _rarest(pairs: dict[int, tuple[int, int]]) -> list[int]:
-    """Of the English's pairs ({pair: (position, estimated count)}), up to PAIRS, rarest first,
-    holding TOUCH postings at most by their estimates (the rarest one whatever it holds): first
+def _rarest(ranked: list[tuple[int, int, int]]) -> list[int]:
+    """Of the English's pairs ((pair, position, estimated count), rarest first, then by pair), up to
+    PAIRS, holding TOUCH postings at most by their estimates (the rarest one whatever it holds): first
     those sharing no word with one chosen before, then (a short English) the others."""
     chosen: dict[int, None] = {}
     used: set[int] = set()
     touched = 0
-    ranked = sorted(pairs.items(), key=lambda item: (item[1][1], item[0]))
     for apart in (True, False):
-        for pair, (at, estimate) in ranked:
+        for pair, at, estimate in ranked:
             if pair in chosen or (apart and (at in used or at + 1 in used)) or (chosen and touched + estimate > TOUCH):
                 continue
             chosen[pair] = None
