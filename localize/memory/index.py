@@ -56,7 +56,8 @@ VERIFY = 32  # units scored at most a lookup: the most like the English by their
 QUERIES = 64  # lookups answered together at most (their postings are held at once; 128 at most: see _picked)
 FETCH = 1_024  # lookups whose candidates' English is read at once (in the index's order: each page once)
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
-_SPILL = 100_000  # words of units a refresh holds in memory, then spills to temporary files (a build's memory)
+_SPILL = 50_000  # words of units a refresh holds in memory, then spills to temporary files (a build's memory)
+_HELD = 1 << 14  # words' codes cached, and words' counts a refresh holds before writing them (a build's memory)
 _BUCKETS = 64  # ranges of pairs the spilled postings are kept in, each merged into the index at once, in order
 # (their bounds: the first spill's pairs cut in _BUCKETS parts of as many postings each, so that a range holds
 # about as much as another however common a first word is: "the" begins 8% of a news archive's pairs)
@@ -497,7 +498,7 @@ class _Postings:
 
     def _count(self, removed, added) -> None:
         """Count the words of the units removed and added (arrays of their words, each once a unit)
-        for the words' counts, written at the end (or when WORDS_KEPT words are held)."""
+        for the words' counts, written at the end (or when _HELD words are held)."""
         numpy = _numpy()
 
         counts = self.counts
@@ -505,7 +506,7 @@ class _Postings:
             found, many = numpy.unique(words, return_counts=True)
             for word, count in zip(found.tolist(), (many * sign).tolist(), strict=True):
                 counts[word] = counts.get(word, 0) + count
-        if len(counts) > WORDS_KEPT:
+        if len(counts) > _HELD:
             self._write_counts()
 
     def _write_counts(self) -> None:
@@ -621,7 +622,7 @@ def _units(path: Path, name: str, kind: int, warn) -> list[Unit]:
 
 
 _WORD = re.compile(r"\w+")
-_CODES: dict = {}  # each word's code (str, or bytes when ASCII), as _words makes it (WORDS_KEPT words at most)
+_CODES: dict = {}  # each word's code (str, or bytes when ASCII), as _words makes it (_HELD words at most)
 _ASCII_WORDS = bytes(byte if chr(byte).isalnum() or byte in b"_\x01" or not chr(byte).isascii() else 32
                      for byte in range(256)).replace(b"123456789", b"000000000")  # an ASCII letter, digit (as 0)
 # or _ kept, and the bytes of characters past ASCII; else a space
@@ -657,7 +658,7 @@ def _codes(keys: list[str]) -> list[int]:
     two keys: made in one pass over their English ("\x01" between two), ASCII words by bytes
     operations, each word's code looked up in a bounded cache of the words seen."""
     codes = _CODES
-    if len(codes) > WORDS_KEPT:
+    if len(codes) > _HELD:
         codes.clear()
     text = " \x01 ".join(key for key in keys).lower()
     tokens: list = []
