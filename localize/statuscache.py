@@ -140,6 +140,7 @@ class StatusCache:
             finally:
                 with contextlib.suppress(OSError):
                     temporary.unlink(missing_ok=True)
+            _ignored(self.file)
             return sqlite3.connect(self.file, isolation_level=None, timeout=30, check_same_thread=False)
         return None
 
@@ -248,3 +249,18 @@ class StatusCache:
             finally:
                 if self._database.in_transaction:
                     self._database.execute("ROLLBACK")
+
+
+def _ignored(file: Path) -> None:
+    """The ``.gitignore`` that ``localize init`` wrote in the folder before this cache was SQLite
+    lists the JSON file it replaced: the new name is added to it (a cache is not for version
+    control), once.  Any other ``.gitignore`` is the desk's own, and left as it is."""
+    from localize.errors import LocalizeError
+    from localize.files import write_atomic
+
+    ignore = file.parent / ".gitignore"
+    with contextlib.suppress(OSError, UnicodeError, LocalizeError):  # (the cache works without it)
+        text = ignore.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        if ".localize-status.json" in lines and file.name not in lines:
+            write_atomic(ignore, text + ("" if text.endswith("\n") or not text else "\n") + file.name + "\n")

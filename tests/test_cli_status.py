@@ -167,3 +167,24 @@ def test_the_list_of_articles_keeps_a_page_of_rows(run, project):
     last = client.get("/?page=9").get_data(as_text=True)
     assert "iran-imis.po" in last and "copy-200.po" in last and "copy-199.po" not in last
     assert client.get("/?page=3").get_data(as_text=True) == last
+
+
+def test_the_gitignore_an_older_init_wrote_gets_the_cache_s_new_name_once(tmp_path):
+    """``localize init`` used to list the JSON status cache in translations/.gitignore: the SQLite cache adds its own
+    name there once (else every project made before it shows the cache as a new file to commit); a .gitignore of the
+    desk's own, or none, is left as it is."""
+    from localize.statuscache import NAME, StatusCache
+
+    old, own, none = (tmp_path / name for name in ("old", "own", "none"))
+    for folder in (old, own, none):
+        folder.mkdir()
+    (old / ".gitignore").write_text(".localize-memory.sqlite\n.localize-status.json\n.localize.lock", encoding="utf-8")
+    (own / ".gitignore").write_text("*.mo\n", encoding="utf-8")
+    for _ in range(2):
+        for folder in (old, own, none):
+            StatusCache(folder).save()
+            (folder / NAME).unlink()  # (a new cache file each time: the line is still added once)
+    assert (old / ".gitignore").read_text(encoding="utf-8") == \
+        f".localize-memory.sqlite\n.localize-status.json\n.localize.lock\n{NAME}\n"
+    assert (own / ".gitignore").read_text(encoding="utf-8") == "*.mo\n"
+    assert not (none / ".gitignore").exists()
