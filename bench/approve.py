@@ -106,7 +106,8 @@ def main() -> None:
     print_tables(tables)
     write("approve_paired", {"title": "Approving an entry, paired", "rounds": rounds.summary(), "ratio": ratio,
                              "commits": commits},
-          tables=tables, command="bench/approve.py " + " ".join(sys.argv[1:]),
+          tables=tables, command=f"bench/approve.py --before WORKTREE-OF-{commits['before']} --rounds {options.rounds} "
+                                 f"--saves {options.saves} --segments {options.segments}",
           about="The CPU of each `POST /api/po/NAME/save` with approve (the folder lock, the PO read and parsed, "
                 "the entry's checks, the PO written and fsynced, checked again), in the app's own process through "
                 "Flask's test client: two source trees in alternated rounds, each a fresh process approving its "
