@@ -103,8 +103,10 @@ def read_input(path: str | os.PathLike, what: str = "file", limit: int = MAX_INP
     if info.st_size > limit:
         raise too_large
     try:
-        with open(path, "rb") as stream:
-            data = stream.read(limit + 1)
+        with open(path, "rb") as stream:  # (read(limit + 1) would allocate the limit for every file)
+            data = stream.read(info.st_size + 1)
+            if len(data) > info.st_size:  # more than the size said (grown since, or a /proc file): up to the limit
+                data += stream.read(limit + 1 - len(data))
     except PermissionError:
         raise BadInput(str(path), "permission denied", "check the file's permissions") from None
     except OSError as error:

@@ -74,3 +74,17 @@ def test_staged_files_are_written_all_or_nothing(tmp_path):
     assert kept.read_text(encoding="utf-8") == "new page"
     assert (tmp_path / "new/page.ar.html").read_text(encoding="utf-8") == "page"
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_file_that_grew_after_its_size_was_read_is_read_whole_and_still_bounded(tmp_path, monkeypatch):
+    """read_input reads what the size says and goes on when there is more (a file still being written, a
+    /proc file that says 0): every byte up to the limit, and the limit still refused."""
+    from localize import files
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 5000)
+    real = files._stat
+    monkeypatch.setattr(files, "_stat", lambda path, what: os.stat_result((*real(path, what)[:6], 10, 0, 0, 0)))
+    assert files.read_input(path) == b"x" * 5000  # (the stat said 10 bytes)
+    with pytest.raises(LocalizeError, match="too large"):
+        files.read_input(path, limit=4096)
