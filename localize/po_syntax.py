@@ -61,7 +61,8 @@ def _spaced(row: str) -> str:
 
 
 def parse(text: str, where: str) -> polib.POFile:
-    """A PO file's text, checked line by line and then read by polib."""
+    """A PO file's text, checked (whole, by ``_PLAIN``, when written as polib and editors write it;
+    else line by line) and then read by polib."""
     rows = lines(text)
     if _TIGHT.search(text):  # (rare: most files are written with the spaces)
         rows = [_spaced(row) for row in rows]
