@@ -374,11 +374,13 @@ def check_unique_targets(jobs) -> None:
 
 
 def po_files(arguments) -> list[Path]:
-    paths = []
+    """The paths given, a folder's POs in its place (every folder below, as ``Path.rglob`` finds
+    them), sorted as Paths sort: by their parts, compared once each, not a Path comparison each time."""
+    paths: list[Path] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            paths.extend(sorted(path.rglob("*.po")))
+            paths.extend(sorted(path.rglob("*.po"), key=lambda found: found.parts))
         else:
             paths.append(path)
     return paths

@@ -88,3 +88,27 @@ def test_a_file_that_grew_after_its_size_was_read_is_read_whole_and_still_bounde
     assert files.read_input(path) == b"x" * 5000  # (the stat said 10 bytes)
     with pytest.raises(LocalizeError, match="too large"):
         files.read_input(path, limit=4096)
+
+
+def test_a_folder_s_pos_are_those_rglob_finds_in_the_same_order(tmp_path, monkeypatch):
+    """``pipeline.po_files`` sorts a folder's POs by their parts (not by comparing Paths): the same paths, in the
+    same order, as sorted(folder.rglob("*.po")), hidden folders, odd names and symbolic links included."""
+    from pathlib import Path
+
+    from localize.pipeline import po_files
+
+    top = tmp_path / "translations"
+    for name in ("ar/b.po", "ar/a-b.po", "ar-x/a.po", "ar/sub/z.po", ".hidden/h.po", "ar/.po", "ar/A.PO", "ar/c.pot",
+                 "a b/ü ñ.po", "ar/notes.txt", "deep/1/2/3/x.po"):
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text("", encoding="utf-8")
+    (top / "folder.po").mkdir()  # (rglob names a folder that matches, and looks inside it)
+    (top / "folder.po" / "in.po").write_text("", encoding="utf-8")
+    (top / "linked").symlink_to(top / "ar")  # (a linked folder: rglob does not go in)
+    (top / "ar" / "link.po").symlink_to(top / "ar" / "b.po")
+    (top / "ar" / "dangling.po").symlink_to(top / "gone.po")
+    for folder in (top, tmp_path / "translations/", Path(os.path.relpath(top))):
+        assert po_files([folder]) == sorted(Path(folder).rglob("*.po"))
+    monkeypatch.chdir(top)
+    assert po_files(["."]) == sorted(Path(".").rglob("*.po"))
+    assert po_files([top / "ar/b.po", top]) == [top / "ar/b.po", *sorted(top.rglob("*.po"))]

@@ -94,10 +94,9 @@ def index():
     filling: list[dict] = []  # the rows of the page being counted (the last one, past the end)
     found = total = 0
     catalogs = sorted(state.catalogs().items())
-    names = {path: name for name, path in catalogs}
-    for path, kept in cache.rows(path for _, path in catalogs):  # a row at a time: only a page of them is kept
-        row = {"name": names[path], **({"broken": printable(kept.message)} if isinstance(kept, LocalizeError)
-                                         else kept)}
+    rows = cache.rows(path for _, path in catalogs)  # a row at a time, in order: only a page of them is kept
+    for (name, _), (_, kept) in zip(catalogs, rows, strict=True):
+        row = {"name": name, **({"broken": printable(kept.message)} if isinstance(kept, LocalizeError) else kept)}
         total += 1
         for key in totals:
             totals[key] += row.get(key, 0)

@@ -88,8 +88,11 @@ class ServeState:
         from localize import pipeline
 
         folder = self.folder
-        return {path.relative_to(folder).as_posix(): path for path in pipeline.po_files([folder])} \
-            if folder.is_dir() else {}
+        if not folder.is_dir():
+            return {}
+        top = folder.as_posix()  # (rglob's paths are the folder's, then theirs: their name is what follows)
+        start = 0 if top == "." else len(top.rstrip("/")) + 1
+        return {path.as_posix()[start:]: path for path in pipeline.po_files([folder])}
 
     def po_path(self, name: str) -> Path:
         """The PO named ``name``; 404 if it is not one of ``catalogs()``.  A plain name (no ``.`` or
