@@ -260,7 +260,9 @@ def _ignored(file: Path) -> None:
 
     ignore = file.parent / ".gitignore"
     with contextlib.suppress(OSError, UnicodeError, LocalizeError):  # (the cache works without it)
-        text = ignore.read_text(encoding="utf-8")
+        data = ignore.read_bytes()
+        text = data.decode("utf-8")
         lines = text.splitlines()
-        if ".localize-status.json" in lines and file.name not in lines:
-            write_atomic(ignore, text + ("" if text.endswith("\n") or not text else "\n") + file.name + "\n")
+        if ".localize-status.json" in lines and file.name not in lines:  # (saved meanwhile: left as saved)
+            write_atomic(ignore, text + ("" if text.endswith("\n") or not text else "\n") + file.name + "\n",
+                         expect=hashlib.sha256(data).hexdigest())

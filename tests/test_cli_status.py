@@ -188,3 +188,21 @@ def test_the_gitignore_an_older_init_wrote_gets_the_cache_s_new_name_once(tmp_pa
         f".localize-memory.sqlite\n.localize-status.json\n.localize.lock\n{NAME}\n"
     assert (own / ".gitignore").read_text(encoding="utf-8") == "*.mo\n"
     assert not (none / ".gitignore").exists()
+
+
+def test_a_gitignore_saved_while_the_cache_adds_its_name_is_left_as_saved(tmp_path, monkeypatch):
+    """The .gitignore is changed only if it still holds what was read: a person's save in between wins."""
+    from localize import files
+    from localize.statuscache import StatusCache
+
+    ignore = tmp_path / ".gitignore"
+    ignore.write_text(".localize-status.json\n", encoding="utf-8")
+    commit = files.Staging.commit
+
+    def saved_meanwhile(self):
+        ignore.write_text(".localize-status.json\n*.mo\n", encoding="utf-8")
+        commit(self)
+
+    monkeypatch.setattr(files.Staging, "commit", saved_meanwhile)
+    StatusCache(tmp_path).save()
+    assert ignore.read_text(encoding="utf-8") == ".localize-status.json\n*.mo\n"
