@@ -219,19 +219,15 @@ class MemoryIndex:
         values = numpy.array([*codes, 0], numpy.int64)
         sizes = numpy.diff(numpy.flatnonzero(values == 0), prepend=-1) - 1  # each key's number of words
         words = values[values != 0]
+        starts, owner, pairs, paired, sketches = _pairs(words, sizes)
         counts = numpy.array([kept[word] for word in words.tolist()], numpy.int64)
-        owner = numpy.repeat(numpy.arange(len(keys)), sizes)
-        starts = numpy.cumsum(sizes) - sizes
-        last = numpy.zeros(len(words), bool)  # each key's last word: it begins no pair, unless it is its only one
-        last[(starts + sizes - 1)[sizes > 0]] = True
-        following, counted = numpy.zeros(len(words), numpy.int64), numpy.zeros(len(words), numpy.int64)
-        following[:-1], counted[:-1] = words[1:], counts[1:]
-        following[last], counted[last] = 0, counts[last]
+        counted = numpy.zeros(len(words), numpy.int64)  # the next word's count (a key's last word: its own)
+        counted[:-1] = counts[1:]
+        alone = (starts + sizes - 1)[sizes > 0]
+        counted[alone] = counts[alone]
         estimate = numpy.minimum(counts, counted)  # (the pair's words' smaller count: a word alone, its own)
         at = numpy.arange(len(words)) - starts[owner]
-        chosen = (~last | (sizes == 1)[owner]) & (estimate > 0)
-        pairs = ((words.astype(numpy.uint64) << numpy.uint64(32) | following.astype(numpy.uint64))
-                 ^ numpy.uint64(_SIGN)).view("<i8")  # (first << 32 | second) - 2**63: signed 64 bits
+        chosen = paired & (estimate > 0)
         pairs, at, estimate, owner = pairs[chosen], at[chosen], estimate[chosen], owner[chosen]
         order = numpy.lexsort((at, pairs, owner))  # a pair twice in an English: its first place
         first = numpy.ones(len(order), bool)
@@ -241,10 +237,6 @@ class MemoryIndex:
         ranked = list(zip(pairs[order].tolist(), at[order].tolist(), estimate[order].tolist(), strict=True))
         bounds = numpy.searchsorted(owner[order], numpy.arange(len(keys) + 1)).tolist()
         chosen_of = [_rarest(ranked[bounds[number]:bounds[number + 1]]) for number in range(len(keys))]
-        sketches = numpy.zeros(len(keys), numpy.uint64)  # each key's words as one bit each of 64, as _noted's
-        if len(words):
-            sketches[sizes > 0] = numpy.bitwise_or.reduceat(numpy.uint64(1) << (words & 63).astype(numpy.uint64),
-                                                            starts[sizes > 0])
         return chosen_of, sketches
 
     def _counts(self, words: list[int]) -> dict[int, int]:
@@ -440,17 +432,7 @@ class _Postings:
 
         words = numpy.frombuffer(self.words[added], "<i8")
         units = numpy.frombuffer(self.units[added], "<i8").reshape(-1, 2)
-        sizes = units[:, 1]
-        starts = numpy.cumsum(sizes) - sizes
-        owner = numpy.repeat(numpy.arange(len(units)), sizes)
-        following = numpy.zeros(len(words), numpy.uint64)  # each word's next in its unit (0 after the last)
-        following[:-1] = words[1:]
-        following[starts + sizes - 1] = 0
-        paired = numpy.ones(len(words), bool)  # a unit's last word begins no pair, unless it is its only one
-        paired[(starts + sizes - 1)[sizes > 1]] = False
-        pairs = ((words.astype(numpy.uint64) << numpy.uint64(32) | following) ^ numpy.uint64(_SIGN)).view("<i8")
-        sketches = numpy.bitwise_or.reduceat(numpy.uint64(1) << (words & 63).astype(numpy.uint64), starts) \
-            if len(words) else numpy.zeros(0, numpy.uint64)
+        _, owner, pairs, paired, sketches = _pairs(words, units[:, 1])
         owners = owner[paired]
         noted = numpy.empty((len(owners), 3), "<i8")  # (a pair twice in a unit is noted twice: _merge keeps one)
         noted[:, 0], noted[:, 1], noted[:, 2] = pairs[paired], units[owners, 0], sketches.view("<i8")[owners]
@@ -684,6 +666,29 @@ def _codes(keys: list[str]) -> list[int]:
         codes.update(new)  # (another thread may clear the cache meanwhile: these keys' codes are in new)
         found = [new[token] if code is None else code for token, code in zip(tokens, found, strict=True)]
     return found
+
+
+def _pairs(words, sizes):
+    """Of words (codes) one English after another, ``sizes`` words each: (where each English begins,
+    each word's English, each word's pair with the next word of its English (0 after the last) as
+    one signed 64-bit number, whether that pair is one (an English's last word begins none, unless
+    it is its only one), each English's words as one bit each of 64 (0 for none)); what the build
+    notes and a lookup looks up."""
+    numpy = _numpy()
+
+    starts = numpy.cumsum(sizes) - sizes
+    owner = numpy.repeat(numpy.arange(len(sizes)), sizes)
+    following = numpy.zeros(len(words), numpy.uint64)
+    following[:-1] = words[1:]
+    following[(starts + sizes - 1)[sizes > 0]] = 0
+    paired = numpy.ones(len(words), bool)
+    paired[(starts + sizes - 1)[sizes > 1]] = False
+    pairs = ((words.astype(numpy.uint64) << numpy.uint64(32) | following) ^ numpy.uint64(_SIGN)).view("<i8")
+    sketches = numpy.zeros(len(sizes), numpy.uint64)
+    if len(words):
+        sketches[sizes > 0] = numpy.bitwise_or.reduceat(numpy.uint64(1) << (words & 63).astype(numpy.uint64),
+                                                        starts[sizes > 0])
+    return starts, owner, pairs, paired, sketches
 
 
 def _rows(database: sqlite3.Connection, query: str, values: list) -> list:
