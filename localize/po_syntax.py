@@ -23,7 +23,8 @@ from localize.errors import LocalizeError
 PO_FIX = "fix the file in a PO editor or restore it from version control"
 _KEYWORD = re.compile(r"(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>\d+)\])?)\s*(?P<string>.*)$")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
-_SOUND = re.compile(r'"[^"\\\x04]*(?:\\[\\"ntrvbf][^"\\\x04]*)*"\s*$')  # a string none of _check_string's faults
+_SOUND_STRING = r'"[^"\\\n\x04]*(?:\\[\\"ntrvbf][^"\\\n\x04]*)*"'  # none of _check_string's faults
+_SOUND = re.compile(_SOUND_STRING + r"\s*$")
 _ESCAPE = re.compile(r"\\(.)")
 _KEPT_ESCAPES = frozenset('\\"ntrvbf')  # what polib reads and writes back unchanged
 _PREVIOUS = re.compile(r'(?:msgctxt|msgid_plural|msgid)\s*(?P<string>.*)$')
@@ -89,11 +90,10 @@ def parse(text: str, where: str) -> polib.POFile:
 # msgctxt/msgid, msgctxt, msgid and msgstr (continued on string lines), all of it obsolete (#~) or none,
 # every string sound (closed, no escape polib would not write back, no U+0004), blank lines between
 # entries; what it matches, _check_lines accepts (anything else, valid or not, goes through _check_lines).
-_SOUND_STRING = r'"[^"\\\n\x04]*(?:\\[\\"ntrvbf][^"\\\n\x04]*)*"\n'
 _PLAIN_ENTRY = (r"(?:#(?![~|])[^\n]*\n)*(?:{p}(?:msgctxt |msgid )?{s})*(?:{o}msgctxt {s}(?:{o}{s})*)?"
                 r"{o}msgid {s}(?:{o}{s})*{o}msgstr {s}(?:{o}{s})*")
-_PLAIN = re.compile("(?:\n|{}|{})*".format(_PLAIN_ENTRY.format(o="", p=r"#\| ", s=_SOUND_STRING),
-                                          _PLAIN_ENTRY.format(o="#~ ", p=r"#~\| ", s=_SOUND_STRING)))
+_PLAIN = re.compile("(?:\n|{}|{})*".format(_PLAIN_ENTRY.format(o="", p=r"#\| ", s=_SOUND_STRING + "\n"),
+                                          _PLAIN_ENTRY.format(o="#~ ", p=r"#~\| ", s=_SOUND_STRING + "\n")))
 
 
 def _fail(where: str, number: int, what: str, hint: str = PO_FIX):
