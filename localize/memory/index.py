@@ -704,7 +704,9 @@ def _rows(database: sqlite3.Connection, query: str, values: list) -> list:
 
 def _words(key: str) -> list[int]:
     """The words of an English as the index counts them: in lower case, every number written 0, cut
-    to their first 6 letters (a plural is its singular), each as its CRC-32 (never 0)."""
+    to their first 6 letters (a plural is its singular), each as its CRC-32 (never 0).  The rule
+    written plainly, for one English: the build and the lookups make the same words with ``_codes``,
+    many Englishes at a time, and the tests hold ``_codes`` to this."""
     return [zlib.crc32(word[:6].encode("utf-8", "surrogatepass")) or 1
             for word in _split(key.lower())]
 
