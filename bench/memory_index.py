@@ -22,7 +22,8 @@ scored) on a sample of the batch's segments.
 
     .venv/bin/python bench/memory_index.py [--sizes 0,50000,200000] [--rounds 3] [--recall 400]
 
-``--before DIR`` (a worktree of an older commit) times the index's build, the batch and the
+``--before DIR`` (a worktree of an older commit) times the index's build (alone in its process,
+and in the first batch on an archive, which builds it, then looks up in it), the batch and the
 lookups of that code against this one, alternated round by round, on copies of the same
 archives (each its own index), and writes bench/results/memory_index_paired.json:
 
@@ -413,7 +414,7 @@ class Run:
         for name in self.codes:
             for size in self.sizes:
                 kinds = ("batch", "lookups", "one") if not self.options.before else \
-                    ("build", "batch", "lookups") if size else ("batch", "lookups")
+                    ("build", "first batch", "batch", "lookups") if size else ("batch", "lookups")
                 for kind in kinds:
                     cases[f"{kind} {name} {size}"] = (name, size, kind)
         for case in self.rounds.order(list(cases)):
@@ -422,7 +423,9 @@ class Run:
             if kind == "build":  # (the whole index again, from no file)
                 (folder / NAME).unlink(missing_ok=True)
                 measured = child(self.codes[name], ["-c", BUILD, str(folder)], self.work)
-            elif kind == "batch":
+            elif kind in ("batch", "first batch"):
+                if kind == "first batch":  # (the first run on an archive, or after an upgrade: it builds the index)
+                    (folder / NAME).unlink(missing_ok=True)
                 measured = child(self.codes[name], ["-c", BATCH, "batch", str(self.incoming), "--out", str(folder),
                                                     "--no-mt"], self.work)
                 clean_batch(folder)
@@ -453,7 +456,7 @@ class Run:
     def report_paired(self) -> None:
         rows = []
         for size in self.sizes:
-            for kind in ("build", "batch", "lookups") if size else ("batch", "lookups"):
+            for kind in ("build", "first batch", "batch", "lookups") if size else ("batch", "lookups"):
                 before, after = f"{kind} before {size}", f"{kind} after {size}"
                 ratio = self.rounds.ratio(after, before, clock="cpu")
                 rows.append([f"{size:,}", kind, self.cell(before, "cpu"), self.cell(after, "cpu"),
@@ -466,8 +469,11 @@ class Run:
                         "a fresh process", ["entries", "case", "before CPU s (min / median)",
                                             "after CPU s (min / median)", "after/before (min / median)",
                                             "peak MiB before → after"], rows,
-                        note="build: the whole index from no file; batch: `localize batch --no-mt` of the new "
-                             "articles; lookups: open the index, then the exact and fuzzy lookups of their segments.")]
+                        note="build: the whole index from no file, alone in its process; first batch: `localize batch "
+                             "--no-mt` of the new articles on the archive with no index (the first run on an archive, "
+                             "or after an upgrade: it builds the index, then looks up in it); batch: the same with the "
+                             "index there; lookups: open the index, then the exact and fuzzy lookups of their "
+                             "segments.")]
         print_tables(tables)
         write("memory_index_paired", {"title": "Translation memory, before and after", "before": before,
                                       "sizes": self.sizes, "rounds": self.rounds.summary(),
