@@ -7,8 +7,8 @@ the trees alternated round by round:
 - status cold: `localize status` with no status cache (every PO read and checked, the cache
   written); status warm: the same again, its cache there;
 - list cold: the review app (``create_app``, Flask's test client) answering `GET /` with no
-  status cache, then list warm: the same request again in that process (the CPU of each
-  request, from getrusage in the process).
+  status cache, then list warm: the same request again in that process, 7 times (the CPU of
+  each request, from getrusage in the process; warm: their median).
 
 CPU is user + system time, peak memory the process's own VmHWM.  Each tree keeps its status
 cache in its own file (an older one may name it otherwise); a cold case removes every one.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,7 +53,7 @@ from localize.serve import create_app
 
 client = create_app("translations", reviewer="bench").test_client()
 spent = []
-for _ in range(2):  # (cold, then warm)
+for _ in range(1 + WARM):  # (cold, then warm ones)
     before = resource.getrusage(resource.RUSAGE_SELF)
     response = client.get("/")
     after = resource.getrusage(resource.RUSAGE_SELF)
@@ -60,6 +61,7 @@ for _ in range(2):  # (cold, then warm)
     spent.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 print(json.dumps(spent))
 """
+WARM = 7  # warm requests a process (a warm request takes tens of milliseconds: one is noise on this machine)
 
 
 def forget(home: Path) -> None:
@@ -83,11 +85,11 @@ def status(tree: Path, home: Path) -> tuple[float, float]:
 
 
 def listing(tree: Path, home: Path) -> tuple[list[float], float]:
-    """A fresh app's `GET /` twice: (the CPU of each request, the process's peak MiB)."""
+    """A fresh app's `GET /`, then WARM more: (the CPU of each request, the process's peak MiB)."""
     peak = Path(tempfile.mkstemp(prefix="bench-peak-")[1])
     environment = {**os.environ, "PYTHONPATH": str(tree), "BENCH_PEAK_FILE": str(peak)}
-    run = subprocess.run([sys.executable, "-c", LIST], cwd=home, env=environment, capture_output=True, text=True,
-                         check=False)
+    run = subprocess.run([sys.executable, "-c", LIST.replace("WARM", str(WARM))], cwd=home, env=environment,
+                         capture_output=True, text=True, check=False)
     if run.returncode != 0:
         raise SystemExit(f"{tree}: the list failed: {run.stderr[-2000:]}")
     megabytes = int(peak.read_text()) / 1024
@@ -120,9 +122,10 @@ def main() -> None:
                 cpu, peak = status(trees[side], home)
                 rounds.add(f"status warm {side}", cpu, cpu, peak)
             else:
-                (cold, warm), peak = listing(trees[side], home)
+                (cold, *warm), peak = listing(trees[side], home)
                 rounds.add(f"list cold {side}", cold, cold, peak)
-                rounds.add(f"list warm {side}", warm, warm, peak)
+                warm_median = statistics.median(warm)
+                rounds.add(f"list warm {side}", warm_median, warm_median, peak)
             print(f"  {size} {case} done", flush=True)
         forget(home)
         for case in ("status cold", "status warm", "list cold", "list warm"):
@@ -136,9 +139,10 @@ def main() -> None:
                                                                 "after CPU s (min / median)",
                                                                 "after/before (min / median)",
                                                                 "peak MiB before → after"], rows,
-                    note="status: the process's CPU; list: the CPU of the request in the app's process (its peak: "
-                         "the process's, cold and warm requests together). Cold: no status cache file; warm: the "
-                         "same again with the cache the cold run wrote.")]
+                    note="status: the process's CPU; list: the CPU of the request in the app's process (warm: the "
+                         f"median of {WARM} requests a process; the peak: the process's, cold and warm requests "
+                         "together). Cold: no status cache file; warm: the same again with the cache the cold run "
+                         "wrote.")]
     print_tables(tables)
     write("status_paired", {"title": "status and the list, before and after", "before": before,
                             "rounds": results}, tables=tables,
