@@ -59,7 +59,9 @@ def house_paired(data: dict) -> list[str]:
 def tables(data: dict) -> list[str]:
     """Any bench written with bench/record.py: its provenance, what it measures, and its tables."""
     where = data["machine"]
-    script = data["bench"].removesuffix("_paired")  # (a bench's --before run: the same script)
+    script = data["bench"]
+    if not (ROOT / "bench" / f"{script}.py").exists():
+        script = script.removesuffix("_paired")  # (a bench's --before run: the same script)
     lines = [f"### {data['title']} (`bench/{script}.py`)", "",
              f"Commit {data['commit']}, {data['date'][:10]}, {where['cpus']} CPUs ({where['cpu_model'] or 'unknown'}), "
              f"Python {where['python']}: `{data['command']}`", "", data["about"], ""]
