@@ -32,36 +32,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from archive_scale import COMMAND, _PEAK, child  # noqa: E402
 from record import Rounds, Table, pair, print_tables, summary, write  # noqa: E402
 
 CACHES = (".localize-status.sqlite", ".localize-status.json")  # (this code's, and 904b90b's)
-PEAK = """
-import atexit, os
-def _peak():
-    with open('/proc/self/status') as f, open(os.environ['BENCH_PEAK_FILE'], 'w') as out:
-        out.write(next(line.split()[1] for line in f if line.startswith('VmHWM:')))
-atexit.register(_peak)
-"""
-STATUS = PEAK + """
-import runpy, sys
-sys.argv[0] = 'localize'
-runpy.run_module('localize', run_name='__main__', alter_sys=True)
-"""
-LIST = PEAK + """
+WARM = 7  # warm requests a process (a warm request takes tens of milliseconds: one is noise on this machine)
+LIST = _PEAK + """
 import json, resource, sys
 from localize.serve import create_app
 
 client = create_app("translations", reviewer="bench").test_client()
 spent = []
-for _ in range(1 + WARM):  # (cold, then warm ones)
+for _ in range(1 + int(sys.argv[2])):  # (cold, then warm ones)
     before = resource.getrusage(resource.RUSAGE_SELF)
     response = client.get("/")
     after = resource.getrusage(resource.RUSAGE_SELF)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     spent.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-print(json.dumps(spent))
+with open(sys.argv[1], "w", encoding="ascii") as out:
+    json.dump(spent, out)
 """
-WARM = 7  # warm requests a process (a warm request takes tens of milliseconds: one is noise on this machine)
 
 
 def forget(home: Path) -> None:
@@ -69,32 +59,14 @@ def forget(home: Path) -> None:
         (home / "translations" / name).unlink(missing_ok=True)
 
 
-def status(tree: Path, home: Path) -> tuple[float, float]:
-    """One `localize status` process: (CPU, peak MiB), from wait4 and its VmHWM."""
-    peak = Path(tempfile.mkstemp(prefix="bench-peak-")[1])
-    environment = {**os.environ, "PYTHONPATH": str(tree), "BENCH_PEAK_FILE": str(peak)}
-    process = subprocess.Popen([sys.executable, "-c", STATUS, "status"], cwd=home, env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, code, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(code) != 0:
-        raise SystemExit(f"{tree}: localize status failed: {process.stderr.read().decode()[-2000:]}")
-    process.stderr.close()
-    megabytes = int(peak.read_text()) / 1024
-    peak.unlink()
-    return usage.ru_utime + usage.ru_stime, megabytes
-
-
 def listing(tree: Path, home: Path) -> tuple[list[float], float]:
     """A fresh app's `GET /`, then WARM more: (the CPU of each request, the process's peak MiB)."""
-    peak = Path(tempfile.mkstemp(prefix="bench-peak-")[1])
-    environment = {**os.environ, "PYTHONPATH": str(tree), "BENCH_PEAK_FILE": str(peak)}
-    run = subprocess.run([sys.executable, "-c", LIST.replace("WARM", str(WARM))], cwd=home, env=environment,
-                         capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        raise SystemExit(f"{tree}: the list failed: {run.stderr[-2000:]}")
-    megabytes = int(peak.read_text()) / 1024
-    peak.unlink()
-    return json.loads(run.stdout.splitlines()[-1]), megabytes
+    handle, spent = tempfile.mkstemp(prefix="bench-list-")
+    os.close(handle)
+    measured = child(LIST, [spent, str(WARM)], home, tree)
+    found = json.loads(Path(spent).read_text(encoding="ascii"))
+    os.unlink(spent)
+    return found, measured["peak"]
 
 
 def main() -> None:
@@ -117,15 +89,13 @@ def main() -> None:
             kind, side = case.split()
             forget(home)
             if kind == "status":
-                cpu, peak = status(trees[side], home)
-                rounds.add(f"status cold {side}", cpu, cpu, peak)
-                cpu, peak = status(trees[side], home)
-                rounds.add(f"status warm {side}", cpu, cpu, peak)
+                for state in ("cold", "warm"):  # (warm: the cache the cold run wrote)
+                    measured = child(COMMAND, ["status"], home, trees[side])
+                    rounds.add(f"status {state} {side}", measured["wall"], measured["cpu"], measured["peak"])
             else:
                 (cold, *warm), peak = listing(trees[side], home)
                 rounds.add(f"list cold {side}", cold, cold, peak)
-                warm_median = statistics.median(warm)
-                rounds.add(f"list warm {side}", warm_median, warm_median, peak)
+                rounds.add(f"list warm {side}", statistics.median(warm), statistics.median(warm), peak)
             print(f"  {size} {case} done", flush=True)
         forget(home)
         for case in ("status cold", "status warm", "list cold", "list warm"):
