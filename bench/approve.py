@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from record import Rounds, Table, pair, print_tables, summary, write  # noqa: E402
+from record import Rounds, Table, commit_of, pair, print_tables, summary, write  # noqa: E402
 
 CHILD = """
 import html, json, os, re, resource, sys
@@ -95,8 +95,7 @@ def main() -> None:
                 rounds.add(side, spent, spent)
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    commits = {side: subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                    text=True, check=False).stdout.strip() for side, tree in trees.items()}
+    commits = {side: commit_of(tree) for side, tree in trees.items()}
     ratio = rounds.ratio("after", "before", clock="cpu")
     tables = [Table(f"CPU seconds of one approval of a {options.segments}-segment PO (min / median of "
                     f"{options.rounds} rounds x {options.saves} saves)",

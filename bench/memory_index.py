@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from record import Rounds, Table, pair, print_tables, summary, write  # noqa: E402
+from record import Rounds, Table, commit_of, pair, print_tables, summary, write  # noqa: E402
 
 GENERATOR = "news-recombined 1"  # change it when the archive's making changes: the cache is rebuilt
 PER_PO = 25
@@ -340,11 +340,6 @@ def exhaustive_truth(folder: Path, queries: list[str], cache: Path) -> list[list
     return truth
 
 
-def _commit(tree: Path) -> str:
-    return subprocess.run(["git", "-C", str(tree), "rev-parse", "HEAD"], capture_output=True, text=True,
-                          check=True).stdout.strip()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,50000,200000", help="memory entries, comma-separated")
@@ -464,7 +459,7 @@ class Run:
                              f"{self.rounds.peak[before]:.0f} → {self.rounds.peak[after]:.0f}"])
         for (name, size), result in self.recalls.items():
             rows.append([f"{size:,}", f"recall {name}", "", "", "", f"{result['found']}/{result['wanted']}"])
-        before = _commit(Path(self.options.before))
+        before = commit_of(Path(self.options.before))
         tables = [Table(f"The memory before ({before[:7]}) and after, {self.options.rounds} alternated rounds, each "
                         "a fresh process", ["entries", "case", "before CPU s (min / median)",
                                             "after CPU s (min / median)", "after/before (min / median)",

@@ -13,7 +13,6 @@ process's user + system time, peak memory its own VmHWM.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from archive_scale import ARCHIVE_FOLDER, measure, project  # noqa: E402
-from record import Rounds, Table, pair, print_tables, summary, write  # noqa: E402
+from record import Rounds, Table, commit_of, pair, print_tables, summary, write  # noqa: E402
 
 
 def paired(archive: Path, sizes: list[int], count: int, before: Path) -> tuple[dict, list[Table]]:
@@ -49,12 +48,6 @@ def paired(archive: Path, sizes: list[int], count: int, before: Path) -> tuple[d
                    "after wall s", "peak MiB", "same pages"], rows,
                   note="Seconds of the process, min / median; the ratio of the minima / of the medians.")
     return {"cases": rounds.summary(), "sizes": sizes, "pages": pages}, [table]
-
-
-def commit_of(tree: Path) -> str:
-    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tree, capture_output=True, text=True,
-                           check=False).stdout.strip()
-    return found or str(tree)
 
 
 def main() -> None:

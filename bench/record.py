@@ -131,6 +131,13 @@ def commit() -> str:
     return f"{head}+changes" if dirty else head
 
 
+def commit_of(tree: Path) -> str:
+    """The short commit of another checkout (a --before worktree), or its path if it is not one."""
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tree, capture_output=True, text=True,
+                           check=False).stdout.strip()
+    return found or str(tree)
+
+
 STARTED_AT = commit()  # the code the bench ran: read when it starts, not when it writes
 
 

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from archive_scale import COMMAND, _PEAK, child  # noqa: E402
-from record import Rounds, Table, pair, print_tables, summary, write  # noqa: E402
+from record import Rounds, Table, commit_of, pair, print_tables, summary, write  # noqa: E402
 
 CACHES = (".localize-status.sqlite", ".localize-status.json")  # (this code's, and 904b90b's)
 WARM = 7  # warm requests a process (a warm request takes tens of milliseconds: one is noise on this machine)
@@ -78,8 +77,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
     trees = {"before": Path(options.before).resolve(), "after": ROOT}
-    before = subprocess.run(["git", "-C", str(trees["before"]), "rev-parse", "--short=7", "HEAD"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    before = commit_of(trees["before"])
     rows, results = [], {}
     for size in [int(size) for size in options.sizes.split(",")]:
         home = archive(size)
