@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from typing import NamedTuple
 
 import polib
 
@@ -90,10 +91,88 @@ def parse(text: str, where: str) -> polib.POFile:
 # msgctxt/msgid, msgctxt, msgid and msgstr (continued on string lines), all of it obsolete (#~) or none,
 # every string sound (closed, no escape polib would not write back, no U+0004), blank lines between
 # entries; what it matches, _check_lines accepts (anything else, valid or not, goes through _check_lines).
-_PLAIN_ENTRY = (r"(?:#(?![~|])[^\n]*\n)*(?:{p}(?:msgctxt |msgid )?{s})*(?:{o}msgctxt {s}(?:{o}{s})*)?"
-                r"{o}msgid {s}(?:{o}{s})*{o}msgstr {s}(?:{o}{s})*")
-_PLAIN = re.compile("(?:\n|{}|{})*".format(_PLAIN_ENTRY.format(o="", p=r"#\| ", s=_SOUND_STRING + "\n"),
-                                          _PLAIN_ENTRY.format(o="#~ ", p=r"#~\| ", s=_SOUND_STRING + "\n")))
+_PLAIN_ENTRY = (r"{c}(?:#(?![~|])[^\n]*\n)*)(?:{p}(?:msgctxt |msgid )?{s})*(?:{o}msgctxt {x}{s}(?:{o}{s})*))?"
+                r"{o}msgid {i}{s}(?:{o}{s})*){o}msgstr {t}{s}(?:{o}{s})*)")
+
+
+def _plain_entry(obsolete: bool, named: bool) -> str:
+    """_PLAIN_ENTRY, live or obsolete; ``named``: its comments, msgctxt, msgid and msgstr captured (as
+    comments0, msgctxt0... in a live entry, comments1... in an obsolete one)."""
+    groups = {key: f"(?P<{name}{int(obsolete)}>" if named else "(?:"
+              for key, name in (("c", "comments"), ("x", "msgctxt"), ("i", "msgid"), ("t", "msgstr"))}
+    return _PLAIN_ENTRY.format(o="#~ " if obsolete else "", p=r"#~\| " if obsolete else r"#\| ",
+                               s=_SOUND_STRING + "\n", **groups)
+
+
+_PLAIN = re.compile(f"(?:\n|{_plain_entry(False, False)}|{_plain_entry(True, False)})*")
+_PLAIN_ENTRIES = re.compile(f"{_plain_entry(False, True)}|{_plain_entry(True, True)}")
+_QUOTED = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
+_UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')  # (polib's unescape)
+_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+
+
+class PlainEntry(NamedTuple):
+    """What ``plain_entries`` reads of an entry: polib's attributes of the same names."""
+    msgctxt: str | None
+    msgid: str
+    msgstr: str
+    flags: list[str]
+    tcomment: str
+    obsolete: int
+
+
+def plain_entries(text: str) -> list[PlainEntry] | None:
+    """The entries of a PO file written as PO editors and polib write it (the text ``_PLAIN``
+    matches), header left out, read as ``parse`` reads them, without polib's line-by-line parser
+    (a fifth of its time): for what only reads entries (the translation memory's index).  None
+    where ``parse`` must read the file: where it is written otherwise, or where ``parse`` refuses
+    it (``parse`` then says where and why) or reads its header as more than a header."""
+    if "\r" in text:
+        return None
+    entries: list[PlainEntry] = []
+    headers: list[PlainEntry] = []
+    end = 0
+    for match in _PLAIN_ENTRIES.finditer(text):
+        if text[end:match.start()].strip("\n"):  # (what lies between two entries: blank lines only)
+            return None
+        end = match.end()
+        obsolete = match["msgid1"] is not None
+        suffix = "1" if obsolete else "0"
+        comments = _comments(match["comments" + suffix])
+        if comments is None:
+            return None
+        context = match["msgctxt" + suffix]
+        entry = PlainEntry(None if context is None else _string(context), _string(match["msgid" + suffix]),
+                           _string(match["msgstr" + suffix]), *comments, int(obsolete))
+        (headers if entry.msgid == "" and not obsolete else entries).append(entry)
+    rest = text[end:]
+    if rest.strip("\n") or len(headers) > 1 or headers and _plural_forms_fault(_metadata(headers[0].msgstr)):
+        return None  # (more than one header: polib takes one of them as the header, the others as entries)
+    return None if _entries_fault(entries) else entries
+
+
+def _string(strings: str) -> str:
+    """The text of a keyword's strings (one a line, sound), unescaped as polib unescapes them."""
+    text = strings[1:-2] if strings.count("\n") == 1 else "".join(_QUOTED.findall(strings))
+    return _UNESCAPE.sub(lambda escape: _UNESCAPED[escape[1]], text) if "\\" in text else text
+
+
+def _comments(lines: str) -> tuple[list[str], str] | None:
+    """(flags, translator comments) of an entry's comment lines as polib reads them; None for a line
+    polib refuses ("#text")."""
+    flags: list[str] = []
+    notes: list[str] = []
+    for row in lines.split("\n")[:-1]:
+        line = row.strip()
+        first, *more = line.split(None, 1)
+        if first == "#,":
+            flags += [flag.strip() for flag in line[3:].split(",")] if more else []
+        elif first == "#" or first.startswith("##"):
+            note = line.lstrip("#")
+            notes.append(note[1:] if note.startswith(" ") else note)
+        elif first not in ("#:", "#."):
+            return None
+    return flags, "\n".join(notes)
 
 
 def _fail(where: str, number: int, what: str, hint: str = PO_FIX):
@@ -181,25 +260,52 @@ _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(?P<count>\S*?)\s*;\s*plural\s*=
 
 
 def _check_plural_forms(po: polib.POFile, rows: list[str], where: str) -> None:
-    value = po.metadata.get("Plural-Forms")
+    fault = _plural_forms_fault(po.metadata)
+    if fault:
+        number = next((n for n, row in enumerate(rows, 1) if "Plural-Forms:" in row), 1)
+        raise _fail(where, number, fault, "set it to what Babel gives for Arabic: nplurals=6; plural=(n==0 ? 0 : "
+                    "n==1 ? 1 : ...)")
+
+
+def _plural_forms_fault(metadata: dict) -> str | None:
+    """What is wrong with the header's Plural-Forms, if it has one."""
+    value = metadata.get("Plural-Forms")
     if value is None:
-        return
-    number = next((n for n, row in enumerate(rows, 1) if "Plural-Forms:" in row), 1)
+        return None
     match = _PLURAL_FORMS.match(value)
-    hint = "set it to what Babel gives for Arabic: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : ...)"
     if match is None or not match["count"].isdigit() or int(match["count"]) < 1:
-        raise _fail(where, number, f"invalid Plural-Forms {value[:40]!r}", hint)
+        return f"invalid Plural-Forms {value[:40]!r}"
     try:
         gettext.c2py(match["rule"])
     except (ValueError, SyntaxError, RecursionError):
-        raise _fail(where, number, f"invalid plural expression {match['rule'][:40]!r}", hint) from None
+        return f"invalid plural expression {match['rule'][:40]!r}"
+    return None
+
+
+def _metadata(header: str) -> dict[str, str]:
+    """The header's fields as polib reads them (a line without a colon continues the field before)."""
+    metadata: dict[str, str] = {}
+    key = None
+    for line in header.splitlines():
+        if ":" in line:
+            key, value = line.split(":", 1)
+            metadata[key] = value.strip()
+        elif key is not None:
+            metadata[key] += "\n" + line.strip()
+    return metadata
 
 
 def _check_entries(po: polib.POFile, where: str) -> None:
+    fault = _entries_fault(po, where)
+    if fault:
+        raise fault
+
+
+def _entries_fault(entries, where: str = "") -> LocalizeError | None:
     """Duplicate entries (msgfmt's rule and localize's: msgctxt is an entry's key), and
-    translations that begin or end with a line break where the English does not."""
+    translations that begin or end with a line break where the English does not: the first."""
     seen: dict = {}
-    for entry in po:
+    for entry in entries:
         if entry.obsolete:
             continue
         line = getattr(entry, "linenum", None) or 1  # polib numbers a headerless first entry 0
@@ -208,10 +314,11 @@ def _check_entries(po: polib.POFile, where: str) -> None:
             if key in seen:
                 what = (f"msgctxt {entry.msgctxt!r} used twice (lines {seen[key]} and {line})" if key[0] == "msgctxt"
                         else f"duplicate entry for {entry.msgid[:40]!r} (lines {seen[key]} and {line})")
-                raise LocalizeError(f"{where}:{line}", what,
-                                    "merge or remove the second entry in a PO editor (msgcat --use-first)")
+                return LocalizeError(f"{where}:{line}", what,
+                                     "merge or remove the second entry in a PO editor (msgcat --use-first)")
             seen[key] = line
         for end, test in (("begin", str.startswith), ("end", str.endswith)):
             if entry.msgid and entry.msgstr and test(entry.msgid, "\n") != test(entry.msgstr, "\n"):
-                raise _fail(where, line, f"msgid and msgstr do not both {end} with a line break",
-                            "make the translation begin and end as the English does")
+                return _fail(where, line, f"msgid and msgstr do not both {end} with a line break",
+                             "make the translation begin and end as the English does")
+    return None

@@ -116,6 +116,63 @@ def test_valid_po_with_escapes_and_obsolete_entries_is_accepted():
     assert [(e.msgid, e.obsolete) for e in po] == [('say "hi"', False), ("gone", True)]
 
 
+def _as_polib_reads(text):
+    """The entries as ``parse_catalog`` (polib) reads them, header left out; None if it refuses the file."""
+    try:
+        return [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.tcomment, int(e.obsolete)) for e in parse_catalog(text, "x.po")]
+    except LocalizeError:
+        return None
+
+
+def test_the_memory_reads_real_po_files_as_polib_does():
+    """The memory index reads PO files without polib's parser where they are written as PO editors write them
+    (``plain_entries``): 12 real Arabic PO files saved by ten tools (Pootle, Virtaal, KBabel, Lokalize, Poedit,
+    Weblate, Launchpad, Transifex, Gtranslator, msgmerge: ``fixtures/po_real``), and 1,500 random edits of
+    parts of them, are each read as polib reads them, or left to polib (which then refuses them or reads them)."""
+    import gzip
+    import random
+
+    from localize.files import decode_text
+    from localize.po_syntax import plain_entries
+
+    def read(text):
+        entries = plain_entries(text)
+        return None if entries is None else [tuple(entry) for entry in entries]
+
+    texts = [decode_text(gzip.decompress(path.read_bytes()), path.name, what="PO file")
+             for path in sorted((FIXTURES / "po_real").glob("*.po.gz"))]
+    assert len(texts) == 12
+    taken = 0
+    for text in texts:
+        fast = read(text)
+        if fast is not None:
+            taken += 1
+            assert fast == _as_polib_reads(text)
+    assert taken >= 4  # (the others hold plural entries, which localize refuses, or a mixed line end)
+    rng = random.Random(11)
+    pieces = ['"', "\\", '\\"', "\\n", "\\q", "\n", "#", "# ", "#, fuzzy\n", "#,fuzzy\n", "#: a.c:1\n", "#. x\n",
+              "#~ ", "#| ", "#~| ", "msgid ", "msgstr ", "msgctxt ", 'msgid ""\n', "msgstr[0] ", " ", "\t", "\r", "\n\n"]
+    outcomes = {"read": 0, "left": 0}
+    for _ in range(1500):
+        entries = rng.choice(texts).split("\n\n")
+        start = rng.randrange(len(entries))
+        text = list("\n\n".join(entries[start:start + rng.randint(1, 12)]) + "\n")
+        for _ in range(rng.randint(0, 3)):
+            at, what = rng.randrange(len(text) + 1), rng.random()
+            if what < 0.5:
+                text[at:at] = rng.choice(pieces)
+            elif what < 0.8:
+                del text[at:at + rng.randint(1, 8)]
+            else:
+                text[at:at] = text[rng.randrange(len(text)):][:rng.randint(1, 60)]
+        edited = "".join(text)
+        fast = read(edited)
+        outcomes["left" if fast is None else "read"] += 1
+        if fast is not None:
+            assert fast == _as_polib_reads(edited), edited
+    assert outcomes["read"] > 300 and outcomes["left"] > 150, outcomes
+
+
 def test_the_whole_file_check_accepts_nothing_the_line_checks_refuse(monkeypatch):
     """A PO as polib and PO editors write it is checked by one match of the whole file (``_PLAIN``), not line by
     line: on 3,000 random edits of real PO text (this repository's sample PO, and one with every kind of line a PO
