@@ -314,8 +314,10 @@ def test_a_run_waiting_for_the_index_lock_says_so(archive):
 
 def test_a_file_s_words_made_together_are_those_of_each_english_alone():
     """A build makes the words of a file's English in one pass (bytes operations for ASCII, news' punctuation as
-    spaces): the same words, numbers written 0, as a lookup makes of one English, for English in any script."""
+    spaces) and their pairs without numpy: the same words, numbers written 0, as a lookup makes of one English, for
+    English in any script, and the same pairs and sketches as a lookup's (numpy's) ``_pairs`` of them."""
     import string
+    from collections import Counter
 
     import numpy
 
@@ -328,11 +330,22 @@ def test_a_file_s_words_made_together_are_those_of_each_english_alone():
                               for _ in range(rng.randint(0, 7)))) for _ in range(rng.randint(1, 8))]
         postings = memory_index._Postings.__new__(memory_index._Postings)
         postings._empty()
+        postings.counts = {False: Counter(), True: Counter()}
         postings.note(True, list(enumerate(keys, 1)))
-        wanted = [(number, memory_index._words(key)) for number, key in enumerate(keys, 1)]
-        assert numpy.frombuffer(postings.words[True], "<i8").tolist() == [code for _, words in wanted for code in words]
-        assert numpy.frombuffer(postings.units[True], "<i8").reshape(-1, 2).tolist() == [
-            [number << 32 | len(keys[number - 1]), len(words)] for number, words in wanted if words], keys
+        rows = [(pair - (1 << 63), unit, sketch) for pair, held in postings.noted[True].items()
+                for unit, sketch in memory_index._POSTING.iter_unpack(held)]
+        noted = set(rows)
+        assert len(noted) == len(rows)  # (a pair once a unit)
+        words = [memory_index._words(key) for key in keys]
+        codes = memory_index._codes(keys)
+        assert codes == [code for unit in words for code in [*unit, 0]][:-1]
+        sizes = numpy.array([len(unit) for unit in words])
+        _, owner, their_pairs, paired, their_sketches = memory_index._pairs(
+            numpy.array([code for unit in words for code in unit], numpy.int64), sizes)
+        wanted = {(pair, number + 1 << 32 | len(keys[number]), int(their_sketches[number]))
+                  for pair, number in zip(their_pairs[paired].tolist(), owner[paired].tolist(), strict=True)}
+        assert noted == wanted, keys
+        assert postings.counts[True] == Counter(code for unit in words for code in set(unit))
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2, reason="counts Linux threads")
