@@ -256,7 +256,7 @@ def read_po(path: str | os.PathLike):
 def read_entries(path: str | os.PathLike):
     """A PO file's entries, header left out, for reading only (never to write back): as ``read_po``
     reads them, and refused as it refuses them; read without polib where the file is written as PO
-    editors write it (``po_syntax.plain_entries``: a fifth of the time)."""
+    editors write it (``po_syntax.plain_entries``: about a third of the time)."""
     from localize.po_syntax import plain_entries
 
     text = decode_text(read_input(path, "PO file", MAX_PO_BYTES), str(path), what="PO file")

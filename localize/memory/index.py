@@ -341,7 +341,8 @@ class MemoryIndex:
         return files
 
     def _changes(self, files: dict) -> tuple[list, list]:
-        """(the files changed since the index read them, the files gone)."""
+        """(the files changed since the index read them, or new to it; the files whose units it holds
+        and must drop: those gone, and those changed)."""
         known = {row[0]: row[1:] for row in self.database.execute("SELECT path, size, mtime_ns FROM files")}
         changed = []
         for name, (kind, path) in sorted(files.items()):
@@ -352,13 +353,13 @@ class MemoryIndex:
             seen = (stat.st_size, stat.st_mtime_ns)
             if known.get(name) != seen:
                 changed.append((name, kind, path, seen))  # (not the stat: 800 bytes of Python objects a file)
-        return changed, [name for name in known if name not in files]
+        return changed, [name for name in known if name not in files] + [name for name, *_ in changed if name in known]
 
     def _refresh(self, files: dict, locked: bool = False) -> None:
         """Bring the index up to date with the PO and TMX files (by size and mtime); the folder's
         file is changed under its index lock (what changed is looked at again once it is held)."""
-        changed, gone = self._changes(files)
-        if not changed and not gone:
+        changed, stale = self._changes(files)
+        if not changed and not stale:
             return
         if self.shared and not locked:
             with self._writing():
@@ -368,7 +369,7 @@ class MemoryIndex:
         database.execute("BEGIN IMMEDIATE")  # another run refreshing the file: wait for it (timeout)
         try:
             postings = _Postings(database)
-            for name in gone + [name for name, *_ in changed]:
+            for name in stale:  # (a new file has nothing to drop: a build drops nothing)
                 postings.note(False, database.execute("SELECT id, key FROM units JOIN english USING (id) "
                                                       "WHERE file = ?", (name,)).fetchall())
                 database.execute("DELETE FROM english WHERE id IN (SELECT id FROM units WHERE file = ?)", (name,))
