@@ -116,6 +116,21 @@ def test_valid_po_with_escapes_and_obsolete_entries_is_accepted():
     assert [(e.msgid, e.obsolete) for e in po] == [('say "hi"', False), ("gone", True)]
 
 
+def _edited(rng, text, pieces, edits, inserts=0.4, cuts=0.7, cut=5, copy=40):
+    """``text`` with ``edits`` random edits: a piece inserted (``inserts`` of them), up to ``cut`` characters
+    cut (up to ``cuts``), or up to ``copy`` characters of the text copied elsewhere in it (the rest)."""
+    chars = list(text)
+    for _ in range(edits):
+        at, what = rng.randrange(len(chars) + 1), rng.random()
+        if what < inserts:
+            chars[at:at] = rng.choice(pieces)
+        elif what < cuts:
+            del chars[at:at + rng.randint(1, cut)]
+        else:
+            chars[at:at] = chars[rng.randrange(len(chars) or 1):][:rng.randint(1, copy)]
+    return "".join(chars)
+
+
 def _as_polib_reads(text):
     """The entries as ``parse_catalog`` (polib) reads them, header left out; None if it refuses the file."""
     try:
@@ -156,16 +171,8 @@ def test_the_memory_reads_real_po_files_as_polib_does():
     for _ in range(1500):
         entries = rng.choice(texts).split("\n\n")
         start = rng.randrange(len(entries))
-        text = list("\n\n".join(entries[start:start + rng.randint(1, 12)]) + "\n")
-        for _ in range(rng.randint(0, 3)):
-            at, what = rng.randrange(len(text) + 1), rng.random()
-            if what < 0.5:
-                text[at:at] = rng.choice(pieces)
-            elif what < 0.8:
-                del text[at:at + rng.randint(1, 8)]
-            else:
-                text[at:at] = text[rng.randrange(len(text)):][:rng.randint(1, 60)]
-        edited = "".join(text)
+        part = "\n\n".join(entries[start:start + rng.randint(1, 12)]) + "\n"
+        edited = _edited(rng, part, pieces, rng.randint(0, 3), inserts=0.5, cuts=0.8, cut=8, copy=60)
         fast = read(edited)
         outcomes["left" if fast is None else "read"] += 1
         if fast is not None:
@@ -196,16 +203,7 @@ def test_the_whole_file_check_accepts_nothing_the_line_checks_refuse(monkeypatch
               "msgid_plural ", " ", '""', "\n\n", "#, fuzzy\n"]
     accepted = 0
     for _ in range(3000):
-        text = list(rng.choice((real, every)))
-        for _ in range(rng.randint(1, 3)):
-            at, what = rng.randrange(len(text) + 1), rng.random()
-            if what < 0.4:
-                text[at:at] = rng.choice(pieces)
-            elif what < 0.7:
-                del text[at:at + rng.randint(1, 5)]
-            else:
-                text[at:at] = text[rng.randrange(len(text)):][:rng.randint(1, 40)]
-        edited = "".join(text)
+        edited = _edited(rng, rng.choice((real, every)), pieces, rng.randint(1, 3))
         if po_syntax._PLAIN.fullmatch(edited if edited.endswith("\n") else edited + "\n"):
             accepted += 1
             po_syntax._check_lines(po_syntax.lines(edited), "x.po")  # (raises if the two disagree)
