@@ -231,23 +231,54 @@ def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path
         (fresh_folder / po.name).write_bytes(po.read_bytes())
     fresh = MemoryIndex(fresh_folder)
 
-    def content(index):
-        import numpy
-
-        keys = dict(index.database.execute("SELECT id, key FROM english"))
-        pairs = {}
-        for pair, count, blob in index.database.execute("SELECT pair, count, postings FROM pairs"):
-            postings = numpy.frombuffer(blob, "<i8").reshape(-1, 2)
-            pairs[pair] = sorted((keys[posting >> 32], posting & 0xFFFFFFFF, sketch) for posting, sketch in
-                                 postings.tolist())
-            assert count == len(postings)
-        return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
-
     assert content(updated) == content(fresh)
     assert list(spills.iterdir()) == []
     monkeypatch.setattr(memory_index, "_SPILL", 10**9)
     (fresh_folder / NAME).unlink()
     assert content(MemoryIndex(fresh_folder)) == content(fresh)  # (the same as a build that holds it all)
+
+
+def content(index):
+    """What an index holds: each pair's postings (by English), the words' counts, its size."""
+    import numpy
+
+    keys = dict(index.database.execute("SELECT id, key FROM english"))
+    pairs = {}
+    for pair, count, blob in index.database.execute("SELECT pair, count, postings FROM pairs"):
+        postings = numpy.frombuffer(blob, "<i8").reshape(-1, 2)
+        pairs[pair] = sorted((keys[posting >> 32], posting & 0xFFFFFFFF, sketch) for posting, sketch in
+                             postings.tolist())
+        assert count == len(postings)
+    return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
+
+
+def test_an_index_most_of_whose_files_changed_is_built_again(archive, tmp_path, monkeypatch):
+    """Where half the files an index holds or more changed (here: the folder renamed, so every file is new to it),
+    the refresh empties it and builds it again (dropping every unit and adding it back costs twice a build); it
+    then holds what a build of the folder holds, the memory's suggestions the same."""
+    folder, english = archive
+    MemoryIndex(folder).close()
+    moved = tmp_path / "moved"
+    folder.rename(moved)
+    dropped = []
+    original = memory_index._Postings.note
+    monkeypatch.setattr(memory_index._Postings, "note",
+                        lambda self, added, units: dropped.extend(units) if not added else original(self, added, units))
+    updated = MemoryIndex(moved)
+    assert dropped == []
+    assert {path for (path,) in updated.database.execute("SELECT path FROM files")} == {
+        po.as_posix() for po in moved.rglob("*.po")}
+    fresh_folder = tmp_path / "fresh"
+    fresh_folder.mkdir()
+    for po in moved.rglob("*.po"):
+        (fresh_folder / po.name).write_bytes(po.read_bytes())
+    fresh = MemoryIndex(fresh_folder)
+    assert content(updated) == content(fresh)
+    for query in [e[:-1] + " today." for e in english[:20]]:
+        assert [(s.score, s.unit.source, s.unit.target) for s in updated.suggest(query)] == \
+               [(s.score, s.unit.source, s.unit.target) for s in fresh.suggest(query)] != []
+    assert {name for (name,) in updated.database.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                                          "AND sql IS NOT NULL")} == {"units_file", "english_key"}
 
 
 def test_shards_starting_together_build_the_index_once_and_whole(archive):

@@ -82,6 +82,7 @@ CREATE TABLE words(word INTEGER PRIMARY KEY, count INTEGER);
 """
 _INDEXES = ("CREATE INDEX IF NOT EXISTS units_file ON units(file)",  # (made once a new index is filled: faster)
             "CREATE INDEX IF NOT EXISTS english_key ON english(key)")
+_INDEX_NAMES = tuple(statement.split()[5] for statement in _INDEXES)  # (units_file, english_key)
 
 
 class MemoryIndex:
@@ -368,6 +369,8 @@ class MemoryIndex:
         database = self.database
         database.execute("BEGIN IMMEDIATE")  # another run refreshing the file: wait for it (timeout)
         try:
+            if stale and len(stale) * 2 >= database.execute("SELECT COUNT(*) FROM files").fetchone()[0]:
+                changed, stale = self._emptied(files)  # (half of it stale or more: a build costs less)
             postings = _Postings(database)
             for name in stale:  # (a new file has nothing to drop: a build drops nothing)
                 postings.note(False, database.execute("SELECT id, key FROM units JOIN english USING (id) "
@@ -396,6 +399,18 @@ class MemoryIndex:
             if database.in_transaction:
                 database.execute("ROLLBACK")
             raise
+
+
+    def _emptied(self, files: dict) -> tuple[list, list]:
+        """Empty the index (in the refresh's transaction), to be built again from every file: where
+        half the files it holds or more changed (the folder named otherwise, every PO rewritten),
+        dropping their units one by one and adding them again costs twice a build.  (every file, as
+        ``_changes`` gives it; none to drop)."""
+        for name in _INDEX_NAMES:  # (made again once the index is filled, as a build makes them: faster)
+            self.database.execute(f"DROP INDEX IF EXISTS {name}")
+        for table in ("files", "units", "english", "pairs", "words"):
+            self.database.execute(f"DELETE FROM {table}")
+        return self._changes(files)
 
 
 class _Postings:
