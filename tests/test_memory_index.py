@@ -239,17 +239,56 @@ def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path
 
 
 def content(index):
-    """What an index holds: each pair's postings (by English), the words' counts, its size."""
+    """What an index holds: each pair's postings (by English; its array's and those added to it since), the words'
+    counts, its size."""
     import numpy
 
     keys = dict(index.database.execute("SELECT id, key FROM english"))
     pairs = {}
     for pair, count, blob in index.database.execute("SELECT pair, count, postings FROM pairs"):
+        assert count == len(blob) // 16
+        pairs[pair] = blob
+    for pair, blob in index.database.execute("SELECT pair, postings FROM more ORDER BY rowid"):
+        pairs[pair] += blob
+    for pair, blob in pairs.items():
         postings = numpy.frombuffer(blob, "<i8").reshape(-1, 2)
+        units = (postings[:, 0] >> 32).tolist()
+        assert units == sorted(set(units))  # (each unit once, in order: as a lookup reads them)
         pairs[pair] = sorted((keys[posting >> 32], posting & 0xFFFFFFFF, sketch) for posting, sketch in
                              postings.tolist())
-        assert count == len(postings)
     return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
+
+
+def test_units_added_night_after_night_are_added_to_the_arrays_and_written_whole_now_and_then(archive, tmp_path,
+                                                                                               monkeypatch):
+    """A refresh that only adds units does not read or write a pair's array: it adds a row of postings to it (in
+    ``more``), up to ``_PARTS`` (2 here); the next one writes the array whole again, with them.  After 7 refreshes
+    of one new file each, and one that rewrites a file, the index holds what a build holds, and its lookups are
+    the exhaustive memory's."""
+    monkeypatch.setattr(memory_index, "_PARTS", 2)
+    folder, english = archive
+    extra = sentences(70, seed=4)
+    MemoryIndex(folder).close()
+    for night in range(7):
+        write_po(folder / f"ar/n{night}.po", [(e, f"جديد {i}") for i, e in enumerate(extra[night::7])])
+        index = MemoryIndex(folder)
+        most = index.database.execute("SELECT COUNT(*) FROM more GROUP BY pair ORDER BY 1 DESC LIMIT 1").fetchone()
+        assert most is not None and most[0] <= 2
+        index.close()
+    write_po(folder / "ar/a1.po", [(e, "مراجعة") for e in english[1::20]])
+    os.utime(folder / "ar/a1.po", ns=(1, 1))
+    updated = MemoryIndex(folder)
+    fresh_folder = tmp_path / "fresh"
+    fresh_folder.mkdir()
+    for po in (folder / "ar").glob("*.po"):
+        (fresh_folder / po.name).write_bytes(po.read_bytes())
+    assert content(updated) == content(MemoryIndex(fresh_folder))
+    units = [Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
+             for entry in polib.pofile(str(po)) if entry.msgstr]
+    exhaustive = Memory(units)
+    for query in sentences(60, seed=6) + [e[:-1] + " today." for e in extra[:30] + english[:30]]:
+        assert [(s.score, s.unit.source) for s in updated.suggest(query)] == \
+               [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
 
 
 def test_an_index_most_of_whose_files_changed_is_built_again(archive, tmp_path, monkeypatch):
@@ -278,7 +317,7 @@ def test_an_index_most_of_whose_files_changed_is_built_again(archive, tmp_path, 
         assert [(s.score, s.unit.source, s.unit.target) for s in updated.suggest(query)] == \
                [(s.score, s.unit.source, s.unit.target) for s in fresh.suggest(query)] != []
     assert {name for (name,) in updated.database.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                                          "AND sql IS NOT NULL")} == {"units_file", "english_key"}
+                                                          "AND sql IS NOT NULL")} == {"units_file", "english_key", "more_pair"}
 
 
 def test_shards_starting_together_build_the_index_once_and_whole(archive):

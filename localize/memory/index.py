@@ -19,9 +19,10 @@ ratio is computed for ``VERIFY`` units at most, found so:
 
 - the index keeps, for each pair of consecutive words of the units' English (in
   lower case, every number written 0, a word cut to its first 6 letters: an
-  updated figure or a plural still matches), the units holding it as one packed
+  updated figure or a plural still matches), the units holding it as a packed
   array (each unit's id, the length of its English and a 64-bit sketch of its
-  words), and how many units hold each word;
+  words; and those added since it was written, ``_PARTS`` arrays at most, in
+  ``more``), and how many units hold each word;
 - a lookup takes the English's rarest pairs by their words' counts (``PAIRS``
   at most, first those sharing no word, so that a changed word costs one of them
   at most; ``TOUCH`` postings in all at most), keeps their units within the
@@ -47,7 +48,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from functools import reduce
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, and_, lshift, not_, or_
+from operator import add, and_, le, lshift, not_, or_
 from pathlib import Path
 from typing import IO
 
@@ -56,7 +57,7 @@ from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
 
 NAME = ".localize-memory.sqlite"
 LOCK = ".localize-memory.lock"  # held while the index file is built or changed (never removed)
-SCHEMA = "localize-memory 3"
+SCHEMA = "localize-memory 4"
 PAIRS = 10  # the English's rarest word pairs (first those sharing no word) whose units are candidates
 TOUCH = 4_000  # ... holding no more postings than this in all, by their words' counts (the rarest one always)
 VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
@@ -65,6 +66,7 @@ FETCH = 512  # lookups whose candidates' English is read at once (in the index's
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
 _SPILL = 10_000  # postings (a unit in a pair) a refresh holds in memory, then spills (a build's memory)
 _HELD = 1 << 14  # words' codes cached, and words' counts a refresh holds before writing them (a build's memory)
+_PARTS = 8  # rows of postings added to a pair (in ``more``, its array not rewritten) before it is written whole
 _BUILD_CACHE = 1024  # KiB of SQLite's page cache (and sorter) while a new index is built (its default: 2,000)
 _BUCKETS = 128  # ranges of pairs the spilled postings are kept in, each merged into the index at once, in order
 # (their bounds: the first spill's pairs cut in _BUCKETS parts of as many postings each, so that a range holds
@@ -78,6 +80,8 @@ CREATE TABLE units(id INTEGER PRIMARY KEY, file TEXT, kind INTEGER, position INT
                    source TEXT, target TEXT, origin TEXT, ignores TEXT);
 CREATE TABLE english(id INTEGER PRIMARY KEY, key TEXT);
 CREATE TABLE pairs(pair INTEGER PRIMARY KEY, count INTEGER, postings BLOB);
+CREATE TABLE more(pair INTEGER, postings BLOB);
+CREATE INDEX more_pair ON more(pair);
 CREATE TABLE words(word INTEGER PRIMARY KEY, count INTEGER);
 """
 _INDEXES = ("CREATE INDEX IF NOT EXISTS units_file ON units(file)",  # (made once a new index is filled: faster)
@@ -189,9 +193,12 @@ class MemoryIndex:
 
         none = numpy.empty(0, numpy.int64)
         chosen_of, sketches = self._chosen(keys)
-        blobs = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
-                           sorted({pair for chosen in chosen_of for pair in chosen})))
-        held = [[blobs[pair] for pair in chosen if pair in blobs] for chosen in chosen_of]
+        wanted = sorted({pair for chosen in chosen_of for pair in chosen})
+        blobs: dict[int, list[bytes]] = {}
+        for table in ("pairs", "more"):  # (a pair's array, then the postings added to it since: see _merge)
+            for pair, blob in _rows(self.database, f"SELECT pair, postings FROM {table} WHERE pair IN ({{}})", wanted):
+                blobs.setdefault(pair, []).append(blob)
+        held = [[blob for pair in chosen for blob in blobs.get(pair, ())] for chosen in chosen_of]
         postings = numpy.frombuffer(b"".join(blob for blobs_of in held for blob in blobs_of), "<i8").reshape(-1, 2)
         if not len(postings):
             return none, none
@@ -432,7 +439,7 @@ class MemoryIndex:
         ``_changes`` gives it; none to drop)."""
         for name in _INDEX_NAMES:  # (made again once the index is filled, as a build makes them: faster)
             self.database.execute(f"DROP INDEX IF EXISTS {name}")
-        for table in ("files", "units", "english", "pairs", "words"):
+        for table in ("files", "units", "english", "pairs", "more", "words"):
             self.database.execute(f"DELETE FROM {table}")
         return self._changes(files)
 
@@ -556,39 +563,62 @@ class _Postings:
     def _merge(self, removed: dict, added: dict) -> None:
         """Write the arrays of the pairs of the postings removed and added ({pair: postings, in order of
         unit}, emptied as they are written): each pair's array as the index holds it, less the units
-        removed, with the units added."""
+        removed, with the units added.  A pair that only gains units gets them as a row of ``more``,
+        its array neither read nor written (a common pair's array is megabytes: a night's 100 articles
+        touch most of them), until it has ``_PARTS`` such rows: then (or when it loses a unit) its
+        array is written whole again, with them (``count``: the units of the array alone)."""
         if self.fresh and not removed:  # (a new index: every pair is new, written as it comes)
             self.database.executemany("INSERT INTO pairs VALUES (?, ?, ?)", (
                 (pair - _SIGN, len(postings) // 16, postings) for pair in sorted(added)
                 for postings in (added.pop(pair),)))
             return
         pairs = sorted(removed.keys() | added.keys())
-        held = {} if self.fresh else dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
-                                                [pair - _SIGN for pair in pairs]))
-        rewritten: list[tuple] = []
-        emptied: list[tuple] = []
-        for pair in pairs:
-            key, new = pair - _SIGN, added.get(pair)
+        keys = [pair - _SIGN for pair in pairs]
+        held = set() if self.fresh else {key for (key,) in _rows(self.database, "SELECT pair FROM pairs WHERE "
+                                                                                 "pair IN ({})", keys)}
+        parts = {} if self.fresh else dict(_rows(self.database, "SELECT pair, COUNT(*) FROM more WHERE pair IN ({}) "
+                                                                "GROUP BY pair", keys))
+        written: list[tuple] = []  # (pair, count, array): a pair's array written whole
+        appended: list[tuple] = []  # (pair, postings) added to a pair's array without reading it
+        whole = []  # the pairs whose arrays are read, changed and written whole
+        for pair, key in zip(pairs, keys, strict=True):
+            new = added.get(pair)
             if key not in held:
                 if new is not None:  # (a new pair: most of a build's)
-                    rewritten.append((key, len(new) // 16, bytes(new)))
-                continue
-            now = _native(held[key])
+                    written.append((key, len(new) // 16, bytes(new)))
+            elif pair not in removed and parts.get(key, 0) < _PARTS:  # (units only added: after those held)
+                appended.append((key, bytes(added[pair])))
+            else:
+                whole.append((pair, key))
+        arrays = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
+                            [key for _, key in whole]))
+        for key, blob in _rows(self.database, "SELECT pair, postings FROM more WHERE pair IN ({}) ORDER BY rowid",
+                               [key for _, key in whole if key in parts]):
+            arrays[key] += blob
+        emptied: list[tuple] = []
+        for pair, key in whole:
+            now = _in_order(_native(arrays.pop(key)))
             if pair in removed:
                 now = _without(now, sorted({posting >> 32 for posting in _native(removed[pair])[0::2]}))
-            if new is not None:
-                more = _native(new)
-                if now and now[-2] >= more[0]:  # (units added with ids below those held: in order again)
-                    now = array("Q", chain.from_iterable(sorted(zip(chain(now[0::2], more[0::2]),
-                                                                    chain(now[1::2], more[1::2]), strict=True))))
-                else:
-                    now += more
+            if pair in added:
+                now = _in_order(now + _native(added[pair]))
             if now:
-                rewritten.append((key, len(now) // 2, _little(now)))
+                written.append((key, len(now) // 2, _little(now)))
             else:
                 emptied.append((key,))
-        self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", rewritten)
+        self.database.executemany("DELETE FROM more WHERE pair = ?", [(key,) for _, key in whole if key in parts])
+        self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", written)
         self.database.executemany("DELETE FROM pairs WHERE pair = ?", emptied)
+        self.database.executemany("INSERT INTO more VALUES (?, ?)", appended)
+
+
+def _in_order(postings: array) -> array:
+    """A pair's postings (posting, sketch, ...) in order of unit: as they are, or sorted (the units
+    added to a pair come after those it holds, but for units added with ids below them)."""
+    ids = postings[0::2]
+    if all(map(le, ids, islice(ids, 1, None))):
+        return postings
+    return array("Q", chain.from_iterable(sorted(zip(ids, postings[1::2], strict=True))))
 
 
 _POSTING = struct.Struct("<QQ")  # a unit's posting in a pair's array: its id << 32 | its English's length, its sketch
