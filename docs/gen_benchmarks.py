@@ -76,7 +76,7 @@ def tables(data: dict) -> list[str]:
 RENDERERS = {"terminology.json": terminology, "house_paired.json": house_paired, "session_paired.json": house_paired}
 # the order of the page: the product's own jobs first, then its parts
 ORDER = ["mt_throughput", "batch", "archive_scale", "serve", "status_paired", "approve_paired", "memory_index",
-         "memory_index_paired", "publish", "glossary_speed", "segment_speed", "articles", "draft_quality",
+         "memory_index_paired", "memory_refresh_paired", "publish", "glossary_speed", "segment_speed", "articles", "draft_quality",
          "decoding_bound", "shards", "terminology", "session_paired", "house_paired"]
 
 
