@@ -248,7 +248,7 @@ def content(index):
     for pair, count, blob in index.database.execute("SELECT pair, count, postings FROM pairs"):
         assert count == len(blob) // 16
         pairs[pair] = blob
-    for pair, blob in index.database.execute("SELECT pair, postings FROM more ORDER BY rowid"):
+    for pair, blob in index.database.execute("SELECT pair, postings FROM more ORDER BY pair, part"):
         pairs[pair] += blob
     for pair, blob in pairs.items():
         postings = numpy.frombuffer(blob, "<i8").reshape(-1, 2)
@@ -317,7 +317,7 @@ def test_an_index_most_of_whose_files_changed_is_built_again(archive, tmp_path, 
         assert [(s.score, s.unit.source, s.unit.target) for s in updated.suggest(query)] == \
                [(s.score, s.unit.source, s.unit.target) for s in fresh.suggest(query)] != []
     assert {name for (name,) in updated.database.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                                          "AND sql IS NOT NULL")} == {"units_file", "english_key", "more_pair"}
+                                                          "AND sql IS NOT NULL")} == {"units_file", "english_key"}
 
 
 def test_shards_starting_together_build_the_index_once_and_whole(archive):
@@ -400,7 +400,7 @@ def test_a_file_s_words_made_together_are_those_of_each_english_alone():
                               for _ in range(rng.randint(0, 7)))) for _ in range(rng.randint(1, 8))]
         postings = memory_index._Postings.__new__(memory_index._Postings)
         postings._empty()
-        postings.counts = {False: Counter(), True: Counter()}
+        postings.counts, postings.noted_files = {False: Counter(), True: Counter()}, 0
         postings.note(True, list(enumerate(keys, 1)))
         rows = [(pair - (1 << 63), unit, sketch) for pair, held in postings.noted[True].items()
                 for unit, sketch in memory_index._POSTING.iter_unpack(held)]

@@ -57,7 +57,7 @@ from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
 
 NAME = ".localize-memory.sqlite"
 LOCK = ".localize-memory.lock"  # held while the index file is built or changed (never removed)
-SCHEMA = "localize-memory 4"
+SCHEMA = "localize-memory 5"
 PAIRS = 10  # the English's rarest word pairs (first those sharing no word) whose units are candidates
 TOUCH = 4_000  # ... holding no more postings than this in all, by their words' counts (the rarest one always)
 VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
@@ -80,8 +80,7 @@ CREATE TABLE units(id INTEGER PRIMARY KEY, file TEXT, kind INTEGER, position INT
                    source TEXT, target TEXT, origin TEXT, ignores TEXT);
 CREATE TABLE english(id INTEGER PRIMARY KEY, key TEXT);
 CREATE TABLE pairs(pair INTEGER PRIMARY KEY, count INTEGER, postings BLOB);
-CREATE TABLE more(pair INTEGER, postings BLOB);
-CREATE INDEX more_pair ON more(pair);
+CREATE TABLE more(pair INTEGER, part INTEGER, postings BLOB, PRIMARY KEY (pair, part)) WITHOUT ROWID;
 CREATE TABLE words(word INTEGER PRIMARY KEY, count INTEGER);
 """
 _INDEXES = ("CREATE INDEX IF NOT EXISTS units_file ON units(file)",  # (made once a new index is filled: faster)
@@ -378,7 +377,7 @@ class MemoryIndex:
         try:
             if stale and len(stale) * 2 >= database.execute("SELECT COUNT(*) FROM files").fetchone()[0]:
                 changed, stale = self._emptied(files)  # (half of it stale or more: a build costs less)
-            postings = _Postings(database)
+            postings = _Postings(database, len(stale) + len(changed))
             counting = not postings.fresh  # (a new index's English is counted once it is filled)
             if counting:  # the English of the units dropped (removed 1) and added, to count its change
                 database.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY, removed INTEGER)")
@@ -454,8 +453,13 @@ class _Postings:
     come (in order of unit, as they are kept), so that only the pairs are sorted, never each
     posting; and importing numpy would cost a build more memory (15 MiB) than all it holds."""
 
-    def __init__(self, database: sqlite3.Connection):
+    def __init__(self, database: sqlite3.Connection, files: int):
+        """``files``: how many files the refresh notes (dropped, or added): a build's postings are
+        spilled in ``_BUCKETS`` ranges, a smaller refresh's in ranges of about ``_SPILL`` postings
+        each, as many as it will hold by the files noted when it first spills (a night's 100 POs:
+        a few ranges, each merged by a few statements)."""
         self.database = database
+        self.files, self.noted_files = files, 0
         self._empty()
         self.spilled: IO[bytes] | None = None  # the temporary file the postings are spilled to (once _SPILL are held)
         self.sections: defaultdict[tuple[bool, int], array] = defaultdict(lambda: array("q"))  # (removed or added,
@@ -475,6 +479,7 @@ class _Postings:
         """Note the units (id, English key) added (or removed): their words as ``_words`` makes them,
         for all of them at once (one pass over their English, "\x01" between two), and their pairs
         (each once a unit) and sketches as ``_pairs`` makes them."""
+        self.noted_files += 1
         if not units:
             return
         codes = _codes([key for _, key in units])  # (0 between two units' words; a word's code is never 0)
@@ -506,7 +511,9 @@ class _Postings:
         if self.spilled is None:
             self.spilled = tempfile.TemporaryFile(prefix="localize-memory-")  # noqa: SIM115 (closed by finish)
         if self.bounds is None:
-            self.bounds = _bounds(self.noted)
+            ranges = _BUCKETS if self.fresh else min(_BUCKETS, 1 + self.held * self.files // (
+                max(self.noted_files, 1) * _SPILL))
+            self.bounds = _bounds(self.noted, ranges)
         for added in (False, True):
             noted = self.noted[added]
             pairs = sorted(noted)
@@ -579,7 +586,7 @@ class _Postings:
         parts = {} if self.fresh else dict(_rows(self.database, "SELECT pair, COUNT(*) FROM more WHERE pair IN ({}) "
                                                                 "GROUP BY pair", keys))
         written: list[tuple] = []  # (pair, count, array): a pair's array written whole
-        appended: list[tuple] = []  # (pair, postings) added to a pair's array without reading it
+        appended: list[tuple] = []  # (pair, part, postings) added to a pair's array without reading it
         whole = []  # the pairs whose arrays are read, changed and written whole
         for pair, key in zip(pairs, keys, strict=True):
             new = added.get(pair)
@@ -587,12 +594,12 @@ class _Postings:
                 if new is not None:  # (a new pair: most of a build's)
                     written.append((key, len(new) // 16, bytes(new)))
             elif pair not in removed and parts.get(key, 0) < _PARTS:  # (units only added: after those held)
-                appended.append((key, bytes(added[pair])))
+                appended.append((key, parts.get(key, 0), bytes(added[pair])))
             else:
                 whole.append((pair, key))
         arrays = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
                             [key for _, key in whole]))
-        for key, blob in _rows(self.database, "SELECT pair, postings FROM more WHERE pair IN ({}) ORDER BY rowid",
+        for key, blob in _rows(self.database, "SELECT pair, postings FROM more WHERE pair IN ({}) ORDER BY pair, part",
                                [key for _, key in whole if key in parts]):
             arrays[key] += blob
         emptied: list[tuple] = []
@@ -609,7 +616,7 @@ class _Postings:
         self.database.executemany("DELETE FROM more WHERE pair = ?", [(key,) for _, key in whole if key in parts])
         self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", written)
         self.database.executemany("DELETE FROM pairs WHERE pair = ?", emptied)
-        self.database.executemany("INSERT INTO more VALUES (?, ?)", appended)
+        self.database.executemany("INSERT INTO more VALUES (?, ?, ?)", appended)
 
 
 def _in_order(postings: array) -> array:
@@ -624,8 +631,8 @@ def _in_order(postings: array) -> array:
 _POSTING = struct.Struct("<QQ")  # a unit's posting in a pair's array: its id << 32 | its English's length, its sketch
 
 
-def _bounds(noted: dict[bool, defaultdict[int, bytearray]]) -> list[int]:
-    """The first pairs of the ranges (but the first range's): the pairs noted cut in _BUCKETS parts of
+def _bounds(noted: dict[bool, defaultdict[int, bytearray]], ranges: int) -> list[int]:
+    """The first pairs of the ranges (but the first range's): the pairs noted cut in ``ranges`` parts of
     as many postings each, so that a range holds about as much as another however common a first
     word is ("the" begins 8% of a news archive's pairs)."""
     sizes: Counter = Counter()
@@ -635,8 +642,8 @@ def _bounds(noted: dict[bool, defaultdict[int, bytearray]]) -> list[int]:
     if not pairs:
         return []
     total = list(accumulate(map(sizes.__getitem__, pairs)))
-    return sorted({pairs[min(bisect_left(total, total[-1] * part // _BUCKETS), len(pairs) - 1)]
-                   for part in range(1, _BUCKETS)})
+    return sorted({pairs[min(bisect_left(total, total[-1] * part // ranges), len(pairs) - 1)]
+                   for part in range(1, ranges)})
 
 
 def _little(values: array) -> bytes | memoryview:
