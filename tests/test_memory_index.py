@@ -400,7 +400,7 @@ def test_a_file_s_words_made_together_are_those_of_each_english_alone():
                               for _ in range(rng.randint(0, 7)))) for _ in range(rng.randint(1, 8))]
         postings = memory_index._Postings.__new__(memory_index._Postings)
         postings._empty()
-        postings.counts, postings.noted_files = {False: Counter(), True: Counter()}, 0
+        postings.counts = {False: Counter(), True: Counter()}
         postings.note(True, list(enumerate(keys, 1)))
         rows = [(pair - (1 << 63), unit, sketch) for pair, held in postings.noted[True].items()
                 for unit, sketch in memory_index._POSTING.iter_unpack(held)]

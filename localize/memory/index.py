@@ -377,7 +377,7 @@ class MemoryIndex:
         try:
             if stale and len(stale) * 2 >= database.execute("SELECT COUNT(*) FROM files").fetchone()[0]:
                 changed, stale = self._emptied(files)  # (half of it stale or more: a build costs less)
-            postings = _Postings(database, len(stale) + len(changed))
+            postings = _Postings(database)
             counting = not postings.fresh  # (a new index's English is counted once it is filled)
             if counting:  # the English of the units dropped (removed 1) and added, to count its change
                 database.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY, removed INTEGER)")
@@ -453,13 +453,8 @@ class _Postings:
     come (in order of unit, as they are kept), so that only the pairs are sorted, never each
     posting; and importing numpy would cost a build more memory (15 MiB) than all it holds."""
 
-    def __init__(self, database: sqlite3.Connection, files: int):
-        """``files``: how many files the refresh notes (dropped, or added): a build's postings are
-        spilled in ``_BUCKETS`` ranges, a smaller refresh's in ranges of about ``_SPILL`` postings
-        each, as many as it will hold by the files noted when it first spills (a night's 100 POs:
-        a few ranges, each merged by a few statements)."""
+    def __init__(self, database: sqlite3.Connection):
         self.database = database
-        self.files, self.noted_files = files, 0
         self._empty()
         self.spilled: IO[bytes] | None = None  # the temporary file the postings are spilled to (once _SPILL are held)
         self.sections: defaultdict[tuple[bool, int], array] = defaultdict(lambda: array("q"))  # (removed or added,
@@ -479,7 +474,6 @@ class _Postings:
         """Note the units (id, English key) added (or removed): their words as ``_words`` makes them,
         for all of them at once (one pass over their English, "\x01" between two), and their pairs
         (each once a unit) and sketches as ``_pairs`` makes them."""
-        self.noted_files += 1
         if not units:
             return
         codes = _codes([key for _, key in units])  # (0 between two units' words; a word's code is never 0)
@@ -511,9 +505,7 @@ class _Postings:
         if self.spilled is None:
             self.spilled = tempfile.TemporaryFile(prefix="localize-memory-")  # noqa: SIM115 (closed by finish)
         if self.bounds is None:
-            ranges = _BUCKETS if self.fresh else min(_BUCKETS, 1 + self.held * self.files // (
-                max(self.noted_files, 1) * _SPILL))
-            self.bounds = _bounds(self.noted, ranges)
+            self.bounds = _bounds(self.noted, _BUCKETS)
         for added in (False, True):
             noted = self.noted[added]
             pairs = sorted(noted)
