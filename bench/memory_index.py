@@ -286,7 +286,8 @@ def child(code: Path, arguments: list[str], cwd: Path) -> tuple[float, float, fl
     count the parent's size, which the child starts from)."""
     peak = cwd / "peak"
     env = {**os.environ, "PYTHONPATH": str(code), "BENCH_PEAK_FILE": str(peak)}
-    peak.unlink(missing_ok=True)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # (a user's install has its bytecode: each tree's first child writes
+    peak.unlink(missing_ok=True)  # it, the rounds compile nothing; this machine's environment sets it)
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen([sys.executable, *arguments], cwd=cwd, env=env, stdout=subprocess.DEVNULL,

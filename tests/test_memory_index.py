@@ -249,7 +249,11 @@ def content(index):
         assert count == len(blob) // 16
         pairs[pair] = blob
     for pair, blob in index.database.execute("SELECT pair, postings FROM more ORDER BY pair, part"):
-        pairs[pair] += blob
+        pairs[pair] = pairs.get(pair, b"") + blob
+    for held, blob in index.database.execute("SELECT pairs, postings FROM recent ORDER BY part"):
+        for number, pair in enumerate(numpy.frombuffer(held, "<u8").tolist()):
+            pair -= 1 << 63
+            pairs[pair] = pairs.get(pair, b"") + blob[16 * number:16 * number + 16]
     for pair, blob in pairs.items():
         postings = numpy.frombuffer(blob, "<i8").reshape(-1, 2)
         units = (postings[:, 0] >> 32).tolist()
@@ -259,36 +263,64 @@ def content(index):
     return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
 
 
-def test_units_added_night_after_night_are_added_to_the_arrays_and_written_whole_now_and_then(archive, tmp_path,
-                                                                                               monkeypatch):
-    """A refresh that only adds units does not read or write a pair's array: it adds a row of postings to it (in
-    ``more``), up to ``_PARTS`` (2 here); the next one writes the array whole again, with them.  After 7 refreshes
-    of one new file each, and one that rewrites a file, the index holds what a build holds, and its lookups are
-    the exhaustive memory's."""
-    monkeypatch.setattr(memory_index, "_PARTS", 2)
+@pytest.mark.parametrize("spill", [None, 40])
+def test_units_added_night_after_night_are_kept_apart_then_added_to_the_arrays_then_written_whole(archive, tmp_path,
+                                                                                                   monkeypatch, spill):
+    """A refresh that only adds units writes their postings as one row of ``recent``, the pairs untouched, up to
+    ``_RECENT`` rows (2 here); the next one folds them into the pairs' arrays, as one row of postings added to each
+    pair (in ``more``), its array not rewritten; a refresh that drops a unit writes the arrays of its pairs whole
+    again, with their rows.  Night after night, then after a refresh that rewrites a file whose units were kept
+    apart, and one that removes a file, the index holds what a build holds, and its lookups are the exhaustive
+    memory's; also when the refreshes hold more postings than they keep in memory (``spill`` 40)."""
+    monkeypatch.setattr(memory_index, "_RECENT", 2)
+    if spill is not None:  # (and rows of ``recent`` of 20 postings at most: many a refresh, none folded but by a drop)
+        monkeypatch.setattr(memory_index, "_SPILL", spill)
+        monkeypatch.setattr(memory_index, "_APART_ROW", 320)
+        monkeypatch.setattr(memory_index, "_RECENT", 10**6)
     folder, english = archive
     extra = sentences(70, seed=4)
     MemoryIndex(folder).close()
-    for night in range(7):
-        write_po(folder / f"ar/n{night}.po", [(e, f"جديد {i}") for i, e in enumerate(extra[night::7])])
+    kept_apart = []
+    checks = iter(range(100))
+
+    def same_as_built(index):
+        fresh_folder = tmp_path / f"fresh-{next(checks)}"
+        fresh_folder.mkdir()
+        for po in (folder / "ar").glob("*.po"):
+            (fresh_folder / po.name).write_bytes(po.read_bytes())
+        assert content(index) == content(MemoryIndex(fresh_folder))
+        units = [Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
+                 for entry in polib.pofile(str(po)) if entry.msgstr]
+        exhaustive = Memory(units)
+        for query in sentences(20, seed=6) + [e[:-1] + " today." for e in extra[:30:3] + english[:30:3]]:
+            assert [(s.score, s.unit.source) for s in index.suggest(query)] == \
+                   [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
+
+    for night in range(7):  # (two POs a night)
+        write_po(folder / f"ar/n{night}.po", [(e, f"جديد {i}") for i, e in enumerate(extra[night::14])])
+        write_po(folder / f"ar/m{night}.po", [(e, f"جديد {i}") for i, e in enumerate(extra[night + 7::14])])
         index = MemoryIndex(folder)
+        kept_apart.append(index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0])
         most = index.database.execute("SELECT COUNT(*) FROM more GROUP BY pair ORDER BY 1 DESC LIMIT 1").fetchone()
-        assert most is not None and most[0] <= 2
+        assert (most or [0])[0] == (night + 1) // 3 if spill is None else most is None  # (a row a fold at most)
+        same_as_built(index)
         index.close()
+    if spill is None:
+        assert kept_apart == [1, 2, 0, 1, 2, 0, 1]
+    else:
+        assert kept_apart == [2, 4, 6, 8, 10, 12, 14]
+    write_po(folder / "ar/n6.po", [(e, "مراجعة") for e in extra[6::28]])  # (its units kept apart, now 3 of them)
+    os.utime(folder / "ar/n6.po", ns=(1, 1))
+    index = MemoryIndex(folder)
+    assert index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
+    same_as_built(index)
+    index.close()
+    write_po(folder / "ar/n7.po", [(e, "جديد") for e in extra[::5]])
+    MemoryIndex(folder).close()
+    (folder / "ar/n7.po").unlink()
     write_po(folder / "ar/a1.po", [(e, "مراجعة") for e in english[1::20]])
     os.utime(folder / "ar/a1.po", ns=(1, 1))
-    updated = MemoryIndex(folder)
-    fresh_folder = tmp_path / "fresh"
-    fresh_folder.mkdir()
-    for po in (folder / "ar").glob("*.po"):
-        (fresh_folder / po.name).write_bytes(po.read_bytes())
-    assert content(updated) == content(MemoryIndex(fresh_folder))
-    units = [Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
-             for entry in polib.pofile(str(po)) if entry.msgstr]
-    exhaustive = Memory(units)
-    for query in sentences(60, seed=6) + [e[:-1] + " today." for e in extra[:30] + english[:30]]:
-        assert [(s.score, s.unit.source) for s in updated.suggest(query)] == \
-               [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
+    same_as_built(MemoryIndex(folder))
 
 
 def test_an_index_most_of_whose_files_changed_is_built_again(archive, tmp_path, monkeypatch):
@@ -401,6 +433,7 @@ def test_a_file_s_words_made_together_are_those_of_each_english_alone():
         postings = memory_index._Postings.__new__(memory_index._Postings)
         postings._empty()
         postings.counts = {False: Counter(), True: Counter()}
+        postings.flat = None
         postings.note(True, list(enumerate(keys, 1)))
         rows = [(pair - (1 << 63), unit, sketch) for pair, held in postings.noted[True].items()
                 for unit, sketch in memory_index._POSTING.iter_unpack(held)]

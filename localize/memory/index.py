@@ -21,8 +21,13 @@ ratio is computed for ``VERIFY`` units at most, found so:
   lower case, every number written 0, a word cut to its first 6 letters: an
   updated figure or a plural still matches), the units holding it as a packed
   array (each unit's id, the length of its English and a 64-bit sketch of its
-  words; and those added since it was written, ``_PARTS`` arrays at most, in
-  ``more``), and how many units hold each word;
+  words; and those added since it was written, an array for each refresh that
+  added some, in ``more``), and how many units hold each word; the postings of the units that
+  the latest refreshes only added (a night's reviewed articles) are kept apart,
+  in the order they were noted, in a few rows of ``recent`` (``_RECENT`` rows or
+  ``_RECENT_BYTES`` at most; then folded into the arrays, and by any refresh
+  that drops a unit: as SQLite's full-text index keeps its segments), so that
+  such a refresh writes a few rows, not one for each of 40,000 pairs;
 - a lookup takes the English's rarest pairs by their words' counts (``PAIRS``
   at most, first those sharing no word, so that a changed word costs one of them
   at most; ``TOUCH`` postings in all at most), keeps their units within the
@@ -48,7 +53,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from functools import reduce
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, and_, le, lshift, not_, or_
+from operator import add, and_, itemgetter, le, lshift, not_, or_
 from pathlib import Path
 from typing import IO
 
@@ -57,7 +62,7 @@ from localize.memory.tm import FUZZY_MIN, Suggestion, Unit, _key
 
 NAME = ".localize-memory.sqlite"
 LOCK = ".localize-memory.lock"  # held while the index file is built or changed (never removed)
-SCHEMA = "localize-memory 5"
+SCHEMA = "localize-memory 6"
 PAIRS = 10  # the English's rarest word pairs (first those sharing no word) whose units are candidates
 TOUCH = 4_000  # ... holding no more postings than this in all, by their words' counts (the rarest one always)
 VERIFY = 32  # units scored at most a lookup: the most like the English by their words' sketch
@@ -66,7 +71,9 @@ FETCH = 512  # lookups whose candidates' English is read at once (in the index's
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
 _SPILL = 10_000  # postings (a unit in a pair) a refresh holds in memory, then spills (a build's memory)
 _HELD = 1 << 14  # words' codes cached, and words' counts a refresh holds before writing them (a build's memory)
-_PARTS = 8  # rows of postings added to a pair (in ``more``, its array not rewritten) before it is written whole
+_RECENT = 32  # rows of postings kept apart (in ``recent``: the units a refresh only added) before they are folded
+_RECENT_BYTES = 4 << 20  # ... into the arrays, while they hold no more than this with the files just read (bytes)
+_APART_ROW = 1 << 17  # bytes of postings a row of ``recent`` holds at most (a night's 100 articles: 6 rows)
 _BUILD_CACHE = 1024  # KiB of SQLite's page cache (and sorter) while a new index is built (its default: 2,000)
 _BUCKETS = 128  # ranges of pairs the spilled postings are kept in, each merged into the index at once, in order
 # (their bounds: the first spill's pairs cut in _BUCKETS parts of as many postings each, so that a range holds
@@ -82,6 +89,7 @@ CREATE TABLE english(id INTEGER PRIMARY KEY, key TEXT);
 CREATE TABLE pairs(pair INTEGER PRIMARY KEY, count INTEGER, postings BLOB);
 CREATE TABLE more(pair INTEGER, part INTEGER, postings BLOB, PRIMARY KEY (pair, part)) WITHOUT ROWID;
 CREATE TABLE words(word INTEGER PRIMARY KEY, count INTEGER);
+CREATE TABLE recent(part INTEGER PRIMARY KEY, first INTEGER, last INTEGER, pairs BLOB, postings BLOB);
 """
 _INDEXES = ("CREATE INDEX IF NOT EXISTS units_file ON units(file)",  # (made once a new index is filled: faster)
             "CREATE INDEX IF NOT EXISTS english_key ON english(key)")
@@ -99,6 +107,7 @@ class MemoryIndex:
         self.warn = warn or self.warnings.append
         self.scored = 0  # units whose ratio the lookups computed (VERIFY a lookup at most)
         self._words: dict[int, int] = {}  # units holding each word, as lookups asked (WORDS_KEPT at most)
+        self._parts: dict[int, tuple] = {}  # the parts of ``recent`` read (see _recent)
         sources = self._sources()  # one walk of the folder, for both
         self.shared = False  # the index is the folder's file (not built in memory for this run)
         try:
@@ -193,10 +202,17 @@ class MemoryIndex:
         none = numpy.empty(0, numpy.int64)
         chosen_of, sketches = self._chosen(keys)
         wanted = sorted({pair for chosen in chosen_of for pair in chosen})
-        blobs: dict[int, list[bytes]] = {}
+        blobs: dict[int, list] = {}
         for table in ("pairs", "more"):  # (a pair's array, then the postings added to it since: see _merge)
             for pair, blob in _rows(self.database, f"SELECT pair, postings FROM {table} WHERE pair IN ({{}})", wanted):
                 blobs.setdefault(pair, []).append(blob)
+        recent = self._recent()
+        if recent and wanted:  # (then those kept apart since)
+            sought = numpy.array(wanted, numpy.int64).view(numpy.uint64) ^ numpy.uint64(_SIGN)  # (unsigned: pairs)
+            for pairs, postings in recent:
+                starts, ends = numpy.searchsorted(pairs, sought), numpy.searchsorted(pairs, sought, "right")
+                for number in numpy.flatnonzero(ends > starts).tolist():
+                    blobs.setdefault(wanted[number], []).append(postings[starts[number]:ends[number]].tobytes())
         held = [[blob for pair in chosen for blob in blobs.get(pair, ())] for chosen in chosen_of]
         postings = numpy.frombuffer(b"".join(blob for blobs_of in held for blob in blobs_of), "<i8").reshape(-1, 2)
         if not len(postings):
@@ -253,6 +269,22 @@ class MemoryIndex:
         bounds = numpy.searchsorted(owner[order], numpy.arange(len(keys) + 1)).tolist()
         chosen_of = [_rarest(ranked[bounds[number]:bounds[number + 1]]) for number in range(len(keys))]
         return chosen_of, sketches
+
+    def _recent(self) -> list:
+        """The postings kept apart (``recent``'s parts: each one's pairs, and its postings in the same
+        order, sorted by pair), read once a run (each part is written once, never changed)."""
+        numpy = _numpy()
+
+        parts = _recent_parts(self.database)
+        missing = [part for part in parts if part not in self._parts]
+        for part, held, raw in _rows(self.database, "SELECT part, pairs, postings FROM recent WHERE part IN ({})",
+                                     missing):
+            pairs = numpy.frombuffer(held, "<u8")
+            order = pairs.argsort(kind="stable")  # (by pair; each pair's in order of unit, as they are noted)
+            self._parts[part] = (pairs[order], numpy.frombuffer(raw, "<i8").reshape(-1, 2)[order])
+        for part in self._parts.keys() - set(parts):
+            del self._parts[part]
+        return [self._parts[part] for part in parts if part in self._parts]
 
     def _counts(self, words: list[int]) -> dict[int, int]:
         """How many units hold each of ``words`` (0: none), kept for the run's later lookups."""
@@ -381,7 +413,7 @@ class MemoryIndex:
             counting = not postings.fresh  # (a new index's English is counted once it is filled)
             if counting:  # the English of the units dropped (removed 1) and added, to count its change
                 database.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY, removed INTEGER)")
-            self._drop(stale, postings, counting)
+            self._kept_apart(postings, self._drop(stale, postings, counting), changed)
             ids = held = database.execute("SELECT max(id) FROM units").fetchone()[0] or 0  # (held: the units kept)
             for name, kind, path, (size, mtime) in changed:
                 units = _units(Path(path), name, kind, self.warn)
@@ -416,20 +448,38 @@ class MemoryIndex:
             raise
 
 
-    def _drop(self, stale: list, postings: _Postings, counting: bool) -> None:
-        """Drop the units of the ``stale`` files (noted as removed: and their English as touched, if
-        ``counting``); a new file has nothing to drop, and a build drops nothing."""
+    def _kept_apart(self, postings: _Postings, dropped: set[int], changed: list) -> None:
+        """Keep the postings of the units added now apart (``postings.flat``), where the refresh drops
+        no unit and ``recent`` stays within bounds; or else fold ``recent`` into the arrays now, with
+        them (but the ``dropped`` units')."""
         database = self.database
+        postings.recent = _recent_parts(database)
+        if not (postings.fresh or dropped or len(postings.recent) >= _RECENT) and database.execute(
+                "SELECT total(length(pairs) + length(postings)) FROM recent").fetchone()[0] + sum(
+                size for *_, (size, _) in changed) <= _RECENT_BYTES:  # (a PO's size: 3/4 of its rows')
+            postings.flat = (array("Q"), bytearray())
+        elif postings.recent:  # (noted before the units added now: their ids are below)
+            postings.fold(database.execute("SELECT first, last, pairs, postings FROM recent ORDER BY part"), dropped)
+            database.execute("DELETE FROM recent")
+            database.execute("INSERT OR REPLACE INTO meta VALUES ('recent', '')")
+
+    def _drop(self, stale: list, postings: _Postings, counting: bool) -> set[int]:
+        """Drop the units of the ``stale`` files (noted as removed: and their English as touched, if
+        ``counting``); a new file has nothing to drop, and a build drops nothing.  (the units' ids)"""
+        database = self.database
+        ids: set[int] = set()
         for name in stale:
             dropped = database.execute("SELECT id, key FROM units JOIN english USING (id) WHERE file = ?",
                                        (name,)).fetchall()
             postings.note(False, dropped)
+            ids.update(unit for unit, _ in dropped)
             if counting:
                 database.executemany("INSERT INTO touched VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET removed = 1",
                                      [(key,) for _, key in dropped])
             database.execute("DELETE FROM english WHERE id IN (SELECT id FROM units WHERE file = ?)", (name,))
             database.execute("DELETE FROM units WHERE file = ?", (name,))
             database.execute("DELETE FROM files WHERE path = ?", (name,))
+        return ids
 
     def _emptied(self, files: dict) -> tuple[list, list]:
         """Empty the index (in the refresh's transaction), to be built again from every file: where
@@ -438,8 +488,9 @@ class MemoryIndex:
         ``_changes`` gives it; none to drop)."""
         for name in _INDEX_NAMES:  # (made again once the index is filled, as a build makes them: faster)
             self.database.execute(f"DROP INDEX IF EXISTS {name}")
-        for table in ("files", "units", "english", "pairs", "more", "words"):
+        for table in ("files", "units", "english", "pairs", "more", "words", "recent"):
             self.database.execute(f"DELETE FROM {table}")
+        self.database.execute("INSERT OR REPLACE INTO meta VALUES ('recent', '')")
         return self._changes(files)
 
 
@@ -463,6 +514,11 @@ class _Postings:
         self.counts: dict[bool, Counter] = {False: Counter(), True: Counter()}  # the units removed / added holding
         # each word, noted since they were last written (at the end, or when _HELD words are held)
         self.fresh = database.execute("SELECT 1 FROM pairs LIMIT 1").fetchone() is None  # (a new index: none to read)
+        self.flat: tuple[array, bytearray] | None = None  # where the postings added are kept apart: those noted
+        # since the last row of ``recent`` written (each one's pair; its posting), in order of unit
+        self.recent: list[int] = []  # the rows of ``recent`` held before (see MemoryIndex._kept_apart)
+        self.made: list[int] = []  # ... and those written since
+        self.generation: int | None = None  # the number of the rows of ``more`` this refresh writes (see _merge)
 
     def _empty(self) -> None:
         # removed / added: {pair (unsigned: less _SIGN, the index's key of it): its postings (_POSTING each)}
@@ -487,14 +543,20 @@ class _Postings:
             if end > start:  # (an English of no word has no pair)
                 posting = _POSTING.pack(unit << 32 | len(key), reduce(or_, bits[start:end]))
                 found = set(following[start:end - 1]) if end - start > 1 else following[start:end]
-                for pair in found:  # (a word alone: its pair with 0, as the separator after it)
-                    noted[pair] += posting
-                self.held += len(found)
+                if self.flat is not None:
+                    self.flat[0].extend(found)
+                    self.flat[1].extend(posting * len(found))
+                else:
+                    for pair in found:  # (a word alone: its pair with 0, as the separator after it)
+                        noted[pair] += posting
+                    self.held += len(found)
                 held.append(set(codes[start:end]))
             start = end + 1
         self.counts[added].update(chain.from_iterable(held))
         if self.held > _SPILL:
             self._spill()
+        if self.flat is not None and len(self.flat[1]) >= _APART_ROW:
+            self._apart()
         if len(self.counts[False]) + len(self.counts[True]) > _HELD:
             self._write_counts()
 
@@ -522,8 +584,12 @@ class _Postings:
         self._empty()
 
     def finish(self) -> None:
-        """Write every pair's array changed, and the words' counts."""
-        if self.spilled is None:
+        """Write every pair's array changed (or the postings kept apart), and the words' counts."""
+        if self.flat is not None:
+            self._apart()
+            self.database.execute("INSERT OR REPLACE INTO meta VALUES ('recent', ?)",
+                                  (" ".join(map(str, [*self.recent, *self.made])),))
+        elif self.spilled is None:
             self._merge(self.noted[False], self.noted[True])
             self._empty()
         else:
@@ -532,6 +598,41 @@ class _Postings:
                 for bucket in range(len(self.bounds or ()) + 1):
                     self._merge(*(self._spilled(added, bucket) for added in (False, True)))
         self._write_counts()
+
+    def _apart(self) -> None:
+        """Write the postings added since the last such row (none removed) as a row of ``recent``, as
+        they were noted (in order of unit, each with its pair: a lookup sorts them by pair once a run,
+        with numpy; sorting them here, in Python, would hold more memory than the rest of a refresh),
+        the pairs' arrays untouched (a night's articles hold 40,000 pairs: as many rows of ``more``)."""
+        assert self.flat is not None
+        pairs, postings = self.flat
+        if not pairs:
+            return
+        row = self.database.execute("SELECT value FROM meta WHERE key = 'recent made'").fetchone()
+        made = int(row[0]) + 1 if row else 1
+        first, last = (int.from_bytes(postings[at:at + 8], "little") >> 32 for at in (0, len(postings) - 16))
+        self.database.execute("INSERT INTO recent VALUES (?, ?, ?, ?, ?)",
+                              (made, first, last, _little(pairs), postings))
+        self.database.execute("INSERT OR REPLACE INTO meta VALUES ('recent made', ?)", (str(made),))
+        self.made.append(made)
+        self.flat = (array("Q"), bytearray())
+
+    def fold(self, rows, dropped: set[int]) -> None:
+        """Note the postings kept apart (``recent``'s rows: first, last, pairs, postings; in order of
+        part, so of unit) as added, but the ``dropped`` units'."""
+        for first, last, held, blob in rows:
+            raw, pairs, noted = memoryview(blob), _native(held), self.noted[True]
+            if any(first <= unit <= last for unit in dropped):  # (a unit of a file changed since, or gone)
+                for pair, at in zip(pairs, range(0, len(raw), 16), strict=True):
+                    if int.from_bytes(raw[at:at + 8], "little") >> 32 not in dropped:
+                        noted[pair] += raw[at:at + 16]
+                        self.held += 1
+            else:
+                deque(map(bytearray.extend, map(noted.__getitem__, pairs),
+                          map(raw.__getitem__, map(slice, range(0, len(raw), 16), range(16, len(raw) + 16, 16)))), 0)
+                self.held += len(pairs)
+            if self.held > _SPILL:
+                self._spill()
 
     def _spilled(self, added: bool, bucket: int) -> dict[int, bytearray]:
         """{pair: its postings} of the runs spilled for a range of pairs, each pair's postings of one
@@ -553,62 +654,62 @@ class _Postings:
     def _write_counts(self) -> None:
         removed, added = self.counts[False], self.counts[True]
         self.counts = {False: Counter(), True: Counter()}
-        changes = [(word, added[word] - removed[word]) for word in removed.keys() | added.keys()]
+        added.subtract(removed)  # (each word's change; streamed to the statements, not held as rows)
         self.database.executemany("INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + "
-                                  "excluded.count", [(word, change) for word, change in changes if change])
+                                  "excluded.count", filter(itemgetter(1), added.items()))
         self.database.executemany("DELETE FROM words WHERE word = ? AND count <= 0",
-                                  [(word,) for word, change in changes if change < 0])
+                                  ((word,) for word, change in added.items() if change < 0))
 
     def _merge(self, removed: dict, added: dict) -> None:
         """Write the arrays of the pairs of the postings removed and added ({pair: postings, in order of
-        unit}, emptied as they are written): each pair's array as the index holds it, less the units
-        removed, with the units added.  A pair that only gains units gets them as a row of ``more``,
-        its array neither read nor written (a common pair's array is megabytes: a night's 100 articles
-        touch most of them), until it has ``_PARTS`` such rows: then (or when it loses a unit) its
-        array is written whole again, with them (``count``: the units of the array alone)."""
+        unit}, emptied as they are written).  A pair that only gains units gets them as a row of
+        ``more`` (numbered by the refresh: ``_generation``), its array neither read nor written (a
+        common pair's array is megabytes: a night's 100 articles touch most of them), and no row of
+        the index read to decide it; a pair that loses a unit has its array read (with its rows of
+        ``more``), changed and written whole (``count``: the units of the array)."""
         if self.fresh and not removed:  # (a new index: every pair is new, written as it comes)
             self.database.executemany("INSERT INTO pairs VALUES (?, ?, ?)", (
                 (pair - _SIGN, len(postings) // 16, postings) for pair in sorted(added)
                 for postings in (added.pop(pair),)))
             return
-        pairs = sorted(removed.keys() | added.keys())
-        keys = [pair - _SIGN for pair in pairs]
-        held = set() if self.fresh else {key for (key,) in _rows(self.database, "SELECT pair FROM pairs WHERE "
-                                                                                 "pair IN ({})", keys)}
-        parts = {} if self.fresh else dict(_rows(self.database, "SELECT pair, COUNT(*) FROM more WHERE pair IN ({}) "
-                                                                "GROUP BY pair", keys))
-        written: list[tuple] = []  # (pair, count, array): a pair's array written whole
-        appended: list[tuple] = []  # (pair, part, postings) added to a pair's array without reading it
-        whole = []  # the pairs whose arrays are read, changed and written whole
-        for pair, key in zip(pairs, keys, strict=True):
-            new = added.get(pair)
-            if key not in held:
-                if new is not None:  # (a new pair: most of a build's)
-                    written.append((key, len(new) // 16, bytes(new)))
-            elif pair not in removed and parts.get(key, 0) < _PARTS:  # (units only added: after those held)
-                appended.append((key, parts.get(key, 0), bytes(added[pair])))
-            else:
-                whole.append((pair, key))
-        arrays = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
-                            [key for _, key in whole]))
+        generation = self._generation()
+        self.database.executemany("INSERT INTO more VALUES (?, ?, ?)", (
+            (pair - _SIGN, generation, postings) for pair in sorted(added.keys() - removed.keys())
+            for postings in (added.pop(pair),)))
+        whole = [pair - _SIGN for pair in sorted(removed)]  # (the index's keys of the pairs that lose units)
+        arrays = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})", whole))
         for key, blob in _rows(self.database, "SELECT pair, postings FROM more WHERE pair IN ({}) ORDER BY pair, part",
-                               [key for _, key in whole if key in parts]):
-            arrays[key] += blob
+                               whole):
+            arrays[key] = arrays.get(key, b"") + blob
+        written: list[tuple] = []  # (pair, count, array): a pair's array written whole
         emptied: list[tuple] = []
-        for pair, key in whole:
-            now = _in_order(_native(arrays.pop(key)))
-            if pair in removed:
-                now = _without(now, sorted({posting >> 32 for posting in _native(removed[pair])[0::2]}))
+        for key in whole:
+            pair = key + _SIGN
+            now = _without(_in_order(_native(arrays.pop(key, b""))),
+                           sorted({posting >> 32 for posting in _native(removed[pair])[0::2]}))
             if pair in added:
                 now = _in_order(now + _native(added[pair]))
             if now:
                 written.append((key, len(now) // 2, _little(now)))
             else:
                 emptied.append((key,))
-        self.database.executemany("DELETE FROM more WHERE pair = ?", [(key,) for _, key in whole if key in parts])
+        self.database.executemany("DELETE FROM more WHERE pair = ?", [(key,) for key in whole])
         self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", written)
         self.database.executemany("DELETE FROM pairs WHERE pair = ?", emptied)
-        self.database.executemany("INSERT INTO more VALUES (?, ?, ?)", appended)
+
+    def _generation(self) -> int:
+        """The number of this refresh's rows of ``more`` (one more than the last refresh's)."""
+        if self.generation is None:
+            row = self.database.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            self.generation = int(row[0]) + 1 if row else 1
+            self.database.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation),))
+        return self.generation
+
+
+def _recent_parts(database: sqlite3.Connection) -> list[int]:
+    """The parts of ``recent`` (the postings kept apart), oldest first."""
+    row = database.execute("SELECT value FROM meta WHERE key = 'recent'").fetchone()
+    return [int(part) for part in row[0].split()] if row else []
 
 
 def _in_order(postings: array) -> array:
