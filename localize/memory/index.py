@@ -21,13 +21,13 @@ ratio is computed for ``VERIFY`` units at most, found so:
   lower case, every number written 0, a word cut to its first 6 letters: an
   updated figure or a plural still matches), the units holding it as a packed
   array (each unit's id, the length of its English and a 64-bit sketch of its
-  words; and those added since it was written, an array for each refresh that
-  added some, in ``more``), and how many units hold each word; the postings of the units that
-  the latest refreshes only added (a night's reviewed articles) are kept apart,
-  in the order they were noted, in a few rows of ``recent`` (``_RECENT`` rows or
-  ``_RECENT_BYTES`` at most; then folded into the arrays, and by any refresh
-  that drops a unit: as SQLite's full-text index keeps its segments), so that
-  such a refresh writes a few rows, not one for each of 40,000 pairs;
+  words; and those added since it was written, a row of ``more`` for each fold
+  of ``recent`` that added some), and how many units hold each word; the postings of
+  the units that the latest refreshes added (a night's reviewed articles) are
+  kept apart, in small rows of ``recent``, each sorted by pair (``_RECENT_BYTES``
+  in all at most; then folded into the pairs, a row of ``more`` for each pair
+  they hold: as SQLite's full-text index keeps its segments), so that a night's
+  refresh writes a few rows, not one for each of its 40,000 pairs;
 - a lookup takes the English's rarest pairs by their words' counts (``PAIRS``
   at most, first those sharing no word, so that a changed word costs one of them
   at most; ``TOUCH`` postings in all at most), keeps their units within the
@@ -53,7 +53,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from functools import reduce
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, and_, itemgetter, le, lshift, not_, or_
+from operator import add, and_, itemgetter, le, lshift, not_, or_, rshift, sub
 from pathlib import Path
 from typing import IO
 
@@ -71,9 +71,11 @@ FETCH = 512  # lookups whose candidates' English is read at once (in the index's
 WORDS_KEPT = 1 << 16  # words' counts a run keeps for its later lookups (then it forgets them all)
 _SPILL = 10_000  # postings (a unit in a pair) a refresh holds in memory, then spills (a build's memory)
 _HELD = 1 << 14  # words' codes cached, and words' counts a refresh holds before writing them (a build's memory)
-_RECENT = 32  # rows of postings kept apart (in ``recent``: the units a refresh only added) before they are folded
-_RECENT_BYTES = 4 << 20  # ... into the arrays, while they hold no more than this with the files just read (bytes)
-_APART_ROW = 1 << 17  # bytes of postings a row of ``recent`` holds at most (a night's 100 articles: 6 rows)
+_RECENT = 128  # rows of postings kept apart (in ``recent``: the units the latest refreshes added) before they are
+_RECENT_BYTES = 4 << 20  # folded into the pairs' arrays, or bytes of them (a night's 100 articles: 1 MiB, 23 rows)
+_FOLDED = 2_500  # postings of a range of pairs folded at once (their rows of ``more`` grouped in memory)
+_FOLD_CACHE = 256  # KiB of SQLite's page cache while a fold writes its rows (most written once, never read again)
+_APART_ROW = 1 << 15  # bytes of postings a row of ``recent`` holds at most (each row is sorted as it is written)
 _BUILD_CACHE = 1024  # KiB of SQLite's page cache (and sorter) while a new index is built (its default: 2,000)
 _BUCKETS = 128  # ranges of pairs the spilled postings are kept in, each merged into the index at once, in order
 # (their bounds: the first spill's pairs cut in _BUCKETS parts of as many postings each, so that a range holds
@@ -208,7 +210,7 @@ class MemoryIndex:
                 blobs.setdefault(pair, []).append(blob)
         recent = self._recent()
         if recent and wanted:  # (then those kept apart since)
-            sought = numpy.array(wanted, numpy.int64).view(numpy.uint64) ^ numpy.uint64(_SIGN)  # (unsigned: pairs)
+            sought = numpy.array(wanted, numpy.int64)
             for pairs, postings in recent:
                 starts, ends = numpy.searchsorted(pairs, sought), numpy.searchsorted(pairs, sought, "right")
                 for number in numpy.flatnonzero(ends > starts).tolist():
@@ -271,17 +273,15 @@ class MemoryIndex:
         return chosen_of, sketches
 
     def _recent(self) -> list:
-        """The postings kept apart (``recent``'s parts: each one's pairs, and its postings in the same
-        order, sorted by pair), read once a run (each part is written once, never changed)."""
+        """The postings kept apart (``recent``'s parts: each one's pairs, sorted, and its postings in the
+        same order), read once a run (each part is written once, never changed)."""
         numpy = _numpy()
 
         parts = _recent_parts(self.database)
         missing = [part for part in parts if part not in self._parts]
         for part, held, raw in _rows(self.database, "SELECT part, pairs, postings FROM recent WHERE part IN ({})",
                                      missing):
-            pairs = numpy.frombuffer(held, "<u8")
-            order = pairs.argsort(kind="stable")  # (by pair; each pair's in order of unit, as they are noted)
-            self._parts[part] = (pairs[order], numpy.frombuffer(raw, "<i8").reshape(-1, 2)[order])
+            self._parts[part] = (numpy.frombuffer(held, "<i8"), numpy.frombuffer(raw, "<i8").reshape(-1, 2))
         for part in self._parts.keys() - set(parts):
             del self._parts[part]
         return [self._parts[part] for part in parts if part in self._parts]
@@ -413,20 +413,24 @@ class MemoryIndex:
             counting = not postings.fresh  # (a new index's English is counted once it is filled)
             if counting:  # the English of the units dropped (removed 1) and added, to count its change
                 database.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY, removed INTEGER)")
-            self._kept_apart(postings, self._drop(stale, postings, counting), changed)
+            dropped = self._drop(stale, postings, counting)
+            if not postings.fresh:  # (a new index's postings are written into the pairs' arrays as they come)
+                postings.keep_apart(_recent_parts(database), dropped)
             ids = held = database.execute("SELECT max(id) FROM units").fetchone()[0] or 0  # (held: the units kept)
+            english: list[tuple[str, int]] = []  # (key, id) of the units added, written by key: see _english
             for name, kind, path, (size, mtime) in changed:
                 units = _units(Path(path), name, kind, self.warn)
                 keys = [_key(unit.source) for unit in units]
                 database.executemany("INSERT INTO units VALUES (?,?,?,?,?,?,?,?)", [
                     (ids + 1 + position, name, kind, position, unit.source, unit.target, unit.origin,
                      "\n".join(unit.ignores)) for position, unit in enumerate(units)])
-                database.executemany("INSERT INTO english VALUES (?, ?)", enumerate(keys, ids + 1))
-                if counting:
-                    database.executemany("INSERT OR IGNORE INTO touched VALUES (?, 0)", [(key,) for key in keys])
+                english += zip(keys, range(ids + 1, ids + 1 + len(keys)), strict=True)
+                if len(english) > _HELD:
+                    self._english(english, counting)
                 postings.note(True, list(enumerate(keys, ids + 1)))
                 ids += len(units)
                 database.execute("INSERT INTO files VALUES (?, ?, ?, ?)", (name, kind, size, mtime))
+            self._english(english, counting)
             postings.finish()
             for statement in _INDEXES:
                 database.execute(statement)
@@ -448,20 +452,15 @@ class MemoryIndex:
             raise
 
 
-    def _kept_apart(self, postings: _Postings, dropped: set[int], changed: list) -> None:
-        """Keep the postings of the units added now apart (``postings.flat``), where the refresh drops
-        no unit and ``recent`` stays within bounds; or else fold ``recent`` into the arrays now, with
-        them (but the ``dropped`` units')."""
-        database = self.database
-        postings.recent = _recent_parts(database)
-        if not (postings.fresh or dropped or len(postings.recent) >= _RECENT) and database.execute(
-                "SELECT total(length(pairs) + length(postings)) FROM recent").fetchone()[0] + sum(
-                size for *_, (size, _) in changed) <= _RECENT_BYTES:  # (a PO's size: 3/4 of its rows')
-            postings.flat = (array("Q"), bytearray())
-        elif postings.recent:  # (noted before the units added now: their ids are below)
-            postings.fold(database.execute("SELECT first, last, pairs, postings FROM recent ORDER BY part"), dropped)
-            database.execute("DELETE FROM recent")
-            database.execute("INSERT OR REPLACE INTO meta VALUES ('recent', '')")
+    def _english(self, english: list[tuple[str, int]], counting: bool) -> None:
+        """Write the English of the units added (``english``: (key, id), emptied), in order of key: the
+        index on it (and ``touched``) changed page by page, not a page read for each unit."""
+        english.sort()
+        self.database.executemany("INSERT INTO english VALUES (?, ?)", map(itemgetter(1, 0), english))
+        if counting:
+            self.database.executemany("INSERT OR IGNORE INTO touched VALUES (?, 0)", map(itemgetter(slice(0, 1)),
+                                                                                          english))
+        english.clear()
 
     def _drop(self, stale: list, postings: _Postings, counting: bool) -> set[int]:
         """Drop the units of the ``stale`` files (noted as removed: and their English as touched, if
@@ -502,7 +501,9 @@ class _Postings:
     ranges of pairs, merged into the index range by range (a build's memory stays bounded however
     large the archive).  Plain Python, not numpy: a pair's postings are grouped by a dict as they
     come (in order of unit, as they are kept), so that only the pairs are sorted, never each
-    posting; and importing numpy would cost a build more memory (15 MiB) than all it holds."""
+    posting; and importing numpy would cost a build more memory (15 MiB) than all it holds.  An index
+    already built gets the postings of the units added apart (``keep_apart``): noted flat, as they
+    come, and written as sorted rows of ``recent``."""
 
     def __init__(self, database: sqlite3.Connection):
         self.database = database
@@ -516,7 +517,7 @@ class _Postings:
         self.fresh = database.execute("SELECT 1 FROM pairs LIMIT 1").fetchone() is None  # (a new index: none to read)
         self.flat: tuple[array, bytearray] | None = None  # where the postings added are kept apart: those noted
         # since the last row of ``recent`` written (each one's pair; its posting), in order of unit
-        self.recent: list[int] = []  # the rows of ``recent`` held before (see MemoryIndex._kept_apart)
+        self.recent: list[int] = []  # the rows of ``recent`` held before (see keep_apart)
         self.made: list[int] = []  # ... and those written since
         self.generation: int | None = None  # the number of the rows of ``more`` this refresh writes (see _merge)
 
@@ -584,12 +585,9 @@ class _Postings:
         self._empty()
 
     def finish(self) -> None:
-        """Write every pair's array changed (or the postings kept apart), and the words' counts."""
-        if self.flat is not None:
-            self._apart()
-            self.database.execute("INSERT OR REPLACE INTO meta VALUES ('recent', ?)",
-                                  (" ".join(map(str, [*self.recent, *self.made])),))
-        elif self.spilled is None:
+        """Write every pair's array changed (or the postings kept apart, folded into the pairs' arrays
+        once ``recent`` holds too many), and the words' counts."""
+        if self.spilled is None:
             self._merge(self.noted[False], self.noted[True])
             self._empty()
         else:
@@ -597,42 +595,114 @@ class _Postings:
             with self.spilled:
                 for bucket in range(len(self.bounds or ()) + 1):
                     self._merge(*(self._spilled(added, bucket) for added in (False, True)))
+        if self.flat is not None:
+            self._apart()
+            parts = [*self.recent, *self.made]
+            if len(parts) > _RECENT or self.database.execute(
+                    "SELECT total(length(pairs) + length(postings)) FROM recent").fetchone()[0] > _RECENT_BYTES:
+                self._fold(parts)
+                parts = []
+            self.database.execute("INSERT OR REPLACE INTO meta VALUES ('recent', ?)", (" ".join(map(str, parts)),))
         self._write_counts()
 
-    def _apart(self) -> None:
-        """Write the postings added since the last such row (none removed) as a row of ``recent``, as
-        they were noted (in order of unit, each with its pair: a lookup sorts them by pair once a run,
-        with numpy; sorting them here, in Python, would hold more memory than the rest of a refresh),
-        the pairs' arrays untouched (a night's articles hold 40,000 pairs: as many rows of ``more``)."""
-        assert self.flat is not None
-        pairs, postings = self.flat
-        if not pairs:
+    def keep_apart(self, recent: list[int], dropped: set[int]) -> None:
+        """Keep the postings of the units added apart, after the rows of ``recent`` (``recent``); those
+        rows that hold a unit ``dropped`` are written again without it (as a new row: a part, once
+        written, never changes)."""
+        self.flat = (array("Q"), bytearray())
+        self.recent = recent
+        if not (dropped and recent):
             return
+        gone = sorted(dropped)
+        spans = {part: (first, last) for part, first, last in _rows(
+            self.database, "SELECT part, first, last FROM recent WHERE part IN ({})", recent)}
+        for at, part in enumerate(recent):
+            first, last = spans[part]
+            if bisect_left(gone, first) == bisect_left(gone, last + 1):
+                continue  # (none of its units dropped)
+            held, blob = self.database.execute("SELECT pairs, postings FROM recent WHERE part = ?", (part,)).fetchone()
+            pairs = _native(held, "q")
+            kept = [number for number, posting in enumerate(_native(blob)[0::2]) if posting >> 32 not in dropped]
+            self.database.execute("DELETE FROM recent WHERE part = ?", (part,))
+            recent[at] = self._write_recent(array("q", map(pairs.__getitem__, kept)), b"".join(
+                [blob[16 * number:16 * number + 16] for number in kept])) if kept else 0
+        self.recent = [part for part in recent if part]
+
+    def _apart(self) -> None:
+        """Write the postings added since the last such row (none removed) as a row of ``recent``,
+        sorted by pair (each pair's in order of unit), the pairs' arrays untouched (a night's articles
+        hold 40,000 pairs: as many rows of ``more``)."""
+        assert self.flat is not None
+        pairs, raw = self.flat[0], bytes(self.flat[1])  # (slices of bytes: half the memory of a bytearray's)
+        self.flat = (array("Q"), bytearray())
+        if pairs:
+            size = len(pairs)
+            shift = size.bit_length()  # (each pair's key with its place after it: sorted, by unit within a pair)
+            keys = map(sub, pairs, repeat(_SIGN, size))
+            keyed = sorted(map(or_, map(lshift, keys, repeat(shift, size)), range(size)))
+            self.made.append(self._write_recent(array("q", map(rshift, keyed, repeat(shift, size))), b"".join(
+                [raw[at:at + 16] for at in map(lshift, map(and_, keyed, repeat((1 << shift) - 1, size)),
+                                               repeat(4, size))])))
+
+    def _write_recent(self, pairs: array, postings: bytes) -> int:
+        """Write a row of ``recent`` (its pairs' keys, as the index's: sorted; their postings); its part:
+        one more than any written before in this index (a run's lookups keep the parts they read by
+        number)."""
         row = self.database.execute("SELECT value FROM meta WHERE key = 'recent made'").fetchone()
         made = int(row[0]) + 1 if row else 1
-        first, last = (int.from_bytes(postings[at:at + 8], "little") >> 32 for at in (0, len(postings) - 16))
+        units = _native(postings)[0::2]
         self.database.execute("INSERT INTO recent VALUES (?, ?, ?, ?, ?)",
-                              (made, first, last, _little(pairs), postings))
+                              (made, min(units) >> 32, max(units) >> 32, _little(pairs), postings))
         self.database.execute("INSERT OR REPLACE INTO meta VALUES ('recent made', ?)", (str(made),))
-        self.made.append(made)
-        self.flat = (array("Q"), bytearray())
+        return made
 
-    def fold(self, rows, dropped: set[int]) -> None:
-        """Note the postings kept apart (``recent``'s rows: first, last, pairs, postings; in order of
-        part, so of unit) as added, but the ``dropped`` units'."""
-        for first, last, held, blob in rows:
-            raw, pairs, noted = memoryview(blob), _native(held), self.noted[True]
-            if any(first <= unit <= last for unit in dropped):  # (a unit of a file changed since, or gone)
-                for pair, at in zip(pairs, range(0, len(raw), 16), strict=True):
-                    if int.from_bytes(raw[at:at + 8], "little") >> 32 not in dropped:
-                        noted[pair] += raw[at:at + 16]
-                        self.held += 1
-            else:
-                deque(map(bytearray.extend, map(noted.__getitem__, pairs),
-                          map(raw.__getitem__, map(slice, range(0, len(raw), 16), range(16, len(raw) + 16, 16)))), 0)
-                self.held += len(pairs)
-            if self.held > _SPILL:
-                self._spill()
+    def _fold(self, parts: list[int]) -> None:
+        """Fold the rows of ``recent`` (``parts``, in order: of unit) into the pairs: a row of ``more``
+        for each pair they hold, with its postings of every row.  The pairs are cut in ranges of about
+        ``_FOLDED`` postings (by a sample of the rows' pairs), each row's slice of a range (its pairs
+        are sorted) written to a temporary file, then each range's postings grouped, in memory, and
+        written: a fold holds little, however many rows it folds."""
+        cache = self.database.execute("PRAGMA cache_size").fetchone()[0]
+        self.database.execute(f"PRAGMA cache_size = -{_FOLD_CACHE}")  # (the rows it writes: no more cached than this)
+        try:
+            self._folded(parts)
+        finally:
+            self.database.execute(f"PRAGMA cache_size = {int(cache)}")
+
+    def _folded(self, parts: list[int]) -> None:
+        total = self.database.execute("SELECT total(length(pairs)) FROM recent").fetchone()[0] // 8
+        ranges = max(1, int(total) // _FOLDED)
+        bounds: list[int] = []
+        if ranges > 1:
+            sample = sorted(chain.from_iterable(_native(held, "q")[::64] for (held,) in _rows(
+                self.database, "SELECT pairs FROM recent WHERE part IN ({})", parts)))
+            bounds = sorted({sample[len(sample) * cut // ranges] for cut in range(1, ranges)} - {sample[0]})
+        sections: list[array] = [array("q") for _ in range(len(bounds) + 1)]  # (offset, postings, ...) of each range
+        with tempfile.TemporaryFile(prefix="localize-memory-") as spilled:
+            for part in parts:
+                held, blob = self.database.execute("SELECT pairs, postings FROM recent WHERE part = ?",
+                                                   (part,)).fetchone()
+                pairs = _native(held, "q")
+                cuts = [0, *(bisect_left(pairs, bound) for bound in bounds), len(pairs)]
+                for number, (start, end) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
+                    if start < end:
+                        sections[number].extend((spilled.tell(), end - start))
+                        spilled.write(pairs[start:end].tobytes())
+                        spilled.write(blob[16 * start:16 * end])
+            generation = self._generation()
+            for section in sections:
+                noted: defaultdict[int, bytearray] = defaultdict(bytearray)
+                for offset, count in zip(section[0::2], section[1::2], strict=True):
+                    spilled.seek(offset)
+                    raw = memoryview(spilled.read(24 * count))
+                    pairs = array("q")
+                    pairs.frombytes(raw[:8 * count])
+                    deque(map(bytearray.extend, map(noted.__getitem__, pairs), map(raw.__getitem__, map(
+                        slice, range(8 * count, 24 * count, 16), range(8 * count + 16, 24 * count + 16, 16)))), 0)
+                keys = sorted(noted)
+                self.database.executemany("INSERT INTO more VALUES (?, ?, ?)",
+                                          zip(keys, repeat(generation), map(noted.pop, keys)))
+        self.database.execute("DELETE FROM recent")
 
     def _spilled(self, added: bool, bucket: int) -> dict[int, bytearray]:
         """{pair: its postings} of the runs spilled for a range of pairs, each pair's postings of one
@@ -656,7 +726,7 @@ class _Postings:
         self.counts = {False: Counter(), True: Counter()}
         added.subtract(removed)  # (each word's change; streamed to the statements, not held as rows)
         self.database.executemany("INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + "
-                                  "excluded.count", filter(itemgetter(1), added.items()))
+                                  "excluded.count", sorted(filter(itemgetter(1), added.items())))
         self.database.executemany("DELETE FROM words WHERE word = ? AND count <= 0",
                                   ((word,) for word, change in added.items() if change < 0))
 
@@ -741,13 +811,13 @@ def _bounds(noted: dict[bool, defaultdict[int, bytearray]], ranges: int) -> list
 
 def _little(values: array) -> bytes | memoryview:
     if sys.byteorder == "big":
-        values = array("Q", values)
+        values = array(values.typecode, values)
         values.byteswap()
     return memoryview(values).cast("B")
 
 
-def _native(raw) -> array:
-    values = array("Q")
+def _native(raw, typecode: str = "Q") -> array:
+    values = array(typecode)
     values.frombytes(raw)
     if sys.byteorder == "big":
         values.byteswap()
