@@ -23,7 +23,7 @@ It reports the first night's refresh, the run of nights' (in all, and its costli
 the lookups (their costliest night), and writes ``bench/results/memory_refresh_paired.json``:
 
     git worktree add /tmp/wt-before COMMIT
-    .venv/bin/python bench/memory_refresh.py --before /tmp/wt-before --sizes 50000,200000 --rounds 3
+    .venv/bin/python bench/memory_refresh.py --before /tmp/wt-before --sizes 50000,200000 --rounds 3 --nights 8
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="50000,200000", help="memory entries, comma-separated")
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--nights", type=int, default=6)
+    parser.add_argument("--nights", type=int, default=8)
     parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "memory-bench"))
     parser.add_argument("--before", required=True, help="a worktree of an older commit")
     options = parser.parse_args()
