@@ -74,6 +74,7 @@ _HELD = 1 << 14  # words' codes cached, and words' counts a refresh holds before
 _RECENT = 128  # rows of postings kept apart (in ``recent``: the units the latest refreshes added) before they are
 _RECENT_BYTES = 4 << 20  # folded into the pairs' arrays, or bytes of them (a night's 100 articles: 1 MiB, 23 rows)
 _FOLDED = 2_500  # postings of a range of pairs folded at once (their rows of ``more`` grouped in memory)
+_ENGLISH = 2_048  # units whose English a refresh holds to write it by key (a night's 100 articles: 1,700)
 _FOLD_CACHE = 256  # KiB of SQLite's page cache while a fold writes its rows (most written once, never read again)
 _APART_ROW = 1 << 15  # bytes of postings a row of ``recent`` holds at most (each row is sorted as it is written)
 _BUILD_CACHE = 1024  # KiB of SQLite's page cache (and sorter) while a new index is built (its default: 2,000)
@@ -425,7 +426,7 @@ class MemoryIndex:
                     (ids + 1 + position, name, kind, position, unit.source, unit.target, unit.origin,
                      "\n".join(unit.ignores)) for position, unit in enumerate(units)])
                 english += zip(keys, range(ids + 1, ids + 1 + len(keys)), strict=True)
-                if len(english) > _HELD:
+                if len(english) > _ENGLISH or not counting:  # (a new index has no index on it yet: as they come)
                     self._english(english, counting)
                 postings.note(True, list(enumerate(keys, ids + 1)))
                 ids += len(units)
