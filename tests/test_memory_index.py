@@ -285,8 +285,12 @@ def test_units_added_night_after_night_are_kept_apart_then_added_to_the_arrays_t
     MemoryIndex(folder).close()
     kept_apart = []
     checks = iter(range(100))
+    parts_seen = [0]  # (every part of ``recent`` ever written: a new one above all before, never one again)
 
     def same_as_built(index):
+        parts = {part for (part,) in index.database.execute("SELECT part FROM recent")}
+        assert all(part > max(parts_seen) for part in parts - set(parts_seen)), (parts, parts_seen)
+        parts_seen.extend(parts - set(parts_seen))
         fresh_folder = tmp_path / f"fresh-{next(checks)}"
         fresh_folder.mkdir()
         for po in (folder / "ar").glob("*.po"):
@@ -323,8 +327,10 @@ def test_units_added_night_after_night_are_kept_apart_then_added_to_the_arrays_t
                                                "'%/m6.po'").fetchone()[0]  # (night 6's units kept apart still)
     same_as_built(index)
     index.close()
+    (folder / "ar/m5.po").unlink()  # (a refresh that only drops units: its rows of ``recent`` written again)
+    same_as_built(MemoryIndex(folder))
     write_po(folder / "ar/n7.po", [(e, "جديد") for e in extra[::5]])
-    MemoryIndex(folder).close()
+    same_as_built(MemoryIndex(folder))
     (folder / "ar/n7.po").unlink()
     write_po(folder / "ar/a1.po", [(e, "مراجعة") for e in english[1::20]])
     os.utime(folder / "ar/a1.po", ns=(1, 1))
