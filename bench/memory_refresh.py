@@ -23,7 +23,7 @@ It reports the first night's refresh, the run of nights' (in all, and its costli
 the lookups (their costliest night), and writes ``bench/results/memory_refresh_paired.json``:
 
     git worktree add /tmp/wt-before COMMIT
-    .venv/bin/python bench/memory_refresh.py --before /tmp/wt-before --sizes 50000,200000 --rounds 3 --nights 8
+    .venv/bin/python bench/memory_refresh.py --before /tmp/wt-before --sizes 50000,200000 --rounds 5 --nights 8
 """
 
 from __future__ import annotations
