@@ -513,3 +513,33 @@ def test_the_size_a_refresh_keeps_is_the_english_the_index_holds(tmp_path):
         assert len(index) == whole == len({memory_index._key(s) for path in folder.rglob("*.po")
                                            for s in (e.msgid for e in polib.pofile(str(path)) if e.msgstr)})
         index.close()
+
+
+def test_an_index_whose_arrays_were_all_emptied_still_drops_what_it_keeps_apart(tmp_path):
+    """Every pair's array emptied (the one PO of the build left with no reviewed entry) while the units added since
+    are kept apart: a file dropped then drops them from there too, and the index is the one a build makes."""
+    folder = tmp_path / "translations"
+    english = sentences(60, seed=8)
+    write_po(folder / "ar/a.po", [(e, "ترجمة") for e in english[:20]])
+    MemoryIndex(folder).close()
+    write_po(folder / "ar/b.po", [(e, "جديد") for e in english[20:40]])
+    write_po(folder / "ar/c.po", [(e, "جديد") for e in english[40:]])
+    MemoryIndex(folder).close()
+    write_po(folder / "ar/a.po", [(e, "ترجمة") for e in english[:20]], fuzzy=range(1, 21))  # (no longer memory)
+    os.utime(folder / "ar/a.po", ns=(1, 1))
+    index = MemoryIndex(folder)
+    assert index.database.execute("SELECT COUNT(*) FROM pairs").fetchone()[0] == 0
+    assert index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] > 0
+    index.close()
+    (folder / "ar/c.po").unlink()
+    updated = MemoryIndex(folder)
+    fresh_folder = tmp_path / "fresh"
+    fresh_folder.mkdir()
+    for po in (folder / "ar").glob("*.po"):
+        (fresh_folder / po.name).write_bytes(po.read_bytes())
+    assert content(updated) == content(MemoryIndex(fresh_folder))
+    units = [Unit(e, "جديد", "x") for e in english[20:40]]
+    exhaustive = Memory(units)
+    for query in [e[:-1] + " today." for e in english]:
+        assert [(s.score, s.unit.source) for s in updated.suggest(query)] == \
+               [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query

@@ -522,13 +522,14 @@ class _Postings:
         self.bounds: list[int] | None = None  # the ranges' first pairs (but the first range's), from the first spill
         self.counts: dict[bool, Counter] = {False: Counter(), True: Counter()}  # the units removed / added holding
         # each word, noted since they were last written (at the end, or when _HELD words are held)
-        self.fresh = database.execute("SELECT 1 FROM pairs LIMIT 1").fetchone() is None  # (a new index: none to read)
+        self.fresh = not database.execute(  # (a new index: it holds no posting, none to read or to drop)
+            "SELECT EXISTS (SELECT 1 FROM pairs) OR EXISTS (SELECT 1 FROM more) OR EXISTS (SELECT 1 FROM recent)"
+        ).fetchone()[0]
         self.flat: tuple[array, bytearray] | None = None  # where the postings added are kept apart: those noted
         # since the last row of ``recent`` written (each one's pair; its posting), in order of unit
         self.recent: list[int] = []  # the rows of ``recent`` held before (see keep_apart)
         self.made: list[int] = []  # ... and those written since
         self.last_part: int | None = None  # the last part of ``recent`` written in this index (meta's 'recent made')
-        self.generation: int | None = None  # the number of the rows of ``more`` this refresh writes (see _merge)
 
     def _empty(self) -> None:
         # removed / added: {pair (unsigned: less _SIGN, the index's key of it): its postings (_POSTING each)}
@@ -701,7 +702,9 @@ class _Postings:
                         sections[number].extend((spilled.tell(), end - start))
                         spilled.write(pairs[start:end].tobytes())
                         spilled.write(blob[16 * start:16 * end])
-            generation = self._generation()
+            row = self.database.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            generation = int(row[0]) + 1 if row else 1  # (the number of this fold's rows: above every earlier one's)
+            self.database.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
             for section in sections:
                 noted: defaultdict[int, bytearray] = defaultdict(bytearray)
                 for offset, count in zip(section[0::2], section[1::2], strict=True):
@@ -748,20 +751,16 @@ class _Postings:
 
     def _merge(self, removed: dict, added: dict) -> None:
         """Write the arrays of the pairs of the postings removed and added ({pair: postings, in order of
-        unit}, emptied as they are written).  A pair that only gains units gets them as a row of
-        ``more`` (numbered by the refresh: ``_generation``), its array neither read nor written (a
-        common pair's array is megabytes: a night's 100 articles touch most of them), and no row of
-        the index read to decide it; a pair that loses a unit has its array read (with its rows of
-        ``more``), changed and written whole (``count``: the units of the array)."""
-        if self.fresh and not removed:  # (a new index: every pair is new, written as it comes)
+        unit}, emptied as they are written).  Only a new index (``fresh``) notes postings added here:
+        every pair is new, written as it comes, and none is removed; an index already built keeps
+        those added apart (``keep_apart``), and a pair that loses a unit has its array read (with its
+        rows of ``more``), changed and written whole (``count``: the units of the array)."""
+        assert not (removed if self.fresh else added)
+        if self.fresh:
             self.database.executemany("INSERT INTO pairs VALUES (?, ?, ?)", (
                 (pair - _SIGN, len(postings) // 16, postings) for pair in sorted(added)
                 for postings in (added.pop(pair),)))
             return
-        generation = self._generation()
-        self.database.executemany("INSERT INTO more VALUES (?, ?, ?)", (
-            (pair - _SIGN, generation, postings) for pair in sorted(added.keys() - removed.keys())
-            for postings in (added.pop(pair),)))
         whole = [pair - _SIGN for pair in sorted(removed)]  # (the index's keys of the pairs that lose units)
         arrays = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})", whole))
         for key, blob in _rows(self.database, "SELECT pair, postings FROM more WHERE pair IN ({}) ORDER BY pair, part",
@@ -770,11 +769,8 @@ class _Postings:
         written: list[tuple] = []  # (pair, count, array): a pair's array written whole
         emptied: list[tuple] = []
         for key in whole:
-            pair = key + _SIGN
             now = _without(_in_order(_native(arrays.pop(key, b""))),
-                           sorted({posting >> 32 for posting in _native(removed[pair])[0::2]}))
-            if pair in added:
-                now = _in_order(now + _native(added[pair]))
+                           sorted({posting >> 32 for posting in _native(removed[key + _SIGN])[0::2]}))
             if now:
                 written.append((key, len(now) // 2, _little(now)))
             else:
@@ -782,14 +778,6 @@ class _Postings:
         self.database.executemany("DELETE FROM more WHERE pair = ?", [(key,) for key in whole])
         self.database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", written)
         self.database.executemany("DELETE FROM pairs WHERE pair = ?", emptied)
-
-    def _generation(self) -> int:
-        """The number of this refresh's rows of ``more`` (one more than the last refresh's)."""
-        if self.generation is None:
-            row = self.database.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-            self.generation = int(row[0]) + 1 if row else 1
-            self.database.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation),))
-        return self.generation
 
 
 def _recent_parts(database: sqlite3.Connection) -> list[int]:
