@@ -19,8 +19,10 @@ memory opens it), paired between an older worktree and this one, rounds alternat
   times them) are timed too, in a fresh process: what a refresh leaves for the lookups (rows to
   read, postings kept apart) is paid there.
 
-It reports the first night's refresh, the run of nights' (in all, and its costliest night), and
-the lookups (their costliest night), and writes ``bench/results/memory_refresh_paired.json``:
+It reports the first night's refresh, the run of nights' (in all, and its costliest night), the
+lookups (their costliest night), and each night's refresh and lookups together (in all, and the
+costliest night: where a run that looks up folds what the refreshes kept apart), and writes
+``bench/results/memory_refresh_paired.json``:
 
     git worktree add /tmp/wt-before COMMIT
     .venv/bin/python bench/memory_refresh.py --before /tmp/wt-before --sizes 50000,200000 --rounds 5 --nights 8
@@ -85,15 +87,7 @@ def main() -> None:
                 for path in (folder / "ar").glob("night-*.po"):
                     path.unlink()
                 shutil.copy2(work / f"{name}-{size}.sqlite", folder / NAME)
-            rounds.add(case, *refreshes[0])
-            rounds.add(f"nights {case}", *(sum(measured[at] for measured in refreshes) for at in (0, 1)),
-                       max(measured[2] for measured in refreshes))
-            rounds.add(f"costliest {case}", *max(refreshes, key=lambda measured: measured[1]))
-            rounds.add(f"lookups {case}", *max(lookups, key=lambda measured: measured[1]))
-            print(f"  {case:16} refreshes CPU " + " ".join(f"{measured[1]:.2f}" for measured in refreshes)
-                  + f" s, peak {max(measured[2] for measured in refreshes):.1f} MiB;  lookups CPU "
-                  + " ".join(f"{measured[1]:.2f}" for measured in lookups)
-                  + f" s, peak {max(measured[2] for measured in lookups):.1f} MiB")
+            record(rounds, case, refreshes, lookups)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     before = commit_of(Path(options.before))
@@ -112,6 +106,24 @@ def main() -> None:
                   f"--rounds {options.rounds} --nights {options.nights}")
 
 
+def record(rounds: Rounds, case: str, refreshes: list, lookups: list) -> None:
+    """A round's figures of a tree and size: its nights' refreshes and lookups (wall, CPU, peak MiB each)."""
+    rounds.add(case, *refreshes[0])
+    rounds.add(f"nights {case}", *(sum(measured[at] for measured in refreshes) for at in (0, 1)),
+               max(measured[2] for measured in refreshes))
+    rounds.add(f"costliest {case}", *max(refreshes, key=lambda measured: measured[1]))
+    rounds.add(f"lookups {case}", *max(lookups, key=lambda measured: measured[1]))
+    runs = [tuple(map(sum, zip(refresh[:2], looked[:2], strict=True))) + (max(refresh[2], looked[2]),)
+            for refresh, looked in zip(refreshes, lookups, strict=True)]  # (a night's refresh and lookups)
+    rounds.add(f"runs {case}", *(sum(measured[at] for measured in runs) for at in (0, 1)),
+               max(measured[2] for measured in runs))
+    rounds.add(f"costliest run {case}", *max(runs, key=lambda measured: measured[1]))
+    print(f"  {case:16} refreshes CPU " + " ".join(f"{measured[1]:.2f}" for measured in refreshes)
+          + f" s, peak {max(measured[2] for measured in refreshes):.1f} MiB;  lookups CPU "
+          + " ".join(f"{measured[1]:.2f}" for measured in lookups)
+          + f" s, peak {max(measured[2] for measured in lookups):.1f} MiB")
+
+
 def tables_of(rounds: Rounds, sizes: list[int], before: str, articles: int, entries: list[int],
               pos: list[int]) -> list[Table]:
     """The bench's tables: the first night's refresh, the nights' in all, the costliest, the lookups."""
@@ -128,7 +140,13 @@ def tables_of(rounds: Rounds, sizes: list[int], before: str, articles: int, entr
              f"the refresh of the {nights} nights whose CPU was the largest (in each round)."),
             ("lookups ", "Lookups after a night's refresh (the costliest night)",
              "lookups: the night's segments, each less its last word (match, then suggest_many), in a fresh "
-             "process after the night's refresh, against the index it left; the night whose lookups cost most.")):
+             "process after the night's refresh, against the index it left; the night whose lookups cost most."),
+            ("runs ", f"{nights} nights' refreshes and lookups in all",
+             f"each night's refresh, then its lookups (the two processes above), over the {nights} nights: their "
+             "CPU in all (what the night job pays; the postings a refresh keeps apart are folded by the first "
+             "lookups that find too many of them); peak: the largest."),
+            ("costliest run ", "The costliest night's refresh and lookups",
+             f"the night of the {nights} whose refresh and lookups together cost the most CPU (in each round).")):
         rows = []
         for size in sizes:
             ratio = rounds.ratio(f"{kind}after {size}", f"{kind}before {size}", clock="cpu")

@@ -585,10 +585,11 @@ LOCK_NAME = ".localize.lock"
 
 
 @contextlib.contextmanager
-def exclusive(path: str | os.PathLike, on_wait=None):
+def exclusive(path: str | os.PathLike, on_wait=None, wait: bool = True):
     """Hold an exclusive advisory lock on the file ``path`` (made if missing, never removed: a
     waiter then never holds a lock on an unlinked file) for a short read-change-write of what it
-    guards; ``on_wait()`` is called once if another process holds it.  Not POSIX: no lock."""
+    guards; ``on_wait()`` is called once if another process holds it (``wait`` False: raise
+    BlockingIOError instead, for work that another run may do as well).  Not POSIX: no lock."""
     try:
         import fcntl
     except ImportError:
@@ -598,6 +599,8 @@ def exclusive(path: str | os.PathLike, on_wait=None):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                raise
             if on_wait is not None:
                 on_wait()
             fcntl.flock(handle, fcntl.LOCK_EX)

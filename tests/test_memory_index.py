@@ -250,7 +250,10 @@ def content(index):
         pairs[pair] = blob
     for pair, blob in index.database.execute("SELECT pair, postings FROM more ORDER BY pair, part"):
         pairs[pair] = pairs.get(pair, b"") + blob
-    for held, blob in index.database.execute("SELECT pairs, postings FROM recent ORDER BY part"):
+    recent = {part: row for part, *row in index.database.execute("SELECT part, pairs, postings FROM recent")}
+    parts = memory_index._recent_parts(index.database)  # (in order of unit: a row written again keeps its place)
+    assert sorted(parts) == sorted(recent)
+    for held, blob in map(recent.__getitem__, parts):
         for number, pair in enumerate(numpy.frombuffer(held, "<i8").tolist()):
             pairs[pair] = pairs.get(pair, b"") + blob[16 * number:16 * number + 16]
     for pair, blob in pairs.items():
@@ -263,23 +266,32 @@ def content(index):
 
 
 @pytest.mark.parametrize("spill", [None, 40])
+@pytest.mark.parametrize("fold", ["lookups", "refresh"])
 def test_units_added_night_after_night_are_kept_apart_then_added_to_the_arrays_then_written_whole(archive, tmp_path,
-                                                                                                   monkeypatch, spill):
-    """A refresh that only adds units writes their postings as one row of ``recent``, the pairs untouched, up to
-    ``_RECENT`` rows (2 here); the next one folds them into the pairs' arrays, as one row of postings added to each
-    pair (in ``more``), its array not rewritten; a refresh that drops a unit writes the arrays of its pairs whole
-    again, with their rows.  Night after night, then after a refresh that rewrites a file whose units were kept
-    apart, and one that removes a file, the index holds what a build holds, and its lookups are the exhaustive
-    memory's; also when the refreshes hold more postings than they keep in memory (``spill`` 40)."""
+                                                                                                   monkeypatch, spill,
+                                                                                                   fold):
+    """A refresh that only adds units writes their postings as one row of ``recent``, the pairs untouched; the
+    first lookups once it holds more than ``_RECENT`` rows (2 here) fold them into the pairs' arrays, as one row of
+    postings added to each pair (in ``more``), its array not rewritten (``fold`` "refresh": runs that never look
+    up, and a refresh folds them once they are more than twice as many); a refresh that drops a unit writes the
+    arrays of its pairs whole again, with their rows.  Night after night, then after a refresh that rewrites a
+    file whose units were kept apart, and one that removes a file, the index holds what a build holds, and its
+    lookups are the exhaustive memory's; also when the refreshes hold more postings than they keep in memory
+    (``spill`` 40)."""
     monkeypatch.setattr(memory_index, "_RECENT", 2)
     if spill is not None:  # (and rows of ``recent`` of 20 postings at most: one a PO, 2 a night; folded in ranges)
         monkeypatch.setattr(memory_index, "_SPILL", spill)
         monkeypatch.setattr(memory_index, "_APART_ROW", 320)
         monkeypatch.setattr(memory_index, "_RECENT", 4)
-        folded = []
-        original = memory_index._Postings._fold
-        monkeypatch.setattr(memory_index._Postings, "_fold", lambda self, parts: folded.append(
-            self.database.execute("SELECT total(length(pairs)) FROM recent").fetchone()[0] // 8) or original(self, parts))
+    folded, by_lookups = [], []
+    original = memory_index._Postings._fold
+    monkeypatch.setattr(memory_index._Postings, "_fold", lambda self, parts: folded.append(
+        self.database.execute("SELECT total(length(pairs)) FROM recent").fetchone()[0] // 8) or original(self, parts))
+    in_arrays = memory_index._fold_arrays
+    monkeypatch.setattr(memory_index, "_fold_arrays", lambda database, parts: by_lookups.append(len(parts))
+                        or in_arrays(database, parts))
+    if fold == "refresh":
+        monkeypatch.setattr(MemoryIndex, "_fold_apart", lambda self: None)
     folder, english = archive
     extra = sentences(70, seed=4)
     MemoryIndex(folder).close()
@@ -309,22 +321,29 @@ def test_units_added_night_after_night_are_kept_apart_then_added_to_the_arrays_t
         index = MemoryIndex(folder)
         kept_apart.append(index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0])
         most = index.database.execute("SELECT COUNT(*) FROM more GROUP BY pair ORDER BY 1 DESC LIMIT 1").fetchone()
-        assert (most or [0])[0] == (night + 1) // 3  # (a row a fold at most)
+        assert (most or [0])[0] == (night // 3 if fold == "lookups" else int(night >= 4))  # (a row a fold at most)
         same_as_built(index)
+        if fold == "lookups" and night in (2, 5):  # (3 rows: its lookups folded them)
+            assert index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
         index.close()
-    if spill is None:
-        assert kept_apart == [1, 2, 0, 1, 2, 0, 1]
+    rows = 1 if spill is None else 2  # (rows of ``recent`` a night)
+    if fold == "lookups":
+        assert kept_apart == [rows, 2 * rows, 3 * rows] * 2 + [rows]
+        assert folded == [] and by_lookups == [3 * rows] * 2
     else:
-        assert kept_apart == [2, 4, 0, 2, 4, 0, 2]
-        assert len(folded) == 2 and min(folded) > 4 * spill  # (each fold cut in 4 ranges of pairs or more)
+        assert kept_apart == [rows, 2 * rows, 3 * rows, 4 * rows, 0, rows, 2 * rows]
+        assert by_lookups == [] and len(folded) == 1
+        if spill is not None:
+            assert min(folded) > 4 * spill  # (the fold cut in 4 ranges of pairs or more)
     write_po(folder / "ar/n6.po", [(e, "مراجعة") for e in extra[6::28]])  # (its units kept apart, now 3 of them)
     os.utime(folder / "ar/n6.po", ns=(1, 1))
     index = MemoryIndex(folder)
     kept = {posting >> 32 for (blob,) in index.database.execute("SELECT postings FROM recent")
             for posting, _ in memory_index._POSTING.iter_unpack(blob)}
     assert kept and kept <= {unit for (unit,) in index.database.execute("SELECT id FROM units")}  # (none dropped)
-    assert len(kept) == index.database.execute("SELECT COUNT(*) FROM units WHERE file LIKE '%/n6.po' OR file LIKE "
-                                               "'%/m6.po'").fetchone()[0]  # (night 6's units kept apart still)
+    nights = (6,) if fold == "lookups" else (5, 6)  # (the nights whose units are kept apart still)
+    assert len(kept) == sum(index.database.execute("SELECT COUNT(*) FROM units WHERE file LIKE ? OR file LIKE ?", (
+        f"%/n{night}.po", f"%/m{night}.po")).fetchone()[0] for night in nights)
     same_as_built(index)
     index.close()
     (folder / "ar/m5.po").unlink()  # (a refresh that only drops units: its rows of ``recent`` written again)
@@ -543,3 +562,55 @@ def test_an_index_whose_arrays_were_all_emptied_still_drops_what_it_keeps_apart(
     for query in [e[:-1] + " today." for e in english]:
         assert [(s.score, s.unit.source) for s in updated.suggest(query)] == \
                [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
+
+
+def test_a_fold_in_arrays_writes_the_rows_the_plain_fold_writes(archive, tmp_path, monkeypatch):
+    """A run that looks up folds ``recent`` with numpy; a refresh folds it in plain Python (rows of 20 postings,
+    cut in ranges of 40): both write the same rows of ``more``, byte for byte, and empty ``recent``."""
+    import sqlite3
+
+    monkeypatch.setattr(memory_index, "_APART_ROW", 320)
+    monkeypatch.setattr(memory_index, "_FOLDED", 40)
+    folder, _ = archive
+    MemoryIndex(folder).close()
+    extra = sentences(60, seed=9)
+    for night in range(3):  # (three POs a night: a row of ``recent`` each)
+        for po in range(3):
+            write_po(folder / f"ar/n{night}-{po}.po", [(e, "جديد") for e in extra[3 * night + po::9]])
+        MemoryIndex(folder).close()
+    folds = {}
+    for name, fold in (("plain", lambda database, parts: memory_index._Postings(database)._fold(parts)),
+                       ("arrays", memory_index._fold_arrays)):
+        copy = tmp_path / f"{name}.sqlite"
+        copy.write_bytes((folder / NAME).read_bytes())
+        database = sqlite3.connect(copy, isolation_level=None)
+        parts = memory_index._recent_parts(database)
+        assert len(parts) > 6  # (several rows a night)
+        fold(database, parts)
+        assert database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
+        folds[name] = database.execute("SELECT pair, part, postings FROM more ORDER BY pair, part").fetchall()
+        database.close()
+    assert folds["plain"] == folds["arrays"] and len(folds["plain"]) > 100
+
+
+def test_a_run_that_cannot_fold_looks_up_what_is_kept_apart(archive, monkeypatch):
+    """A run that looks up when another holds the index lock (or in a folder it cannot write) does not wait to fold:
+    it leaves the rows of ``recent`` as they are, says nothing, and finds what they hold; the next run folds them."""
+    from localize.files import exclusive
+
+    folder, _ = archive
+    MemoryIndex(folder).close()
+    english = "Ministers in Vienna met the militias on a quiet Sunday morning."
+    write_po(folder / "ar/new.po", [(english, "جديد")])
+    index = MemoryIndex(folder)
+    assert index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 1
+    monkeypatch.setattr(memory_index, "_RECENT", 0)  # (its lookups fold a row: when they can)
+    with exclusive(folder / memory_index.LOCK):  # (another run's: a lock of its own open file)
+        assert [s.unit.source for s in index.suggest(english[:-9] + ".")] == [english]
+    with monkeypatch.context() as patched:
+        patched.setattr(MemoryIndex, "_writing", lambda self, wait: open(self.folder / "missing" / memory_index.LOCK))
+        assert [s.unit.source for s in index.suggest(english[:-9] + " today.")] == [english]
+    assert index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 1 and not index.warnings
+    assert [s.unit.source for s in index.suggest(english[:-9] + ".")] == [english]  # (now it can: folded)
+    assert index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
+    index.close()
