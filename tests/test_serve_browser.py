@@ -40,8 +40,19 @@ def serving(reviewer: str):
 
     server = create_server(create_app("translations", reviewer=reviewer), host="127.0.0.1", port=free_port(),
                            threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+    server.thread = threading.Thread(target=server.run, daemon=True)
+    server.thread.start()
     return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+def stop(server) -> None:
+    """Stop a server of ``serving``: its sockets closed by its own loop (closing them from this thread races the
+    loop's select: EBADF in the server's thread), then its threads ended."""
+    from waitress import wasyncore
+
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    server.thread.join(10)
+    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture
@@ -50,7 +61,7 @@ def served(project, run):
     desk(project, run)
     server, url = serving("Browser Test")
     yield project, url
-    server.close()
+    stop(server)
 
 
 def wait_for(browser, condition):

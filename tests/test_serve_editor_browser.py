@@ -12,7 +12,7 @@ import polib
 import pytest
 
 from test_publish_browser import ARTIFACTS, browser  # noqa: F401 (the fixture)
-from test_serve_browser import desk, serving
+from test_serve_browser import desk, serving, stop
 
 ARTICLE = ("# Talks resume in Vienna\n\nIran sent a delegation to Vienna on Monday.\n\n"
            "Read the [full **plan**](https://example.org/plan) here.\n\nThe talks resumed in Vienna.\n\n"
@@ -37,7 +37,7 @@ def served(project, run):
     story.save(str(project / "translations/ar/story.po"))
     server, url = serving("Keyboard Test")
     yield project, url
-    server.close()
+    stop(server)
 
 
 @pytest.fixture(params=WIDTHS, ids=[f"{width}px" for width in WIDTHS])
