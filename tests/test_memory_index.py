@@ -614,3 +614,70 @@ def test_a_run_that_cannot_fold_looks_up_what_is_kept_apart(archive, monkeypatch
     assert [s.unit.source for s in index.suggest(english[:-9] + ".")] == [english]  # (now it can: folded)
     assert index.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
     index.close()
+
+
+def test_runs_looking_up_together_fold_once_and_find_all(archive, tmp_path):
+    """Four processes look up at once in a folder whose index keeps more rows apart than ``_RECENT`` (the shards
+    of a batch): one folds them (the others do not wait: they read them apart, or folded if the fold came first);
+    every one finds what the exhaustive memory finds, and the index is the one built afresh."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    folder, english = archive
+    MemoryIndex(folder).close()
+    extra = sentences(40, seed=12)
+    for night in range(4):
+        write_po(folder / f"ar/n{night}.po", [(e, "جديد") for e in extra[night::4]])
+        MemoryIndex(folder).close()  # (a row of ``recent`` a night)
+    queries = [e[:-1] + " today." for e in extra[::3] + english[:40:4]]
+    units = [Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
+             for entry in polib.pofile(str(po)) if entry.msgstr]
+    exhaustive = Memory(units)
+    expected = [[(s.score, s.unit.source) for s in exhaustive.suggest(query)] for query in queries]
+    (tmp_path / "queries.json").write_text(__import__("json").dumps(queries), encoding="utf-8")
+    script = ("import json, sys; from localize.memory import index; index._RECENT = 2; said = [];"
+              "memory = index.MemoryIndex(sys.argv[1], said.append);"
+              "found = memory.suggest_many(json.load(open(sys.argv[2], encoding='utf-8')));"
+              "print(json.dumps([[[s.score, s.unit.source] for s in each] for each in found] + [said]))")
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(folder), str(tmp_path / "queries.json")],
+                             stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    answers = [__import__("json").loads(run.communicate()[0]) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    for answer in answers:
+        assert answer[-1] == []  # (none waited, none said anything)
+        assert [[tuple(found) for found in each] for each in answer[:-1]] == expected
+    with sqlite3.connect(folder / NAME) as database:
+        assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
+        assert database.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone() == ("1",)  # (once)
+    index = MemoryIndex(folder)
+    fresh_folder = tmp_path / "fresh"
+    fresh_folder.mkdir()
+    for po in (folder / "ar").glob("*.po"):
+        (fresh_folder / po.name).write_bytes(po.read_bytes())
+    assert content(index) == content(MemoryIndex(fresh_folder))
+    index.close()
+
+
+def test_a_run_that_finds_them_folded_once_it_holds_the_lock_does_not_fold_again(archive, monkeypatch):
+    """Two runs see too many rows apart; the other one folds them between this one's look and its lock: this one
+    looks again under the lock, and folds nothing (one fold, no empty second one)."""
+    folder, english = archive
+    MemoryIndex(folder).close()
+    write_po(folder / "ar/new.po", [(e[:-1] + " again.", "جديد") for e in english[:20]])
+    this, other = MemoryIndex(folder), MemoryIndex(folder)
+    monkeypatch.setattr(memory_index, "_RECENT", 0)
+    original = MemoryIndex._writing
+
+    def after_the_other_folded(self, wait=True):
+        if self is this:
+            other._fold_apart()
+        return original(self, wait)
+
+    monkeypatch.setattr(MemoryIndex, "_writing", after_the_other_folded)
+    assert [s.unit.source for s in this.suggest(english[0][:-1] + " again!")][:1] == [english[0][:-1] + " again."]
+    assert this.database.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone() == ("1",)
+    assert this.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
+    this.close()
+    other.close()
