@@ -588,9 +588,10 @@ def test_a_fold_in_arrays_writes_the_rows_the_plain_fold_writes(archive, tmp_pat
         assert len(parts) > 6  # (several rows a night)
         fold(database, parts)
         assert database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
-        folds[name] = database.execute("SELECT pair, part, postings FROM more ORDER BY pair, part").fetchall()
+        folds[name] = [database.execute("SELECT pair, part, postings FROM more ORDER BY pair, part").fetchall(),
+                       database.execute("SELECT * FROM pairs ORDER BY pair").fetchall()]
         database.close()
-    assert folds["plain"] == folds["arrays"] and len(folds["plain"]) > 100
+    assert folds["plain"] == folds["arrays"] and len(folds["plain"][0]) > 100
 
 
 def test_a_run_that_cannot_fold_looks_up_what_is_kept_apart(archive, monkeypatch):
@@ -681,3 +682,38 @@ def test_a_run_that_finds_them_folded_once_it_holds_the_lock_does_not_fold_again
     assert this.database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
     this.close()
     other.close()
+
+
+def test_night_after_night_a_pair_has_a_bounded_number_of_rows_added_to_its_array(archive, tmp_path, monkeypatch):
+    """Each fold also joins the rows of ``more`` of one range of pairs in ``_CLASSES`` (in turn) into one, or into
+    the pair's array (written whole) once they hold a quarter of its size: after twenty folds a pair has
+    ``_CLASSES`` rows of ``more`` at most, one of them at most from a fold before the last ``_CLASSES``, and the
+    index is the one built afresh (its lookups the exhaustive memory's)."""
+    monkeypatch.setattr(memory_index, "_RECENT", 0)  # (each night's refresh folds it)
+    folder, english = archive
+    MemoryIndex(folder).close()
+    extra = sentences(200, seed=21)
+    for night in range(20):
+        write_po(folder / f"ar/n{night}.po", [(e, "جديد") for e in extra[night::20]] + [(english[night], "جديد")])
+        index = MemoryIndex(folder)
+        index.suggest(extra[night][:-1] + " today.")
+        index.close()
+    index = MemoryIndex(folder)
+    database = index.database
+    assert database.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone() == ("20",)
+    assert database.execute("SELECT COUNT(*) FROM more GROUP BY pair ORDER BY 1 DESC LIMIT 1").fetchone()[0] <= \
+        memory_index._CLASSES
+    assert database.execute("SELECT COUNT(*) FROM more WHERE part <= ? GROUP BY pair ORDER BY 1 DESC LIMIT 1",
+                            (20 - memory_index._CLASSES,)).fetchone()[0] == 1  # (older ones joined into one)
+    fresh_folder = tmp_path / "fresh"
+    fresh_folder.mkdir()
+    for po in (folder / "ar").glob("*.po"):
+        (fresh_folder / po.name).write_bytes(po.read_bytes())
+    assert content(index) == content(MemoryIndex(fresh_folder))
+    units = [Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
+             for entry in polib.pofile(str(po)) if entry.msgstr]
+    exhaustive = Memory(units)
+    for query in [e[:-1] + " today." for e in extra[::9] + english[:20:3]]:
+        assert [(s.score, s.unit.source) for s in index.suggest(query)] == \
+               [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
+    index.close()

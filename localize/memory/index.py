@@ -74,6 +74,10 @@ _HELD = 1 << 14  # words' codes cached, and words' counts a refresh holds before
 _RECENT = 128  # rows of postings kept apart (in ``recent``: the units the latest refreshes added) before they are
 _RECENT_BYTES = 4 << 20  # folded into the pairs' arrays, or bytes of them (a night's 100 articles: 1 MiB, 23 rows)
 _UNFOLDED = 2  # ... by a run that looks up (numpy at hand), or by a refresh (plain Python) at twice those
+_CLASSES = 8  # a fold also joins the rows of ``more`` of one range of pairs in this many, in turn (a pair then
+# has fewer rows of ``more`` than this: what a fold and a lookup cost stays bounded however long the index lives)
+_WHOLE = 4  # ... its rows joined into its array once they hold a quarter of its size, else into one row
+_COMPACTED = 256  # pairs whose rows (and arrays) such a rewrite holds at once
 _FOLDED = 2_500  # postings of a range of pairs folded at once (their rows of ``more`` grouped in memory)
 _ENGLISH = 2_048  # units whose English a refresh holds to write it by key (a night's 100 articles: 1,700)
 _ROWS = 100  # rows of ``more`` a fold's statement inserts
@@ -747,6 +751,7 @@ class _Postings:
                     _group(noted, pairs, raw, range(8 * count, 24 * count + 16, 16))
                 keys = sorted(noted)
                 _insert_more(self.database, keys, generation, map(noted.pop, keys))
+        _compact(self.database, generation)
         self.database.execute("DELETE FROM recent")
 
     def _spilled(self, added: bool, bucket: int) -> dict[int, bytearray]:
@@ -873,7 +878,64 @@ def _fold_arrays(database: sqlite3.Connection, parts: list[int]) -> None:
         end = min(start + (1 << 14), len(keys))
         _insert_more(database, keys[start:end], generation, map(raw.__getitem__, map(
             slice, offsets[start:end], offsets[start + 1:end + 1])))
+    _compact(database, generation)
     database.execute("DELETE FROM recent")
+
+
+def _compact(database: sqlite3.Connection, generation: int) -> None:
+    """Join the rows of ``more`` of the pairs of one range in ``_CLASSES`` (the ``generation``'s, in
+    turn: by the top bits of the pair's first word's code, a CRC): into one row, numbered
+    ``generation`` (a pair of one row is left as it is), or, once they hold a ``_WHOLE``th of the
+    pair's array or more (a pair new since the index was built: always), into its array,
+    written whole (a common pair's array, megabytes, is written again only once the archive has
+    grown by that share, not every ``_CLASSES`` folds).  Without it every fold adds a row to each
+    pair it holds, and the rows of ``more`` (hence each fold's inserts, which land among them, and
+    the lookups that read them) grow with every night the index lives.  A range's rows and arrays
+    lie together in their tables, read and written in order; they are joined as bytes (each row is
+    in order of unit, and a row's units come after those before it: checked at each joint)."""
+    width = (1 << 64) // _CLASSES
+    low = generation % _CLASSES * width - _SIGN
+    found = database.execute("SELECT pair, count(*), total(length(postings)) FROM more WHERE pair BETWEEN ? AND ? "
+                             "GROUP BY pair ORDER BY pair", (low, low + width - 1)).fetchall()
+    whole: set[int] = set()  # (the pairs whose array is written whole: a new pair's is its rows)
+    touched: list[int] = []  # (and those whose rows are joined into one: a pair of one row is left as it is)
+    for start in range(0, len(found), _CHUNK):
+        part = found[start:start + _CHUNK]
+        sizes = dict(_rows(database, "SELECT pair, length(postings) FROM pairs WHERE pair IN ({})",
+                           [key for key, _, _ in part]))
+        for key, rows, size in part:
+            if size * _WHOLE >= sizes.get(key, 0):
+                whole.add(key)
+                touched.append(key)
+            elif rows > 1:
+                touched.append(key)
+    for start in range(0, len(touched), _COMPACTED):
+        chunk = touched[start:start + _COMPACTED]
+        pieces: dict[int, list] = {key: [] for key in chunk}
+        for key, blob in _rows(database, "SELECT pair, postings FROM pairs WHERE pair IN ({})",
+                               [key for key in chunk if key in whole]):
+            pieces[key].append(blob)
+        for key, blob in database.execute("SELECT pair, postings FROM more WHERE pair BETWEEN ? AND ? "
+                                          "ORDER BY pair, part", (chunk[0], chunk[-1])):
+            if key in pieces:
+                pieces[key].append(blob)
+        joined = {key: _joined(pieces.pop(key)) for key in chunk}
+        database.executemany("DELETE FROM more WHERE pair = ?", [(key,) for key in chunk])
+        database.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)", [
+            (key, len(blob) // 16, blob) for key, blob in joined.items() if key in whole])
+        database.executemany("INSERT INTO more VALUES (?, ?, ?)", [
+            (key, generation, blob) for key, blob in joined.items() if key not in whole])
+
+
+def _joined(blobs: list) -> bytes:
+    """A pair's postings of ``blobs`` (its array, then its rows of ``more``, each in order of unit)
+    joined, in order of unit (sorted, where a row's first unit is not past the last before it)."""
+    blobs = [blob for blob in blobs if blob]
+    joined = b"".join(blobs)
+    if any(int.from_bytes(before[-12:-8], "little") >= int.from_bytes(after[4:8], "little")
+           for before, after in zip(blobs, blobs[1:])):  # (a unit's id: a posting's high half)
+        joined = bytes(_little(_in_order(_native(joined))))
+    return joined
 
 
 def _in_order(postings: array) -> array:
