@@ -52,7 +52,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from functools import reduce
-from itertools import accumulate, chain, compress, islice, repeat
+from itertools import accumulate, chain, compress, islice, pairwise, repeat
 from operator import add, and_, itemgetter, le, lshift, not_, or_, rshift, sub
 from pathlib import Path
 from typing import IO
@@ -933,7 +933,7 @@ def _joined(blobs: list) -> bytes:
     blobs = [blob for blob in blobs if blob]
     joined = b"".join(blobs)
     if any(int.from_bytes(before[-12:-8], "little") >= int.from_bytes(after[4:8], "little")
-           for before, after in zip(blobs, blobs[1:])):  # (a unit's id: a posting's high half)
+           for before, after in pairwise(blobs)):  # (a unit's id: a posting's high half)
         joined = bytes(_little(_in_order(_native(joined))))
     return joined
 
