@@ -192,12 +192,12 @@ class MemoryIndex:
     def _fold_apart(self) -> None:
         """Fold the postings kept apart (``recent``) into the pairs, once it holds more than ``_RECENT``
         rows or ``_RECENT_BYTES``: here, in array operations, before this run's lookups (a run that
-        looks up imports numpy anyway: 0.18 s at 4 MiB, where the refresh's plain Python fold takes
-        0.29 s, most of both SQLite's inserts; a refresh folds only what no lookup folded, at twice
-        as much, and a night's refresh stays a night's).  Under the index lock; a run
-        that cannot write the file (a folder read-only to it, a file busy past its timeout) leaves
-        them apart: its lookups read them there, as any run's; lookups never wait for the lock (a run
-        that holds it is bringing the index up to date, or folding them itself)."""
+        looks up imports numpy anyway: 0.28 s at 4 MiB with its ``_compact``, where the refresh's
+        plain Python fold takes 0.40 s, most of both SQLite's writes; a refresh folds only what no
+        lookup folded, at twice as much, and a night's refresh stays a night's).  Under the index
+        lock; a run that cannot write the file (a folder read-only to it, a file busy past its
+        timeout) leaves them apart: its lookups read them there, as any run's; lookups never wait
+        for the lock (a run that holds it is bringing the index up to date, or folding them itself)."""
         if not self.shared or self.database.in_transaction or not _over(self.database,
                                                                           _recent_parts(self.database)):
             return
@@ -853,7 +853,7 @@ def _insert_more(database: sqlite3.Connection, keys: list[int], generation: int,
 def _fold_arrays(database: sqlite3.Connection, parts: list[int]) -> None:
     """``_Postings._fold`` in array operations, for a run that has numpy at hand (one that looks up):
     the same rows of ``more`` (each pair's postings in order of part, then as its part holds them:
-    a stable sort), in about 0.6 of the Python fold's time (the inserts are most of both)."""
+    a stable sort), in about 0.7 of the Python fold's time (SQLite's writes are most of both)."""
     numpy = _numpy()
 
     held = {part: (pairs, postings) for part, pairs, postings in _rows(
