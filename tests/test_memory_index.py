@@ -265,6 +265,23 @@ def content(index):
     return pairs, dict(index.database.execute("SELECT word, count FROM words")), len(index)
 
 
+def built_afresh(folder, where):
+    """An index built whole from a copy of ``folder``'s POs (in the new folder ``where``)."""
+    where.mkdir()
+    for po in (folder / "ar").glob("*.po"):
+        (where / po.name).write_bytes(po.read_bytes())
+    return MemoryIndex(where)
+
+
+def same_suggestions(index, folder, queries):
+    """The index's suggestions for each of ``queries`` are those of the exhaustive memory of ``folder``'s POs."""
+    exhaustive = Memory([Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
+                         for entry in polib.pofile(str(po)) if entry.msgstr])
+    for query in queries:
+        assert [(s.score, s.unit.source) for s in index.suggest(query)] == \
+               [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
+
+
 @pytest.mark.parametrize("spill", [None, 40])
 @pytest.mark.parametrize("fold", ["lookups", "refresh"])
 def test_units_added_night_after_night_are_kept_apart_then_added_to_the_arrays_then_written_whole(archive, tmp_path,
@@ -303,17 +320,9 @@ def test_units_added_night_after_night_are_kept_apart_then_added_to_the_arrays_t
         parts = {part for (part,) in index.database.execute("SELECT part FROM recent")}
         assert all(part > max(parts_seen) for part in parts - set(parts_seen)), (parts, parts_seen)
         parts_seen.extend(parts - set(parts_seen))
-        fresh_folder = tmp_path / f"fresh-{next(checks)}"
-        fresh_folder.mkdir()
-        for po in (folder / "ar").glob("*.po"):
-            (fresh_folder / po.name).write_bytes(po.read_bytes())
-        assert content(index) == content(MemoryIndex(fresh_folder))
-        units = [Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
-                 for entry in polib.pofile(str(po)) if entry.msgstr]
-        exhaustive = Memory(units)
-        for query in sentences(20, seed=6) + [e[:-1] + " today." for e in extra[:30:3] + english[:30:3]]:
-            assert [(s.score, s.unit.source) for s in index.suggest(query)] == \
-                   [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
+        assert content(index) == content(built_afresh(folder, tmp_path / f"fresh-{next(checks)}"))
+        same_suggestions(index, folder, sentences(20, seed=6) + [e[:-1] + " today." for e in extra[:30:3]
+                                                                 + english[:30:3]])
 
     for night in range(7):  # (two POs a night)
         write_po(folder / f"ar/n{night}.po", [(e, f"جديد {i}") for i, e in enumerate(extra[night::14])])
@@ -653,11 +662,7 @@ def test_runs_looking_up_together_fold_once_and_find_all(archive, tmp_path):
         assert database.execute("SELECT COUNT(*) FROM recent").fetchone()[0] == 0
         assert database.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone() == ("1",)  # (once)
     index = MemoryIndex(folder)
-    fresh_folder = tmp_path / "fresh"
-    fresh_folder.mkdir()
-    for po in (folder / "ar").glob("*.po"):
-        (fresh_folder / po.name).write_bytes(po.read_bytes())
-    assert content(index) == content(MemoryIndex(fresh_folder))
+    assert content(index) == content(built_afresh(folder, tmp_path / "fresh"))
     index.close()
 
 
@@ -705,15 +710,6 @@ def test_night_after_night_a_pair_has_a_bounded_number_of_rows_added_to_its_arra
         memory_index._CLASSES
     assert database.execute("SELECT COUNT(*) FROM more WHERE part <= ? GROUP BY pair ORDER BY 1 DESC LIMIT 1",
                             (20 - memory_index._CLASSES,)).fetchone()[0] == 1  # (older ones joined into one)
-    fresh_folder = tmp_path / "fresh"
-    fresh_folder.mkdir()
-    for po in (folder / "ar").glob("*.po"):
-        (fresh_folder / po.name).write_bytes(po.read_bytes())
-    assert content(index) == content(MemoryIndex(fresh_folder))
-    units = [Unit(entry.msgid, entry.msgstr, "x") for po in sorted((folder / "ar").glob("*.po"))
-             for entry in polib.pofile(str(po)) if entry.msgstr]
-    exhaustive = Memory(units)
-    for query in [e[:-1] + " today." for e in extra[::9] + english[:20:3]]:
-        assert [(s.score, s.unit.source) for s in index.suggest(query)] == \
-               [(s.score, s.unit.source) for s in exhaustive.suggest(query)], query
+    assert content(index) == content(built_afresh(folder, tmp_path / "fresh"))
+    same_suggestions(index, folder, [e[:-1] + " today." for e in extra[::9] + english[:20:3]])
     index.close()
