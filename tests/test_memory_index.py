@@ -226,10 +226,7 @@ def test_an_index_brought_up_to_date_is_the_index_built_afresh(archive, tmp_path
     (folder / "ar/a4.po").unlink()
     updated = MemoryIndex(folder)
     fresh_folder = tmp_path / "fresh"
-    fresh_folder.mkdir()
-    for po in (folder / "ar").glob("*.po"):
-        (fresh_folder / po.name).write_bytes(po.read_bytes())
-    fresh = MemoryIndex(fresh_folder)
+    fresh = built_afresh(folder, fresh_folder)
 
     assert content(updated) == content(fresh)
     assert list(spills.iterdir()) == []
@@ -561,11 +558,7 @@ def test_an_index_whose_arrays_were_all_emptied_still_drops_what_it_keeps_apart(
     index.close()
     (folder / "ar/c.po").unlink()
     updated = MemoryIndex(folder)
-    fresh_folder = tmp_path / "fresh"
-    fresh_folder.mkdir()
-    for po in (folder / "ar").glob("*.po"):
-        (fresh_folder / po.name).write_bytes(po.read_bytes())
-    assert content(updated) == content(MemoryIndex(fresh_folder))
+    assert content(updated) == content(built_afresh(folder, tmp_path / "fresh"))
     units = [Unit(e, "جديد", "x") for e in english[20:40]]
     exhaustive = Memory(units)
     for query in [e[:-1] + " today." for e in english]:
