@@ -207,12 +207,8 @@ class MemoryIndex:
                 try:
                     parts = _recent_parts(self.database)
                     if _over(self.database, parts):  # (another run may have folded them meanwhile)
-                        cache = self.database.execute("PRAGMA cache_size").fetchone()[0]
-                        self.database.execute(f"PRAGMA cache_size = -{_FOLD_CACHE}")
-                        try:
+                        with _fold_cache(self.database):
                             _fold_arrays(self.database, parts)
-                        finally:
-                            self.database.execute(f"PRAGMA cache_size = {int(cache)}")
                         self.database.execute("INSERT OR REPLACE INTO meta VALUES ('recent', '')")
                     self.database.execute("COMMIT")
                 except BaseException:
@@ -713,12 +709,8 @@ class _Postings:
         ``_FOLDED`` postings (by a sample of the rows' pairs), each row's slice of a range (its pairs
         are sorted) written to a temporary file, then each range's postings grouped, in memory, and
         written: a fold holds little, however many rows it folds."""
-        cache = self.database.execute("PRAGMA cache_size").fetchone()[0]
-        self.database.execute(f"PRAGMA cache_size = -{_FOLD_CACHE}")  # (the rows it writes: no more cached than this)
-        try:
+        with _fold_cache(self.database):
             self._folded(parts)
-        finally:
-            self.database.execute(f"PRAGMA cache_size = {int(cache)}")
 
     def _folded(self, parts: list[int]) -> None:
         total = self.database.execute("SELECT total(length(pairs)) FROM recent").fetchone()[0] // 8
@@ -829,6 +821,18 @@ def _over(database: sqlite3.Connection, parts: list[int], factor: int = 1) -> bo
     return len(parts) > _RECENT * factor or sum(size for size, in _rows(
         database, "SELECT length(pairs) + length(postings) FROM recent WHERE part IN ({})", parts)) > (
         _RECENT_BYTES * factor)
+
+
+@contextlib.contextmanager
+def _fold_cache(database: sqlite3.Connection):
+    """SQLite's page cache held to ``_FOLD_CACHE`` while a fold writes its rows (most written once,
+    never read again), then put back as it was."""
+    cache = database.execute("PRAGMA cache_size").fetchone()[0]
+    database.execute(f"PRAGMA cache_size = -{_FOLD_CACHE}")
+    try:
+        yield
+    finally:
+        database.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def _generation(database: sqlite3.Connection) -> int:
