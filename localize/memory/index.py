@@ -22,12 +22,13 @@ ratio is computed for ``VERIFY`` units at most, found so:
   updated figure or a plural still matches), the units holding it as a packed
   array (each unit's id, the length of its English and a 64-bit sketch of its
   words; and those added since it was written, a row of ``more`` for each fold
-  of ``recent`` that added some), and how many units hold each word; the postings of
-  the units that the latest refreshes added (a night's reviewed articles) are
-  kept apart, in small rows of ``recent``, each sorted by pair (``_RECENT_BYTES``
-  in all at most; then folded into the pairs, a row of ``more`` for each pair
-  they hold: as SQLite's full-text index keeps its segments), so that a night's
-  refresh writes a few rows, not one for each of its 40,000 pairs;
+  of ``recent`` that added some, joined every ``_CLASSES`` folds: see
+  ``_compact``), and how many units hold each word; the postings of the units
+  that the latest refreshes added (a night's reviewed articles) are kept apart,
+  in small rows of ``recent``, each sorted by pair (past ``_RECENT_BYTES``, the
+  first run that looks up folds them into the pairs, a row of ``more`` for each
+  pair they hold: as SQLite's full-text index keeps its segments), so that a
+  night's refresh writes a few rows, not one for each of its 40,000 pairs;
 - a lookup takes the English's rarest pairs by their words' counts (``PAIRS``
   at most, first those sharing no word, so that a changed word costs one of them
   at most; ``TOUCH`` postings in all at most), keeps their units within the
@@ -75,7 +76,7 @@ _RECENT = 128  # rows of postings kept apart (in ``recent``: the units the lates
 _RECENT_BYTES = 4 << 20  # folded into the pairs' arrays, or bytes of them (a night's 100 articles: 1 MiB, 23 rows)
 _UNFOLDED = 2  # ... by a run that looks up (numpy at hand), or by a refresh (plain Python) at twice those
 _CLASSES = 8  # a fold also joins the rows of ``more`` of one range of pairs in this many, in turn (a pair then
-# has fewer rows of ``more`` than this: what a fold and a lookup cost stays bounded however long the index lives)
+# has this many rows of ``more`` at most: what a fold and a lookup cost stays bounded however long the index lives)
 _WHOLE = 4  # ... its rows joined into its array once they hold a quarter of its size, else into one row
 _COMPACTED = 256  # pairs whose rows (and arrays) such a rewrite holds at once
 _FOLDED = 2_500  # postings of a range of pairs folded at once (their rows of ``more`` grouped in memory)
