@@ -784,14 +784,15 @@ class _Postings:
                 for postings in (added.pop(pair),)))
             return
         whole = [pair - _SIGN for pair in sorted(removed)]  # (the index's keys of the pairs that lose units)
-        arrays = dict(_rows(self.database, "SELECT pair, postings FROM pairs WHERE pair IN ({})", whole))
-        for key, blob in _rows(self.database, "SELECT pair, postings FROM more WHERE pair IN ({}) ORDER BY pair, part",
-                               whole):
-            arrays[key] = arrays.get(key, b"") + blob
+        pieces: dict[int, list] = {key: [] for key in whole}  # (its array, then its rows of ``more``)
+        for table in ("pairs", "more"):
+            for key, blob in _rows(self.database, f"SELECT pair, postings FROM {table} WHERE pair IN ({{}}) "
+                                                  "ORDER BY pair" + (", part" if table == "more" else ""), whole):
+                pieces[key].append(blob)
         written: list[tuple] = []  # (pair, count, array): a pair's array written whole
         emptied: list[tuple] = []
         for key in whole:
-            now = _without(_in_order(_native(arrays.pop(key, b""))),
+            now = _without(_native(_joined(pieces.pop(key))),
                            sorted({posting >> 32 for posting in _native(removed[key + _SIGN])[0::2]}))
             if now:
                 written.append((key, len(now) // 2, _little(now)))
